@@ -1,0 +1,170 @@
+//! What the checker reports: plain structs with byte spans, shared by the
+//! command line and the language server.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::Value;
+
+/// A finding's stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// The sources state another value for this fact.
+    FigureMismatch,
+    /// Same value, but a confusable counted thing or unit.
+    UnitMismatch,
+    /// The qualifier makes the figure false.
+    QualifierMismatch,
+    /// The sources give different versions of this fact.
+    SourcesDisagree,
+    /// No source states the figure.
+    UnsourcedFigure,
+    /// The sources back the figure (reported only on request).
+    Supported,
+}
+
+impl Code {
+    pub const ALL: [Code; 6] = [
+        Code::FigureMismatch,
+        Code::UnitMismatch,
+        Code::QualifierMismatch,
+        Code::SourcesDisagree,
+        Code::UnsourcedFigure,
+        Code::Supported,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::FigureMismatch => "figure-mismatch",
+            Code::UnitMismatch => "unit-mismatch",
+            Code::QualifierMismatch => "qualifier-mismatch",
+            Code::SourcesDisagree => "sources-disagree",
+            Code::UnsourcedFigure => "unsourced-figure",
+            Code::Supported => "supported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::FigureMismatch | Code::UnitMismatch | Code::QualifierMismatch => Severity::Error,
+            Code::SourcesDisagree => Severity::Warning,
+            Code::UnsourcedFigure => Severity::Info,
+            Code::Supported => Severity::Hint,
+        }
+    }
+
+    /// One sentence on what the code means, for help texts and SARIF rules.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::FigureMismatch => "The sources state another value for this fact.",
+            Code::UnitMismatch => "The sources state this value for a different counted thing or unit.",
+            Code::QualifierMismatch => "The qualifier (more than, nearly, up to...) makes the figure false.",
+            Code::SourcesDisagree => "The sources give different versions of this fact.",
+            Code::UnsourcedFigure => "No source states this figure.",
+            Code::Supported => "The sources back this figure.",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A source sentence that bears on a figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub key: String,
+    pub title: String,
+    pub path: PathBuf,
+    /// The sentence, in the source file's bytes.
+    pub span: Range<usize>,
+    /// The figure within it, in the source file's bytes.
+    pub figure: Range<usize>,
+    /// 1-based line and column (Unicode scalar values) of the sentence start.
+    pub line: usize,
+    pub column: usize,
+    /// The sentence text.
+    pub text: String,
+    /// How the source states the figure ("27 provinces").
+    pub figure_text: String,
+}
+
+/// One version of a fact as the sources give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    /// How the sources put it ("27 provinces").
+    pub text: String,
+    /// The draft's text rewritten to this version.
+    pub replacement: Option<String>,
+    /// Whether this is the draft's version.
+    pub matches_draft: bool,
+    /// Indices into [`Finding::passages`].
+    pub passages: Vec<usize>,
+}
+
+/// One finding on one figure of a draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The figure in the draft file's bytes (qualifier, number and noun).
+    pub span: Range<usize>,
+    pub text: String,
+    pub value: Value,
+    pub message: String,
+    /// The draft's text corrected to the sources, where there is one fix.
+    pub replacement: Option<String>,
+    /// Source sentences that back or contradict the figure, best first.
+    pub passages: Vec<Passage>,
+    /// For `sources-disagree`: each version with its passages.
+    pub versions: Vec<Version>,
+    /// Set when a suppression comment silences the finding: its reason, if given.
+    pub suppressed: Option<Option<String>>,
+}
+
+impl Finding {
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+
+    /// Keys of the sources in its passages, in order, without repeats.
+    pub fn source_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for p in &self.passages {
+            if !keys.contains(&p.key.as_str()) {
+                keys.push(&p.key);
+            }
+        }
+        keys
+    }
+}

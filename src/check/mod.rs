@@ -1,0 +1,806 @@
+//! Matching: which source statements are about the same fact as a draft
+//! figure, and what they say about it.
+//!
+//! For each draft sentence the index retrieves the source sentences most like
+//! it; their figures, and every figure stating the draft figure's value, are
+//! the candidates. Each candidate is scored for being the *same fact*: same
+//! kind of thing counted (noun class, unit, currency), same context (content
+//! words of the clause and sentence, weighted by rarity), same event (arrested
+//! vs rescued), no clash of places or people, other figures of the sentence
+//! found next to it. Only then is the value compared (`compare`), so "30
+//! provinces" in one operation neither confirms nor contradicts "27 provinces"
+//! in another.
+
+pub mod compare;
+mod finding;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use compare::Agreement;
+pub use finding::{Code, Finding, Passage, Severity, Version};
+
+use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
+use crate::index::{FactRef, Index, SentenceRec, dim_key, value_keys};
+use crate::markdown::{Block, Document};
+use crate::rules::{Bound, Rules};
+
+/// How the checker reports.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Severity overrides by code.
+    pub severities: BTreeMap<Code, Severity>,
+}
+
+impl CheckOptions {
+    pub fn severity(&self, code: Code) -> Severity {
+        self.severities.get(&code).copied().unwrap_or(code.default_severity())
+    }
+}
+
+/// How much each tier of the draft's context counts: clause, sentence, surroundings.
+const TIER_WEIGHT: [f32; 3] = [0.6, 0.25, 0.15];
+// How much a word counts by where it stands around the source figure.
+const S_CLAUSE: f32 = 1.0;
+const S_SENTENCE: f32 = 0.75;
+const S_NEIGHBOR: f32 = 0.5;
+/// Factor when both clauses have event verbs and none is shared ("rescued" vs "sold").
+const EVENT_CLASH: f32 = 0.7;
+const EVENT_MATCH: f32 = 1.15;
+/// Factor when the source's clause names a rare place or person the draft's
+/// sentence does not; "rare" is this share of the highest idf.
+const NAME_CLASH: f32 = 0.5;
+const RARE_NAME: f32 = 0.6;
+/// A tier's context counts as at least this much idf, so a clause with one
+/// common word cannot match in full on that word.
+const MIN_MASS: f32 = 6.0;
+/// Bonus for each other figure of the draft sentence found beside the
+/// candidate: a base, plus a share of the value's rarity (idf).
+const COFIGURE_BASE: f32 = 0.08;
+const COFIGURE_PER_IDF: f32 = 0.03;
+const COFIGURE_MAX: f32 = 0.45;
+/// Bonus for the same stated value, by the value's rarity: two sources
+/// stating "1,094 suspects" are far likelier one fact than two stating "two".
+const SAME_BASE: f32 = 0.05;
+const SAME_PER_IDF: f32 = 0.04;
+const SAME_MAX: f32 = 0.35;
+/// A candidate this similar with an agreeing value backs the figure.
+const T_SUPPORT: f32 = 0.30;
+/// A candidate this similar with another value contradicts it.
+const T_CONFLICT: f32 = 0.45;
+/// A contradiction at least this strong relative to the best support makes the
+/// sources disagree...
+const DISAGREE_RATIO: f32 = 0.75;
+/// ...unless it is this much stronger: then the support is a coincidence.
+const MISMATCH_RATIO: f32 = 1.6;
+/// Source sentences retrieved per draft sentence.
+const RETRIEVE: usize = 40;
+
+/// A candidate source figure, scored.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    fact: FactRef,
+    score: f32,
+    agreement: Agreement,
+    confusable: bool,
+    /// Score components for debugging: noun relation, context, co-figures, factors.
+    why: [f32; 4],
+}
+
+/// The context of one draft figure, in three tiers: its clause, the rest of
+/// its sentence, and its surroundings (previous sentence, headings, table
+/// headers). Each tier is matched on its own, so a long sentence or a wordy
+/// neighbour does not drown the words next to the figure.
+struct DraftCtx {
+    /// (term key, idf) per tier.
+    terms: [Vec<(u64, f32)>; 3],
+    /// Sum of idf per tier.
+    mass: [f32; 3],
+    clause_names: Vec<u64>,
+    /// Every term key of the draft sentence.
+    sentence_keys: FxHashSet<u64>,
+    /// Value keys of the other figures in the sentence.
+    cofigures: Vec<Vec<u64>>,
+    /// Event classes in the figure's clause.
+    events: Vec<crate::rules::EventId>,
+}
+
+/// Event classes in a figure's clause (outside the figure itself).
+fn clause_events(sent_terms: &impl HasTerms, fig: &Figure) -> Vec<crate::rules::EventId> {
+    let mut out = Vec::new();
+    for t in sent_terms.terms() {
+        if let Some(e) = t.event
+            && t.clause == fig.clause
+            && !fig.toks.contains(&t.pos)
+            && !out.contains(&e)
+        {
+            out.push(e);
+        }
+    }
+    out
+}
+
+trait HasTerms {
+    fn terms(&self) -> &[crate::extract::Term];
+}
+
+impl HasTerms for SentenceRec {
+    fn terms(&self) -> &[crate::extract::Term] {
+        &self.terms
+    }
+}
+
+impl HasTerms for Sentence {
+    fn terms(&self) -> &[crate::extract::Term] {
+        &self.terms
+    }
+}
+
+/// Checks drafts against an index.
+pub struct Checker<'a> {
+    pub index: &'a Index,
+    pub rules: &'a Rules,
+    pub options: &'a CheckOptions,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(index: &'a Index, rules: &'a Rules, options: &'a CheckOptions) -> Checker<'a> {
+        Checker { index, rules, options }
+    }
+
+    /// Every figure in the draft, with its finding (including `supported`).
+    /// Findings silenced by a comment are marked, not dropped.
+    pub fn check(&self, doc: &Document) -> Vec<Finding> {
+        let mut an = Analyzer::new(self.rules);
+        let mut out = Vec::new();
+        for block in &doc.blocks {
+            self.check_block(&mut an, doc, block, &mut out);
+        }
+        for f in &mut out {
+            let line = doc.lines.line_of(f.span.start);
+            if let Some(s) = doc.suppressions.iter().find(|s| s.covers(line, f.code.as_str())) {
+                f.suppressed = Some(s.reason.clone());
+            }
+        }
+        out.sort_by_key(|f| (f.span.start, f.span.end));
+        out
+    }
+
+    fn outer_context(&self, an: &mut Analyzer<'_>, block: &Block) -> OuterContext {
+        let mut outer = OuterContext::default();
+        for (i, c) in block.context.iter().enumerate() {
+            let ctx = an.outer_context(c);
+            outer.terms.extend(ctx.terms);
+            // Only a table's column header names the counted thing.
+            if i == 0 && matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }) {
+                outer.noun = ctx.noun;
+            }
+        }
+        outer
+    }
+
+    fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
+        let outer = self.outer_context(an, block);
+        let sentences = an.analyze_with(&block.text, &outer);
+        for (si, s) in sentences.iter().enumerate() {
+            if s.figures.is_empty() {
+                continue;
+            }
+            let prev = si.checked_sub(1).map(|p| &sentences[p]);
+            let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
+            for (fi, fig) in s.figures.iter().enumerate() {
+                // Retrieval per figure: the sentence's words and values, and the
+                // kind of thing this figure counts.
+                let mut query: Vec<u64> = s.terms.iter().map(|t| t.key).collect();
+                query.extend(fig_keys.iter().flatten().copied());
+                query.push(dim_key(fig, self.rules));
+                let retrieved = self.index.retrieve(&query, RETRIEVE);
+                let ctx = self.draft_context(s, fig, fi, prev, &fig_keys);
+                let cands = self.candidates(fig, &fig_keys[fi], &retrieved, &ctx);
+                let span = block.map.range(fig.span.clone());
+                out.push(self.verdict(doc, block, fig, span, cands));
+            }
+        }
+    }
+
+    fn draft_context(
+        &self,
+        s: &Sentence,
+        fig: &Figure,
+        fi: usize,
+        prev: Option<&Sentence>,
+        fig_keys: &[Vec<u64>],
+    ) -> DraftCtx {
+        // Each key keeps its closest tier: clause, sentence, or surroundings.
+        let mut tiers: FxHashMap<u64, usize> = FxHashMap::default();
+        let mut clause_names = Vec::new();
+        let mut put = |key: u64, tier: usize| {
+            let e = tiers.entry(key).or_insert(tier);
+            *e = (*e).min(tier);
+        };
+        for t in &s.terms {
+            if fig.toks.contains(&t.pos) && t.clause != OUTER_CLAUSE {
+                continue;
+            }
+            let tier = if t.clause == OUTER_CLAUSE {
+                2
+            } else if t.clause == fig.clause {
+                if t.name {
+                    clause_names.push(t.key);
+                }
+                0
+            } else {
+                1
+            };
+            put(t.key, tier);
+        }
+        if let Some(p) = prev {
+            for t in &p.terms {
+                put(t.key, 2);
+            }
+        }
+        let mut terms: [Vec<(u64, f32)>; 3] = Default::default();
+        for (k, tier) in tiers {
+            terms[tier].push((k, self.index.idf(k)));
+        }
+        let mass = terms.each_ref().map(|t| {
+            let m = t.iter().map(|(_, idf)| idf).sum::<f32>();
+            if m > 0.0 { m.max(MIN_MASS) } else { 0.0 }
+        });
+        let cofigures = fig_keys
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != fi)
+            .map(|(_, k)| k.clone())
+            .collect();
+        DraftCtx {
+            terms,
+            mass,
+            clause_names,
+            sentence_keys: s.terms.iter().map(|t| t.key).collect(),
+            cofigures,
+            events: clause_events(s, fig),
+        }
+    }
+
+    /// Scores every candidate source figure for a draft figure.
+    fn candidates(&self, fig: &Figure, keys: &[u64], retrieved: &[(u32, f32)], ctx: &DraftCtx) -> Vec<Cand> {
+        let mut seen: FxHashSet<FactRef> = FxHashSet::default();
+        let mut facts: Vec<FactRef> = Vec::new();
+        for &(sid, _) in retrieved {
+            for fi in 0..self.index.sentence(sid).figures.len() {
+                let r = FactRef {
+                    sentence: sid,
+                    figure: fi as u16,
+                };
+                if seen.insert(r) {
+                    facts.push(r);
+                }
+            }
+        }
+        for k in keys {
+            for &r in self.index.facts_with_value(*k).iter().take(200) {
+                if seen.insert(r) {
+                    facts.push(r);
+                }
+            }
+        }
+        facts.into_iter().filter_map(|r| self.score(fig, ctx, r)).collect()
+    }
+
+    /// How the counted things relate: weight, and whether they are confusable.
+    fn noun_relation(&self, a: Option<Noun>, b: Option<Noun>) -> Option<(f32, bool)> {
+        let inherited = |n: Option<Noun>| n.is_some_and(|n| n.inherited);
+        let discount = if inherited(a) || inherited(b) { 0.9 } else { 1.0 };
+        let rel = match (a, b) {
+            (Some(a), Some(b)) => {
+                if a.head == b.head {
+                    (1.0, false)
+                } else {
+                    match (a.class, b.class) {
+                        (Some(x), Some(y)) if x == y => (0.95, false),
+                        (Some(x), Some(y)) if self.rules.is_broader(x, y) || self.rules.is_broader(y, x) => {
+                            (0.8, false)
+                        }
+                        (Some(x), Some(y)) if self.rules.confusable(x, y) => (0.85, true),
+                        // Both under one broader class ("members", "workers").
+                        (Some(x), Some(y))
+                            if self.rules.nouns[x as usize]
+                                .broader
+                                .iter()
+                                .any(|b| self.rules.nouns[y as usize].broader.contains(b)) =>
+                        {
+                            (0.6, false)
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            (Some(_), None) | (None, Some(_)) => (0.65, false),
+            (None, None) => (0.55, false),
+        };
+        Some((rel.0 * discount, rel.1))
+    }
+
+    /// Whether two figures measure the same kind of thing: weight, whether the
+    /// source's unit or noun is a confusable one, and the factor that converts
+    /// the source's number into the draft's unit.
+    fn relation(&self, d: &Figure, s: &Figure) -> Option<(f32, bool, f64)> {
+        match (d.dim, s.dim) {
+            (Dim::Count, Dim::Count) => {
+                let (w, c) = self.noun_relation(d.noun, s.noun)?;
+                Some((w, c, 1.0))
+            }
+            (Dim::Money(a), Dim::Money(b)) => {
+                let (ca, cb) = (&self.rules.currencies[a as usize], &self.rules.currencies[b as usize]);
+                let compatible = a == b || ca.family == cb.family && (ca.generic || cb.generic);
+                Some((1.0, !compatible, 1.0))
+            }
+            (Dim::Measure(a), Dim::Measure(b)) => {
+                let (ua, ub) = (&self.rules.units[a as usize], &self.rules.units[b as usize]);
+                if ua.dimension != ub.dimension {
+                    return None;
+                }
+                // What is measured: "a 20-kilometre containment line" is not
+                // "a 25-kilometre fire front".
+                let w = match (d.noun, s.noun) {
+                    (Some(x), Some(y)) => match self.noun_relation(Some(x), Some(y)) {
+                        Some((rw, false)) => rw.max(0.85),
+                        Some((_, true)) => 0.6,
+                        None if x.class.is_some() && y.class.is_some() => return None,
+                        None => 0.6,
+                    },
+                    (Some(_), None) | (None, Some(_)) => 0.65,
+                    (None, None) => 1.0,
+                };
+                Some((w, a != b, ub.factor / ua.factor))
+            }
+            (Dim::Ordinal, Dim::Ordinal) => {
+                let (w, c) = self.noun_relation(d.noun, s.noun)?;
+                Some((w, c, 1.0))
+            }
+            (x, y) if x == y => Some((1.0, false, 1.0)),
+            _ => None,
+        }
+    }
+
+    /// The weight a term has around a source figure.
+    fn source_weight(&self, key: u64, sent: &SentenceRec, fig: &Figure, neighbors: &[&SentenceRec]) -> f32 {
+        let mut best = 0.0f32;
+        for t in &sent.terms {
+            if t.key != key || fig.toks.contains(&t.pos) {
+                continue;
+            }
+            let w = if t.clause == fig.clause { S_CLAUSE } else { S_SENTENCE };
+            best = best.max(w);
+        }
+        if best == 0.0 && neighbors.iter().any(|n| n.terms.iter().any(|t| t.key == key)) {
+            best = S_NEIGHBOR;
+        }
+        best
+    }
+
+    fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
+        let sent = self.index.sentence(r.sentence);
+        let s = &sent.figures[r.figure as usize];
+        let (rel, confusable, factor) = self.relation(d, s)?;
+        let agreement = compare::values(d.bound, d.value, s.bound, s.value, factor)?;
+        let neighbors: Vec<&SentenceRec> = self
+            .index
+            .neighbors(r.sentence)
+            .map(|n| self.index.sentence(n))
+            .collect();
+
+        // Shared context, weighted by rarity and closeness on both sides.
+        let mut shared = 0.0f32;
+        let mut weight = 0.0f32;
+        for ((terms, mass), tier_weight) in ctx.terms.iter().zip(ctx.mass).zip(TIER_WEIGHT) {
+            if mass <= 0.0 {
+                continue;
+            }
+            let matched: f32 = terms
+                .iter()
+                .map(|&(key, idf)| idf * self.source_weight(key, sent, s, &neighbors))
+                .sum();
+            shared += tier_weight * matched / mass;
+            weight += tier_weight;
+        }
+        let shared = if weight > 0.0 { shared / weight } else { 0.0 };
+        let mut sim = shared;
+
+        // Other figures of the draft sentence stated beside this one, by rarity.
+        let mut cof = 0usize;
+        let mut cof_bonus = 0.0f32;
+        let states = |ns: &SentenceRec, keys: &[u64]| {
+            ns.figures.iter().enumerate().any(|(j, g)| {
+                !(std::ptr::eq(ns, sent) && j == r.figure as usize)
+                    && value_keys(g, self.rules).iter().any(|k| keys.contains(k))
+            })
+        };
+        for keys in &ctx.cofigures {
+            // Beside it in the sentence counts in full, in a neighbouring sentence half.
+            let weight = if states(sent, keys) {
+                1.0
+            } else if neighbors.iter().any(|n| states(n, keys)) {
+                0.5
+            } else {
+                continue;
+            };
+            cof += 1;
+            let idf = keys.iter().map(|k| self.index.idf(*k)).fold(0.0, f32::max);
+            cof_bonus += weight * (COFIGURE_BASE + COFIGURE_PER_IDF * idf);
+        }
+        sim += cof_bonus.min(COFIGURE_MAX);
+        // The same value, by its rarity.
+        let rarity = value_keys(d, self.rules)
+            .iter()
+            .map(|k| self.index.idf(*k))
+            .fold(0.0, f32::max);
+        let same_bonus = (SAME_BASE + SAME_PER_IDF * rarity).min(SAME_MAX);
+        // Equal values are evidence of one fact even where the counted thing
+        // differs: that is how "27 provinces" and "27 cities" get compared.
+        sim += match agreement {
+            Agreement::Same => same_bonus,
+            Agreement::Consistent => same_bonus / 2.0,
+            Agreement::Conflict => 0.0,
+        };
+
+        // Events: "rescued" is not "sold". Every event verb of each clause
+        // counts, since the nearest one is often a modifier ("trafficking rings").
+        let mut factor_ctx = 1.0f32;
+        let s_events = clause_events(sent, s);
+        if !ctx.events.is_empty() && !s_events.is_empty() {
+            factor_ctx *= if ctx.events.iter().any(|e| s_events.contains(e)) {
+                EVENT_MATCH
+            } else {
+                EVENT_CLASH
+            };
+        }
+        // Places and people: the draft's clause names someone; the source's
+        // clause names someone else.
+        // A clash counts by the rarity of the other name: "Sichuan" against
+        // "Anhui" is another place, "China" in a corpus about China is not.
+        if !ctx.clause_names.is_empty() {
+            let clause_names: Vec<u64> = sent
+                .terms
+                .iter()
+                .filter(|t| t.name && t.clause == s.clause && !s.toks.contains(&t.pos))
+                .map(|t| t.key)
+                .collect();
+            let in_clause = ctx.clause_names.iter().any(|n| clause_names.contains(n));
+            if !in_clause {
+                let nearby = ctx.clause_names.iter().any(|n| {
+                    std::iter::once(sent)
+                        .chain(neighbors.iter().copied())
+                        .any(|ns| ns.terms.iter().any(|t| t.key == *n))
+                });
+                let rare_clash = clause_names
+                    .iter()
+                    .any(|n| !ctx.sentence_keys.contains(n) && self.index.idf(*n) >= RARE_NAME * self.index.max_idf());
+                factor_ctx *= if rare_clash {
+                    NAME_CLASH
+                } else if nearby {
+                    0.95
+                } else {
+                    0.8
+                };
+            }
+        }
+        // Modifiers: "microblog users" and "Web users" are different users.
+        if !d.modifiers.is_empty() && !s.modifiers.is_empty() && !d.modifiers.iter().any(|m| s.modifiers.contains(m)) {
+            factor_ctx *= 0.75;
+        }
+        // "Hundreds of people" is weak support for "more than 700 residents".
+        if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
+            factor_ctx *= 0.7;
+        }
+        // Stated numbers far apart are rarely one fact misreported.
+        if agreement == Agreement::Conflict
+            && let (Value::Num { lo: a, .. }, Value::Num { lo: b, .. }) = (d.value, s.value)
+        {
+            let b = if confusable { b } else { b * factor };
+            let ratio = (a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9)) as f32;
+            if ratio > 20.0 {
+                factor_ctx *= 0.6;
+            } else if ratio > 5.0 {
+                factor_ctx *= 0.85;
+            }
+        }
+        Some(Cand {
+            fact: r,
+            score: rel * sim * factor_ctx,
+            agreement,
+            confusable,
+            why: [rel, shared, cof as f32, factor_ctx],
+        })
+    }
+
+    fn passage(&self, r: FactRef) -> Passage {
+        let sent = self.index.sentence(r.sentence);
+        let fig = &sent.figures[r.figure as usize];
+        let src = self.index.source(sent.source);
+        let span = sent.span.start as usize..sent.span.end as usize;
+        let lc = src.line_col(span.start);
+        let figure = fig.span.start as usize..fig.span.end as usize;
+        Passage {
+            key: src.key.clone(),
+            title: src.title.clone(),
+            path: src.path.clone(),
+            text: src.text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
+            figure_text: src.text[figure.clone()].to_string(),
+            span,
+            figure,
+            line: lc.line,
+            column: lc.column,
+        }
+    }
+
+    /// The draft's text with the figure rewritten as the source states it.
+    fn replacement(&self, doc: &Document, block: &Block, d: &Figure, r: FactRef, code: Code) -> Option<String> {
+        let sent = self.index.sentence(r.sentence);
+        let s = &sent.figures[r.figure as usize];
+        let src = &self.index.source(sent.source).text;
+        let draft_span = block.map.range(d.span.clone());
+        let draft = &doc.text[draft_span.clone()];
+        let map = |x: &Range<u32>| block.map.range(x.clone());
+        let rel = |x: Range<usize>| {
+            (x.start.saturating_sub(draft_span.start))..(x.end.saturating_sub(draft_span.start)).min(draft.len())
+        };
+        let stext = |a: u32, b: u32| &src[a as usize..b as usize];
+        let (cut, new): (Range<usize>, String) = match code {
+            Code::UnitMismatch => {
+                let start = map(&d.num_span).start;
+                (
+                    rel(start..draft_span.end),
+                    stext(s.num_span.start, s.span.end).to_string(),
+                )
+            }
+            Code::QualifierMismatch => {
+                let num = map(&d.num_span);
+                let s_start = s.qual_span.as_ref().map_or(s.num_span.start, |q| q.start);
+                (
+                    rel(draft_span.start..num.end),
+                    stext(s_start, s.num_span.end).to_string(),
+                )
+            }
+            _ if d.dim == Dim::Date => (0..draft.len(), stext(s.num_span.start, s.num_span.end).to_string()),
+            _ => {
+                let num = map(&d.num_span);
+                let (from, s_from) = match (&d.qual_span, &s.qual_span) {
+                    (Some(q), _) => (map(q).start, s.qual_span.as_ref().map_or(s.num_span.start, |q| q.start)),
+                    (None, _) => (num.start, s.num_span.start),
+                };
+                (rel(from..num.end), stext(s_from, s.num_span.end).to_string())
+            }
+        };
+        if cut.start > cut.end
+            || cut.end > draft.len()
+            || !draft.is_char_boundary(cut.start)
+            || !draft.is_char_boundary(cut.end)
+        {
+            return None;
+        }
+        let mut new = new.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Keep the draft's capital at the start of a sentence or heading.
+        if cut.start == 0 && draft.chars().next().is_some_and(char::is_uppercase) {
+            let mut c = new.chars();
+            if let Some(first) = c.next() {
+                new = first.to_uppercase().chain(c).collect();
+            }
+        }
+        let out = format!("{}{}{}", &draft[..cut.start], new, &draft[cut.end..]);
+        (out != draft).then_some(out)
+    }
+
+    fn verdict(
+        &self,
+        doc: &Document,
+        block: &Block,
+        fig: &Figure,
+        span: Range<usize>,
+        mut cands: Vec<Cand>,
+    ) -> Finding {
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            tracing::debug!(figure = &doc.text[span.clone()], "candidates");
+            for c in cands.iter().take(8) {
+                let p = self.passage(c.fact);
+                tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, "  candidate");
+            }
+        }
+        let supports: Vec<&Cand> = cands
+            .iter()
+            .filter(|c| c.agreement != Agreement::Conflict && !c.confusable)
+            .collect();
+        // A source does not disagree with itself: where a source backs the
+        // draft's value, its other values nearby are about other facts.
+        let mut backing: FxHashMap<u32, f32> = FxHashMap::default();
+        for c in supports.iter().filter(|c| c.agreement == Agreement::Same) {
+            let src = self.index.sentence(c.fact.sentence).source;
+            let e = backing.entry(src).or_default();
+            *e = e.max(c.score);
+        }
+        let conflicts: Vec<&Cand> = cands
+            .iter()
+            .filter(|c| c.agreement == Agreement::Conflict || c.confusable)
+            .filter(|c| {
+                let src = self.index.sentence(c.fact.sentence).source;
+                backing.get(&src).is_none_or(|&b| b < 0.5 * c.score)
+            })
+            .collect();
+        let best_sup = supports.first().map_or(0.0, |c| c.score);
+        let best_con = conflicts.first().map_or(0.0, |c| c.score);
+        let text = doc.text[span.clone()].to_string();
+
+        let strong_sup: Vec<&Cand> = supports
+            .iter()
+            .copied()
+            .filter(|c| c.score >= T_SUPPORT.min(best_sup * 0.6).max(T_SUPPORT * 0.6))
+            .collect();
+        let strong_con: Vec<&Cand> = conflicts
+            .iter()
+            .copied()
+            .filter(|c| c.score >= T_CONFLICT && c.score >= best_con * 0.6)
+            .collect();
+
+        let code = if best_sup >= T_SUPPORT {
+            if best_con >= T_CONFLICT && best_con >= DISAGREE_RATIO * best_sup {
+                if best_con > MISMATCH_RATIO * best_sup {
+                    self.mismatch_code(fig, conflicts[0])
+                } else {
+                    Code::SourcesDisagree
+                }
+            } else {
+                Code::Supported
+            }
+        } else if best_con >= T_CONFLICT {
+            self.mismatch_code(fig, conflicts[0])
+        } else if !supports.is_empty() {
+            Code::Supported
+        } else {
+            Code::UnsourcedFigure
+        };
+
+        let mut finding = Finding {
+            code,
+            severity: self.options.severity(code),
+            span,
+            text: text.clone(),
+            value: fig.value,
+            message: String::new(),
+            replacement: None,
+            passages: Vec::new(),
+            versions: Vec::new(),
+            suppressed: None,
+        };
+        match code {
+            Code::Supported => {
+                let chosen: Vec<&Cand> = if strong_sup.is_empty() {
+                    supports.iter().take(1).copied().collect()
+                } else {
+                    strong_sup
+                };
+                finding.passages = dedupe(chosen.iter().take(5).map(|c| self.passage(c.fact)).collect());
+                finding.message = format!("supported by {}", finding.source_keys().join(", "));
+            }
+            Code::UnsourcedFigure => {
+                finding.message = format!("no source states {text:?}");
+                if fig.weak || matches!(fig.dim, Dim::Time | Dim::Ordinal) {
+                    finding.code = Code::Supported;
+                    finding.severity = self.options.severity(Code::Supported);
+                    finding.message = "not checked: too common a word to call unsourced".into();
+                }
+            }
+            Code::SourcesDisagree => {
+                let mut groups: Vec<(String, Vec<&Cand>, bool)> = Vec::new();
+                for c in strong_sup.iter().chain(strong_con.iter()) {
+                    let p = self.passage(c.fact);
+                    let label = normalize_label(&p.figure_text);
+                    let agrees = c.agreement != Agreement::Conflict && !c.confusable;
+                    match groups.iter_mut().find(|g| g.0 == label) {
+                        Some(g) => g.1.push(c),
+                        None => groups.push((label, vec![c], agrees)),
+                    }
+                }
+                let mut passages = Vec::new();
+                for (label, cs, agrees) in &groups {
+                    let mut idx = Vec::new();
+                    for c in cs.iter().take(4) {
+                        let p = self.passage(c.fact);
+                        let i = match passages
+                            .iter()
+                            .position(|q: &Passage| q.span == p.span && q.key == p.key)
+                        {
+                            Some(i) => i,
+                            None => {
+                                passages.push(p);
+                                passages.len() - 1
+                            }
+                        };
+                        if !idx.contains(&i) {
+                            idx.push(i);
+                        }
+                    }
+                    let replacement = if *agrees {
+                        None
+                    } else {
+                        self.replacement(doc, block, fig, cs[0].fact, self.mismatch_code(fig, cs[0]))
+                    };
+                    finding.versions.push(Version {
+                        text: label.clone(),
+                        replacement,
+                        matches_draft: *agrees,
+                        passages: idx,
+                    });
+                }
+                finding.passages = passages;
+                let parts: Vec<String> = finding
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        let mut keys: Vec<&str> =
+                            v.passages.iter().map(|&i| finding.passages[i].key.as_str()).collect();
+                        keys.dedup();
+                        format!("{} ({})", v.text, keys.join(", "))
+                    })
+                    .collect();
+                finding.message = format!("sources disagree: {}", parts.join(" vs "));
+            }
+            _ => {
+                let best = conflicts[0];
+                let p = self.passage(best.fact);
+                finding.replacement = self.replacement(doc, block, fig, best.fact, code);
+                let mut others: Vec<Passage> = strong_con
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .map(|c| self.passage(c.fact))
+                    .filter(|q| normalize_label(&q.figure_text) == normalize_label(&p.figure_text))
+                    .collect();
+                let src_text = normalize_label(&p.figure_text);
+                let mut passages = vec![p];
+                passages.append(&mut others);
+                finding.passages = dedupe(passages);
+                let keys = finding.source_keys().join(", ");
+                finding.message = match code {
+                    Code::UnitMismatch => {
+                        format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text))
+                    }
+                    Code::QualifierMismatch => format!(
+                        "{:?} does not fit the sources: {src_text} ({keys})",
+                        normalize_label(&text)
+                    ),
+                    _ => format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text)),
+                };
+            }
+        }
+        finding
+    }
+
+    fn mismatch_code(&self, fig: &Figure, c: &Cand) -> Code {
+        let s = self.index.figure(c.fact);
+        if c.confusable && c.agreement != Agreement::Conflict {
+            Code::UnitMismatch
+        } else if fig.bound != Bound::Exact && fig.bound != Bound::Vague && fig.bound.family() != s.bound.family() {
+            Code::QualifierMismatch
+        } else {
+            Code::FigureMismatch
+        }
+    }
+}
+
+fn normalize_label(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn dedupe(passages: Vec<Passage>) -> Vec<Passage> {
+    let mut out: Vec<Passage> = Vec::new();
+    for p in passages {
+        if !out.iter().any(|q| q.key == p.key && q.span == p.span) {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,400 @@
+//! Figure extraction: from plain text to sentences with figures and context.
+//!
+//! Sources and drafts go through the same [`Analyzer`], so a figure in a draft
+//! and a figure in a source are described in the same terms: a value with its
+//! qualifier ([`Bound`]), a dimension ([`Dim`]: a count of some noun, money in
+//! some currency, a length, an age, a date...), and the context that tells
+//! which fact it belongs to (the content words of its clause and sentence, the
+//! event verb, the names of places and people).
+
+mod figures;
+
+pub use tests_support::describe;
+
+mod tests_support;
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::rules::{Bound, ClassId, CurrencyId, EventId, Rules, UnitId};
+use crate::text::{Token, TokenKind, sentences, tokenize, word_hash};
+
+/// What a figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dim {
+    /// A number of things; what is counted is in [`Figure::noun`].
+    Count,
+    /// An amount of money.
+    Money(CurrencyId),
+    /// A quantity in a unit: lengths, areas, percentages, durations.
+    Measure(UnitId),
+    /// A person's age in years.
+    Age,
+    /// A calendar date or year.
+    Date,
+    /// A rank: "72nd", "the third day".
+    Ordinal,
+    /// A share written as a fraction: "two-thirds".
+    Fraction,
+    /// A clock time, in minutes after midnight.
+    Time,
+}
+
+/// A calendar date; any part may be missing ("February 19", "April 2009", "2010").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateVal {
+    pub year: Option<i32>,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+/// A figure's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// A number or a range of numbers (`lo == hi` for a single number).
+    Num { lo: f64, hi: f64 },
+    /// A date.
+    Date(DateVal),
+}
+
+impl Value {
+    pub fn num(v: f64) -> Value {
+        Value::Num { lo: v, hi: v }
+    }
+}
+
+/// The counted thing (or, for measures, the measured thing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Noun {
+    /// Hash of the head word's stem.
+    pub head: u64,
+    /// Its class in the rules, when it has one.
+    pub class: Option<ClassId>,
+    /// Taken from an earlier figure or a table header rather than written next to the number.
+    pub inherited: bool,
+}
+
+/// One figure found in text. Spans are byte ranges in the analysed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Qualifier, number and counted noun.
+    pub span: Range<u32>,
+    /// The number itself (with its currency sign, scale word and unit).
+    pub num_span: Range<u32>,
+    /// The qualifier ("more than"), if any.
+    pub qual_span: Option<Range<u32>>,
+    /// The counted noun, if written next to the number.
+    pub noun_span: Option<Range<u32>>,
+    pub value: Value,
+    pub bound: Bound,
+    pub dim: Dim,
+    pub noun: Option<Noun>,
+    /// Stems of the other words of the noun phrase ("microblog" in "80 million microblog users").
+    pub modifiers: Vec<u64>,
+    /// The event verb nearest the figure in its clause ("arrested", "rescued").
+    pub event: Option<EventId>,
+    /// Clause index within the sentence.
+    pub clause: u8,
+    /// Token positions (relative to the sentence) the figure covers; excluded from its context.
+    pub toks: Range<u16>,
+    /// Token positions of the value itself (number, scale, unit, date words).
+    pub num_toks: Range<u16>,
+    /// A number word so often not a count ("one") that it is never reported unsourced.
+    pub weak: bool,
+}
+
+/// A content word of a sentence, as context for the figures in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    /// Hash of the word's stem, or of an event class (see [`event_key`]).
+    pub key: u64,
+    /// Token position in the sentence.
+    pub pos: u16,
+    /// Clause index; [`OUTER_CLAUSE`] for context from outside the sentence.
+    pub clause: u8,
+    /// Whether the word is (part of) a proper name.
+    pub name: bool,
+    /// The event class, for event terms.
+    pub event: Option<EventId>,
+}
+
+/// Clause index of context terms that come from outside the sentence (table headers).
+pub const OUTER_CLAUSE: u8 = u8::MAX;
+
+/// The context key of an event class: verbs of one class share it.
+pub fn event_key(id: EventId) -> u64 {
+    word_hash("\u{1}event") ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// One analysed sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Byte range in the analysed text.
+    pub span: Range<u32>,
+    pub terms: Vec<Term>,
+    pub figures: Vec<Figure>,
+}
+
+/// Context that a block brings from outside its text: a table cell's row and
+/// column headers.
+#[derive(Debug, Clone, Default)]
+pub struct OuterContext {
+    pub terms: Vec<Term>,
+    /// The counted noun a bare number in the block takes ("Workers" column).
+    pub noun: Option<Noun>,
+}
+
+/// Per-token facts computed once.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Info {
+    /// Hash of the lowercase text.
+    pub lower: u64,
+    /// Hash of the stem (words) or of the lowercase text (others).
+    pub stem: u64,
+    /// Starts with an uppercase letter.
+    pub cap: bool,
+    /// A stopword.
+    pub stop: bool,
+}
+
+/// Turns text into sentences with figures. Keeps a cache of stems, so reuse one
+/// analyzer for many texts.
+pub struct Analyzer<'r> {
+    pub(crate) rules: &'r Rules,
+    stems: FxHashMap<u64, u64>,
+    lower_buf: String,
+}
+
+impl<'r> Analyzer<'r> {
+    pub fn new(rules: &'r Rules) -> Analyzer<'r> {
+        Analyzer {
+            rules,
+            stems: FxHashMap::default(),
+            lower_buf: String::new(),
+        }
+    }
+
+    pub fn rules(&self) -> &'r Rules {
+        self.rules
+    }
+
+    fn info(&mut self, text: &str, tok: &Token) -> Info {
+        let s = &text[tok.range()];
+        self.lower_buf.clear();
+        if s.is_ascii() {
+            self.lower_buf.push_str(s);
+            self.lower_buf.make_ascii_lowercase();
+        } else {
+            self.lower_buf.extend(s.chars().flat_map(char::to_lowercase));
+        }
+        // Curly apostrophes read as straight ones.
+        if self.lower_buf.contains('’') {
+            self.lower_buf = self.lower_buf.replace('’', "'");
+        }
+        let lower = word_hash(&self.lower_buf);
+        let stem = if tok.kind == TokenKind::Word {
+            match self.stems.get(&lower) {
+                Some(&h) => h,
+                None => {
+                    let h = word_hash(&self.rules.stem(&self.lower_buf));
+                    self.stems.insert(lower, h);
+                    h
+                }
+            }
+        } else {
+            lower
+        };
+        let cap = s.chars().next().is_some_and(char::is_uppercase);
+        Info {
+            lower,
+            stem,
+            cap,
+            stop: self.rules.stopwords.contains(&lower),
+        }
+    }
+
+    /// Analyses a text: sentences, their figures and context terms.
+    pub fn analyze(&mut self, text: &str) -> Vec<Sentence> {
+        self.analyze_with(text, &OuterContext::default())
+    }
+
+    /// Analyses a text with context from outside it (a table cell's headers).
+    pub fn analyze_with(&mut self, text: &str, outer: &OuterContext) -> Vec<Sentence> {
+        let tokens = tokenize(text);
+        let infos: Vec<Info> = tokens.iter().map(|t| self.info(text, t)).collect();
+        let ranges = sentences(text, &tokens, &self.rules.abbreviations);
+        ranges
+            .into_iter()
+            .map(|r| self.sentence(text, &tokens[r.clone()], &infos[r], outer))
+            .collect()
+    }
+
+    /// Reads a short text (a table header) as outer context: its content words,
+    /// and the counted noun it names, if any.
+    pub fn outer_context(&mut self, text: &str) -> OuterContext {
+        let tokens = tokenize(text);
+        let infos: Vec<Info> = tokens.iter().map(|t| self.info(text, t)).collect();
+        let mut out = OuterContext::default();
+        for (t, i) in tokens.iter().zip(&infos) {
+            if t.kind == TokenKind::Word && !i.stop {
+                out.terms.push(Term {
+                    key: i.stem,
+                    pos: 0,
+                    clause: OUTER_CLAUSE,
+                    name: i.cap,
+                    event: None,
+                });
+                let participle = text[t.range()].to_ascii_lowercase().ends_with("ed");
+                if out.noun.is_none()
+                    && !participle
+                    && let Some(class) = self.rules.noun_terms.get1(i.stem)
+                {
+                    out.noun = Some(Noun {
+                        head: i.stem,
+                        class: Some(class),
+                        inherited: true,
+                    });
+                }
+            }
+            if let Some(ev) = self.rules.event_terms.get1(i.stem) {
+                out.terms.push(Term {
+                    key: event_key(ev),
+                    pos: 0,
+                    clause: OUTER_CLAUSE,
+                    name: false,
+                    event: Some(ev),
+                });
+            }
+        }
+        out
+    }
+
+    fn sentence(&mut self, text: &str, toks: &[Token], infos: &[Info], outer: &OuterContext) -> Sentence {
+        let clauses = clauses(text, toks, infos, self.rules);
+        let mut terms = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            let info = infos[i];
+            // Event verbs, multi-word first ("voted against").
+            let keys: Vec<u64> = infos[i..(i + 3).min(toks.len())].iter().map(|x| x.stem).collect();
+            if let Some((n, ev)) = self.rules.event_terms.longest_prefix(&keys) {
+                terms.push(Term {
+                    key: event_key(ev),
+                    pos: i as u16,
+                    clause: clauses[i],
+                    name: false,
+                    event: Some(ev),
+                });
+                if n > 1 {
+                    i += n;
+                    continue;
+                }
+            }
+            if t.kind == TokenKind::Word && !info.stop && t.len() > 1 {
+                let name = info.cap && self.is_name(text, toks, infos, i);
+                terms.push(Term {
+                    key: info.stem,
+                    pos: i as u16,
+                    clause: clauses[i],
+                    name,
+                    event: None,
+                });
+            }
+            i += 1;
+        }
+        terms.extend(outer.terms.iter().copied());
+        let mut figures = figures::find(self, text, toks, infos, &clauses, &terms);
+        // The words of a value ("March", "months", "million") are not context:
+        // they are compared as values.
+        terms.retain(|t| t.clause == OUTER_CLAUSE || !figures.iter().any(|f| f.num_toks.contains(&t.pos)));
+        for f in &mut figures {
+            if f.noun.is_none() && f.dim == Dim::Count {
+                f.noun = outer.noun;
+            }
+        }
+        let span = match (toks.first(), toks.last()) {
+            (Some(a), Some(b)) => a.start..b.end,
+            _ => 0..0,
+        };
+        Sentence { span, terms, figures }
+    }
+
+    /// Whether a capitalised word is a proper name. A sentence's first word is a
+    /// name only if the next word is capitalised too ("Hill Top said") or it is
+    /// not a word the rules know in lowercase use.
+    fn is_name(&self, text: &str, toks: &[Token], infos: &[Info], i: usize) -> bool {
+        let info = infos[i];
+        if self.rules.not_names.contains(&info.lower)
+            || self.rules.months.contains_key(&info.lower)
+            || self.rules.number_words.contains_key(&info.lower)
+        {
+            return false;
+        }
+        let s = &text[toks[i].range()];
+        if s.len() > 1 && s.chars().all(|c| c.is_uppercase()) && s.len() > 4 {
+            // A shouted heading word rather than an acronym.
+            return false;
+        }
+        let first = i == 0
+            || matches!(
+                &text[toks[i - 1].range()],
+                "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "-" | ":"
+            );
+        if !first {
+            return true;
+        }
+        let next_cap = infos.get(i + 1).is_some_and(|n| n.cap);
+        next_cap && self.rules.noun_terms.get1(info.stem).is_none() && self.rules.event_terms.get1(info.stem).is_none()
+    }
+}
+
+/// Assigns every token a clause index. A clause ends at `;`, `:`, brackets and
+/// dashes, at a comma followed by a clause opener (", while", ", where"), and at
+/// "and"/"but"/"while" followed by a figure or a verb ("arrested and 11 babies
+/// rescued", "killing its pilot and cutting a path").
+fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut clause: u8 = 0;
+    for i in 0..toks.len() {
+        let s = &text[toks[i].range()];
+        let boundary_here = match toks[i].kind {
+            TokenKind::Punct => {
+                matches!(s, ";" | ":" | "(" | "—" | "–") && toks[i].space_before || matches!(s, ";" | "(")
+            }
+            TokenKind::Word if rules.clause_openers.contains(&infos[i].lower) => {
+                let after_comma = i > 0 && &text[toks[i - 1].range()] == ",";
+                let next_is_figure = toks.get(i + 1).is_some_and(|n| {
+                    n.kind == TokenKind::Number
+                        || n.kind == TokenKind::Symbol
+                        || rules.number_words.contains_key(&infos[i + 1].lower)
+                        || infos.get(i + 2).is_some_and(|_| {
+                            toks[i + 2].kind == TokenKind::Number
+                                && matches!(
+                                    text[n.range()].to_ascii_lowercase().as_str(),
+                                    "the" | "another" | "a" | "some" | "about" | "more" | "over"
+                                )
+                        })
+                });
+                let next_is_verb = toks.get(i + 1).is_some_and(|n| {
+                    let w = &text[n.range()];
+                    n.kind == TokenKind::Word && (w.ends_with("ing") || w.ends_with("ed"))
+                });
+                after_comma || next_is_figure || next_is_verb
+            }
+            _ => false,
+        };
+        if boundary_here && i > 0 {
+            clause = clause.saturating_add(1).min(OUTER_CLAUSE - 1);
+        }
+        out.push(clause);
+        if matches!(s, ")") {
+            clause = clause.saturating_add(1).min(OUTER_CLAUSE - 1);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

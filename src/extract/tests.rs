@@ -1,0 +1,274 @@
+//! Extraction tables: one line per input, the figures it yields.
+
+use super::tests_support::describe;
+use super::*;
+use crate::rules::Rules;
+
+/// Renders every figure in `text` as `span | dim value bound noun`.
+pub(crate) fn render(rules: &Rules, text: &str) -> Vec<String> {
+    let mut an = Analyzer::new(rules);
+    let mut out = Vec::new();
+    for s in an.analyze(text) {
+        for f in &s.figures {
+            out.push(describe(rules, text, f));
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn check(text: &str, expected: &[&str]) {
+    let rules = Rules::builtin();
+    let got = render(&rules, text);
+    assert_eq!(got, expected, "\ninput: {text}");
+}
+
+#[test]
+fn digits_separators_and_scales() {
+    check(
+        "A total of 1,094 suspects were arrested.",
+        &["A total of 1,094 suspects | count 1094 [suspect]"],
+    );
+    check(
+        "as many as 1.2 million children",
+        &["as many as 1.2 million children | count 1200000 atmost [child]"],
+    );
+    check(
+        "4 trillion bytes of data",
+        &["4 trillion bytes | measure:byte 4000000000000"],
+    );
+    check(
+        "nearly 6000 children had been freed",
+        &["nearly 6000 children | count 6000 nearly [child]"],
+    );
+}
+
+#[test]
+fn number_words() {
+    check("Four websites were shut down.", &["Four websites | count 4 [website]"]);
+    check(
+        "more than a thousand people",
+        &["more than a thousand people | count 1000 over [person]"],
+    );
+    check(
+        "twenty-five homes and three hundred and twelve cars",
+        &[
+            "twenty-five homes | count 25 [home]",
+            "three hundred and twelve cars | count 312 [vehicle]",
+        ],
+    );
+    check("two dozen boats", &["two dozen boats | count 24 [vessel]"]);
+    check(
+        "Fourteen homes have been destroyed",
+        &["Fourteen homes | count 14 [home]"],
+    );
+    check(
+        "half a million people",
+        &["half a million people | count 500000 [person]"],
+    );
+}
+
+#[test]
+fn vague_quantities() {
+    check(
+        "Hundreds of people fled",
+        &["Hundreds of people | count 200..999 vague [person]"],
+    );
+    check(
+        "tens of thousands of homes",
+        &["tens of thousands of homes | count 20000..99999 vague [home]"],
+    );
+}
+
+#[test]
+fn one_is_weak_and_not_a_pronoun() {
+    check("one of them left; no one knew", &[]);
+    check("one man was arrested", &["one man | count 1 [person] weak"]);
+}
+
+#[test]
+fn qualifiers_become_bounds() {
+    check(
+        "more than 1000 people",
+        &["more than 1000 people | count 1000 over [person]"],
+    );
+    check("some 30 groups", &["some 30 groups | count 30 about [group]"]);
+    check(
+        "up to two years in prison",
+        &["up to two years | measure:year 2 atmost"],
+    );
+    check("1,000+ Arrested", &["1,000+ | count 1000 over"]);
+    check(
+        "at least 30 people",
+        &["at least 30 people | count 30 atleast [person]"],
+    );
+    check(
+        "an estimated 80 million microblog users",
+        &["an estimated 80 million microblog users | count 80000000 about [member]"],
+    );
+}
+
+#[test]
+fn money() {
+    check(
+        "They paid 20,000 yuan (US$3,250) for the child.",
+        &["20,000 yuan | money:CNY 20000", "US$3,250 | money:USD 3250"],
+    );
+    check("for up to £2,200", &["up to £2,200 | money:GBP 2200 atmost"]);
+    check(
+        "made 80,000 yuan ($13,000)",
+        &["80,000 yuan | money:CNY 80000", "$13,000 | money:dollar 13000"],
+    );
+    check(
+        "about $195 million in entitlements",
+        &["about $195 million | money:dollar 195000000 about"],
+    );
+    check("claims of $70m", &["$70m | money:dollar 70000000"]);
+    check("RMB 5,000 each", &["RMB 5,000 | money:CNY 5000"]);
+}
+
+#[test]
+fn percentages() {
+    check(
+        "90 per cent of the workforce voted",
+        &["90 per cent | measure:percent 90 [worker]"],
+    );
+    check(
+        "over 90 per cent market share",
+        &["over 90 per cent | measure:percent 90 over"],
+    );
+    check("a 5% chance", &["5% | measure:percent 5"]);
+}
+
+#[test]
+fn ranges() {
+    check(
+        "as high as 10,000 to 20,000 children per year",
+        &["as high as 10,000 to 20,000 children | count 10000..20000 atmost [child]"],
+    );
+    check(
+        "Between 4,000 and 5,000 firefighters",
+        &["Between 4,000 and 5,000 firefighters | count 4000..5000 [firefighter]"],
+    );
+    check(
+        "a proposed 12 to 18-month wage freeze",
+        &["12 to 18-month wage freeze | measure:month 12..18 [?]"],
+    );
+    check(
+        "cut the limit from 110 kilometres an hour to 80",
+        &["110 kilometres an hour | measure:km-per-hour 110", "80 | count 80"],
+    );
+}
+
+#[test]
+fn ages() {
+    check("Liu, 32, allegedly ran the website", &["32 | age 32"]);
+    check("The doctor, 55, was given a death sentence", &["55 | age 55"]);
+    check(
+        "the case of 55-year-old Zhang Shuxia",
+        &["55-year-old Zhang Shuxia | age 55 [?]"],
+    );
+    check("a couple in their 30s told CCTV", &["30s | age 30..39"]);
+    check("snatched at three years old", &["three years old | age 3"]);
+    check("when he was three, he was taken", &["three | age 3"]);
+    check("a man aged 45 died", &["45 | age 45"]);
+    check("a six-year-old boy", &["six-year-old boy | age 6 [boy]"]);
+}
+
+#[test]
+fn durations_and_measures() {
+    check(
+        "The sting was part of a six-month operation",
+        &["six-month operation | measure:month 6 [?]"],
+    );
+    check(
+        "a death sentence suspended for two years",
+        &["two years | measure:year 2"],
+    );
+    check(
+        "a 25 kilometre fire front",
+        &["25 kilometre fire front | measure:kilometre 25 [fire]"],
+    );
+    check(
+        "a 200-metre-long path through",
+        &["200-metre-long path | measure:metre 200 [path]"],
+    );
+    check(
+        "more than 800 hectares",
+        &["more than 800 hectares | measure:hectare 800 over"],
+    );
+    check(
+        "more than 800 square kilometres",
+        &["more than 800 square kilometres | measure:square-kilometre 800 over"],
+    );
+    check(
+        "winds of 80 kilometres an hour",
+        &["80 kilometres an hour | measure:km-per-hour 80"],
+    );
+}
+
+#[test]
+fn dates_and_times() {
+    check(
+        "The crackdown on February 19 was launched",
+        &["February 19 | date ?-2-19"],
+    );
+    check(
+        "After a crackdown by police in April 2009, nearly 6000",
+        &["April 2009 | date 2009-4-?", "nearly 6000 | count 6000 nearly"],
+    );
+    check(
+        "5,900 children were taken in 2010.",
+        &["5,900 children | count 5900 [child]", "2010 | date 2010-?-?"],
+    );
+    check("On 19 February 2014 police", &["19 February 2014 | date 2014-2-19"]);
+    check("At about 4:00pm AEDT", &["4:00pm | time 960"]);
+    check("2000 people were there", &["2000 people | count 2000 [person]"]);
+    check("launched in April, it", &["April | date ?-4-?"]);
+}
+
+#[test]
+fn fractions_and_ordinals() {
+    check(
+        "fires ring two-thirds of greater Sydney",
+        &["two-thirds | fraction 0.667 [?]"],
+    );
+    check("on the third day of the siege", &["third day | ordinal 3 [?]"]);
+    check("for the first time", &[]);
+}
+
+#[test]
+fn nouns_and_their_classes() {
+    check("seven newborn babies", &["seven newborn babies | count 7 [baby]"]);
+    check(
+        "1,094 people suspected of buying",
+        &["1,094 people | count 1094 [person]"],
+    );
+    check(
+        "four baby-smuggling rings",
+        &["four baby-smuggling rings | count 4 [ring]"],
+    );
+    check(
+        "more than 3,000 maintenance workers earlier voted",
+        &["more than 3,000 maintenance workers | count 3000 over [worker]"],
+    );
+    check("three 15-year-old boys", &["three 15-year-old boys | count 3 [boy]"]);
+    check("27 provinces across China", &["27 provinces | count 27 [province]"]);
+    check(
+        "about 60 fire units in and around",
+        &["about 60 fire units | count 60 about [fire-unit]"],
+    );
+}
+
+#[test]
+fn nouns_are_inherited_within_a_sentence() {
+    check(
+        "police detained 180 suspects in 30 provinces, with 19 more in Hong Kong and 46 in Taiwan.",
+        &[
+            "180 suspects | count 180 [suspect]",
+            "30 provinces | count 30 [province]",
+            "19 | count 19 [suspect^]",
+            "46 | count 46 [suspect^]",
+        ],
+    );
+}

@@ -1,0 +1,894 @@
+//! Rule data: the word lists that teach copydesk to read figures.
+//!
+//! Rules are plain TOML under `rules/`, embedded in the binary as defaults and
+//! extended per workspace with `[rules] paths` in `copydesk.toml`. A workspace
+//! entry with the same `name` as a default one replaces it; everything else is
+//! added. Every table is `deny_unknown_fields`, so a typo in a rule file is an
+//! error naming the file and line rather than a rule that silently never fires.
+//!
+//! [`Rules`] is the compiled form: hash tables keyed by word hashes, so the hot
+//! path of extraction never allocates to look a word up.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Deserialize;
+
+use crate::text::{Lexer, TokenKind, word_hash};
+
+/// The default rule files, embedded at build time.
+pub const DEFAULT_RULES: &[(&str, &str)] = &[
+    ("numbers.toml", include_str!("../rules/numbers.toml")),
+    ("qualifiers.toml", include_str!("../rules/qualifiers.toml")),
+    ("nouns.toml", include_str!("../rules/nouns.toml")),
+    ("confusables.toml", include_str!("../rules/confusables.toml")),
+    ("units.toml", include_str!("../rules/units.toml")),
+    ("currencies.toml", include_str!("../rules/currencies.toml")),
+    ("events.toml", include_str!("../rules/events.toml")),
+    ("lexicon.toml", include_str!("../rules/lexicon.toml")),
+];
+
+/// Errors met while reading rule files.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// A rule file or folder could not be read.
+    #[error("cannot read rule file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A rule file is not valid TOML or does not follow the rule schema.
+    #[error("invalid rule file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    /// A rule names something that does not exist (a `broader` class, a confusable member).
+    #[error("rule {rule:?} refers to unknown {what} {name:?}")]
+    UnknownReference {
+        rule: String,
+        what: &'static str,
+        name: String,
+    },
+}
+
+/// What a qualifier says about the figure it precedes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    /// No qualifier, or one that insists on exactness ("a total of").
+    Exact,
+    /// "more than", "over": strictly above.
+    Over,
+    /// "at least": the figure or above.
+    AtLeast,
+    /// "fewer than", "under": strictly below.
+    Under,
+    /// "up to", "as many as": a ceiling.
+    AtMost,
+    /// "nearly", "almost": just below.
+    Nearly,
+    /// "about", "some", "an estimated": either side.
+    About,
+    /// "hundreds of": a wide range that the phrase itself names.
+    Vague,
+}
+
+impl Bound {
+    /// The family a bound belongs to: two figures whose bounds share a family are
+    /// compared by their stated numbers ("more than 520" against "more than 250").
+    pub fn family(self) -> u8 {
+        match self {
+            Bound::Exact => 0,
+            Bound::Over | Bound::AtLeast => 1,
+            Bound::Under | Bound::AtMost | Bound::Nearly => 2,
+            Bound::About => 3,
+            Bound::Vague => 4,
+        }
+    }
+
+    /// Human wording, for messages.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Bound::Exact => "exactly",
+            Bound::Over => "more than",
+            Bound::AtLeast => "at least",
+            Bound::Under => "fewer than",
+            Bound::AtMost => "up to",
+            Bound::Nearly => "nearly",
+            Bound::About => "about",
+            Bound::Vague => "roughly",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Schema: what a rule file may contain.
+
+/// One rule file. All sections are optional so a workspace file can add a
+/// single synonym without restating the rest.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    numbers: Option<NumbersSection>,
+    #[serde(default)]
+    qualifier: Vec<QualifierRule>,
+    #[serde(default)]
+    qualifier_suffixes: BTreeMap<String, Bound>,
+    #[serde(default)]
+    noun: Vec<NounRule>,
+    #[serde(default)]
+    confusable: Vec<ConfusableRule>,
+    #[serde(default)]
+    unit: Vec<UnitRule>,
+    #[serde(default)]
+    currency: Vec<CurrencyRule>,
+    #[serde(default)]
+    event: Vec<EventRule>,
+    lexicon: Option<LexiconSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumbersSection {
+    #[serde(default)]
+    units: BTreeMap<String, f64>,
+    #[serde(default)]
+    tens: BTreeMap<String, f64>,
+    #[serde(default)]
+    scales: BTreeMap<String, f64>,
+    #[serde(default)]
+    scale_abbreviations: BTreeMap<String, f64>,
+    #[serde(default)]
+    groups: BTreeMap<String, f64>,
+    #[serde(default)]
+    fractions: BTreeMap<String, f64>,
+    #[serde(default)]
+    ordinals: BTreeMap<String, f64>,
+    #[serde(default)]
+    ordinal_nouns: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+    #[serde(default)]
+    vague: Vec<VagueRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VagueRule {
+    phrase: String,
+    low: f64,
+    high: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QualifierRule {
+    bound: Bound,
+    phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NounRule {
+    name: String,
+    terms: Vec<String>,
+    #[serde(default)]
+    broader: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfusableRule {
+    name: String,
+    members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitRule {
+    name: String,
+    dimension: String,
+    factor: f64,
+    terms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CurrencyRule {
+    name: String,
+    family: String,
+    #[serde(default)]
+    generic: bool,
+    #[serde(default)]
+    symbols: Vec<String>,
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventRule {
+    name: String,
+    terms: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconSection {
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    abbreviations: Vec<String>,
+    #[serde(default)]
+    months: Vec<Vec<String>>,
+    #[serde(default)]
+    not_names: Vec<String>,
+    #[serde(default)]
+    clause_openers: Vec<String>,
+    #[serde(default)]
+    age_words: Vec<String>,
+}
+
+impl RuleFile {
+    /// Parses one rule file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<RuleFile, RulesError> {
+        toml::from_str(text).map_err(|e| RulesError::Parse {
+            path: origin.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })
+    }
+}
+
+/// The merged, not yet compiled, rule data: defaults then workspace files.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    numbers: NumbersSection,
+    qualifiers: Vec<QualifierRule>,
+    qualifier_suffixes: BTreeMap<String, Bound>,
+    nouns: Vec<NounRule>,
+    confusables: Vec<ConfusableRule>,
+    units: Vec<UnitRule>,
+    currencies: Vec<CurrencyRule>,
+    events: Vec<EventRule>,
+    lexicon: LexiconSection,
+}
+
+/// Replaces the entry of the same name, or appends.
+fn upsert<T>(list: &mut Vec<T>, item: T, name: impl Fn(&T) -> &str) {
+    if let Some(slot) = list.iter_mut().find(|x| name(x) == name(&item)) {
+        *slot = item;
+    } else {
+        list.push(item);
+    }
+}
+
+impl RuleSet {
+    /// The embedded defaults.
+    pub fn defaults() -> RuleSet {
+        let mut set = RuleSet::default();
+        for (name, text) in DEFAULT_RULES {
+            let file = RuleFile::parse(text, Path::new(&format!("<builtin>/rules/{name}")))
+                .expect("embedded rules are valid (checked by tests)");
+            set.merge(file);
+        }
+        set
+    }
+
+    /// Adds a file's rules on top of what is there.
+    pub fn merge(&mut self, file: RuleFile) {
+        if let Some(n) = file.numbers {
+            let dst = &mut self.numbers;
+            dst.units.extend(n.units);
+            dst.tens.extend(n.tens);
+            dst.scales.extend(n.scales);
+            dst.scale_abbreviations.extend(n.scale_abbreviations);
+            dst.groups.extend(n.groups);
+            dst.fractions.extend(n.fractions);
+            dst.ordinals.extend(n.ordinals);
+            dst.ordinal_nouns.extend(n.ordinal_nouns);
+            dst.weak.extend(n.weak);
+            for v in n.vague {
+                upsert(&mut dst.vague, v, |v| &v.phrase);
+            }
+        }
+        self.qualifiers.extend(file.qualifier);
+        self.qualifier_suffixes.extend(file.qualifier_suffixes);
+        for n in file.noun {
+            upsert(&mut self.nouns, n, |n| &n.name);
+        }
+        for c in file.confusable {
+            upsert(&mut self.confusables, c, |c| &c.name);
+        }
+        for u in file.unit {
+            upsert(&mut self.units, u, |u| &u.name);
+        }
+        for c in file.currency {
+            upsert(&mut self.currencies, c, |c| &c.name);
+        }
+        for e in file.event {
+            upsert(&mut self.events, e, |e| &e.name);
+        }
+        if let Some(l) = file.lexicon {
+            let dst = &mut self.lexicon;
+            dst.stopwords.extend(l.stopwords);
+            dst.abbreviations.extend(l.abbreviations);
+            if !l.months.is_empty() {
+                dst.months = l.months;
+            }
+            dst.not_names.extend(l.not_names);
+            dst.clause_openers.extend(l.clause_openers);
+            dst.age_words.extend(l.age_words);
+        }
+    }
+
+    /// Reads rule files from `paths` (files, or folders of `*.toml`) and merges them.
+    pub fn merge_paths(&mut self, paths: &[PathBuf]) -> Result<(), RulesError> {
+        for path in paths {
+            let io = |source| RulesError::Io {
+                path: path.clone(),
+                source,
+            };
+            let files = if path.is_dir() {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                    .map_err(io)?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .collect();
+                files.sort();
+                files
+            } else {
+                vec![path.clone()]
+            };
+            for file in files {
+                let text = std::fs::read_to_string(&file).map_err(|source| RulesError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                self.merge(RuleFile::parse(&text, &file)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Compiled rules.
+
+/// Index of a noun class in [`Rules::nouns`].
+pub type ClassId = u16;
+/// Index of a unit in [`Rules::units`].
+pub type UnitId = u16;
+/// Index of a currency in [`Rules::currencies`].
+pub type CurrencyId = u16;
+/// Index of an event class in [`Rules::events`].
+pub type EventId = u16;
+
+/// A class of counted things.
+#[derive(Debug, Clone)]
+pub struct NounClass {
+    pub name: String,
+    /// Classes that include this one, transitively.
+    pub broader: Vec<ClassId>,
+}
+
+/// A unit of measure.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub name: String,
+    pub dimension: String,
+    pub factor: f64,
+    /// The first term, used when writing a replacement.
+    pub display: String,
+}
+
+/// A currency.
+#[derive(Debug, Clone)]
+pub struct Currency {
+    pub name: String,
+    pub family: String,
+    pub generic: bool,
+}
+
+/// A cardinal number word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumWord {
+    /// "one" to "nineteen".
+    Unit(f64),
+    /// "twenty" to "ninety".
+    Ten(f64),
+    /// "hundred", "thousand", "million".
+    Scale(f64),
+    /// "dozen", "couple".
+    Group(f64),
+}
+
+/// A vague quantity phrase ("hundreds of").
+#[derive(Debug, Clone)]
+pub struct Vague {
+    pub words: Vec<u64>,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A table of phrases (sequences of word keys) with a value each.
+#[derive(Debug, Clone)]
+pub struct PhraseTable<T> {
+    map: FxHashMap<Vec<u64>, T>,
+    max_len: usize,
+}
+
+impl<T> Default for PhraseTable<T> {
+    fn default() -> Self {
+        PhraseTable {
+            map: FxHashMap::default(),
+            max_len: 0,
+        }
+    }
+}
+
+impl<T: Copy> PhraseTable<T> {
+    fn insert(&mut self, key: Vec<u64>, value: T) {
+        if key.is_empty() {
+            return;
+        }
+        self.max_len = self.max_len.max(key.len());
+        self.map.entry(key).or_insert(value);
+    }
+
+    /// The longest phrase that starts at `keys[0]`; returns its length and value.
+    pub fn longest_prefix(&self, keys: &[u64]) -> Option<(usize, T)> {
+        let max = self.max_len.min(keys.len());
+        (1..=max).rev().find_map(|n| self.map.get(&keys[..n]).map(|v| (n, *v)))
+    }
+
+    /// The longest phrase that ends at the last key; returns its length and value.
+    pub fn longest_suffix(&self, keys: &[u64]) -> Option<(usize, T)> {
+        let max = self.max_len.min(keys.len());
+        (1..=max)
+            .rev()
+            .find_map(|n| self.map.get(&keys[keys.len() - n..]).map(|v| (n, *v)))
+    }
+
+    /// A single-word lookup.
+    pub fn get1(&self, key: u64) -> Option<T> {
+        self.map.get(std::slice::from_ref(&key)).copied()
+    }
+
+    pub fn max_len(&self) -> usize {
+        self.max_len
+    }
+}
+
+/// Compiled rules, ready for extraction and matching.
+pub struct Rules {
+    stemmer: rust_stemmers::Stemmer,
+    /// Cardinal number words, by lowercase hash.
+    pub number_words: FxHashMap<u64, NumWord>,
+    /// Fraction words ("third", "half"), by lowercase hash.
+    pub fractions: FxHashMap<u64, f64>,
+    /// Ordinal words ("third", "twelfth"), by lowercase hash.
+    pub ordinals: FxHashMap<u64, f64>,
+    pub scale_abbreviations: FxHashMap<u64, f64>,
+    pub ordinal_nouns: FxHashSet<u64>,
+    pub weak_words: FxHashSet<u64>,
+    pub vague: Vec<Vague>,
+    /// Qualifier phrases, keyed by lowercase word hashes.
+    pub qualifiers: PhraseTable<Bound>,
+    /// Suffix qualifiers ("+", "or more"), keyed by lowercase word hashes.
+    pub qualifier_suffixes: PhraseTable<Bound>,
+    pub nouns: Vec<NounClass>,
+    /// Noun phrases, keyed by stems.
+    pub noun_terms: PhraseTable<ClassId>,
+    /// Pairs of classes a writer may swap by mistake (both orders).
+    confusable: FxHashSet<(ClassId, ClassId)>,
+    pub units: Vec<Unit>,
+    /// Unit terms, keyed by stems.
+    pub unit_terms: PhraseTable<UnitId>,
+    pub currencies: Vec<Currency>,
+    /// Currency symbols written before a number, longest first.
+    pub currency_symbols: Vec<(String, CurrencyId)>,
+    /// Currency words written after a number, keyed by stems.
+    pub currency_words: PhraseTable<CurrencyId>,
+    pub events: Vec<String>,
+    /// Event verbs, keyed by stems.
+    pub event_terms: PhraseTable<EventId>,
+    pub stopwords: FxHashSet<u64>,
+    pub abbreviations: FxHashSet<String>,
+    /// Month names by lowercase hash: month number 1-12.
+    pub months: FxHashMap<u64, u8>,
+    pub not_names: FxHashSet<u64>,
+    pub clause_openers: FxHashSet<u64>,
+    pub age_words: FxHashSet<u64>,
+    /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
+    pub fingerprint: u64,
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules")
+            .field("nouns", &self.nouns.len())
+            .field("units", &self.units.len())
+            .field("currencies", &self.currencies.len())
+            .field("events", &self.events.len())
+            .finish()
+    }
+}
+
+impl Rules {
+    /// The embedded defaults, compiled.
+    pub fn builtin() -> Rules {
+        Rules::compile(RuleSet::defaults()).expect("embedded rules compile (checked by tests)")
+    }
+
+    /// Defaults plus the rule files at `paths`.
+    pub fn load(paths: &[PathBuf]) -> Result<Rules, RulesError> {
+        let mut set = RuleSet::defaults();
+        set.merge_paths(paths)?;
+        Rules::compile(set)
+    }
+
+    /// Lowercase and stem one word, as the index and the extractor do.
+    pub fn stem(&self, lower: &str) -> String {
+        self.stemmer.stem(lower).into_owned()
+    }
+
+    /// Hash of a word's stem: the key of every stem-keyed table.
+    pub fn stem_hash(&self, word: &str) -> u64 {
+        let lower = word.to_lowercase();
+        word_hash(&self.stemmer.stem(&lower))
+    }
+
+    /// Splits a rule phrase into word keys with the document lexer, so that rule
+    /// terms and text are cut the same way ("new-born" → new, -, born).
+    fn phrase_keys(&self, phrase: &str, stemmed: bool) -> Vec<u64> {
+        Lexer::new(phrase)
+            .filter(|t| !matches!(t.kind, TokenKind::Punct if &phrase[t.range()] == "-"))
+            .map(|t| {
+                let lower = phrase[t.range()].to_lowercase();
+                if stemmed && t.kind == TokenKind::Word {
+                    word_hash(&self.stemmer.stem(&lower))
+                } else {
+                    word_hash(&lower)
+                }
+            })
+            .collect()
+    }
+
+    /// Compiles merged rule data into lookup tables.
+    pub fn compile(set: RuleSet) -> Result<Rules, RulesError> {
+        let mut rules = Rules {
+            stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+            number_words: FxHashMap::default(),
+            fractions: FxHashMap::default(),
+            ordinals: FxHashMap::default(),
+            scale_abbreviations: FxHashMap::default(),
+            ordinal_nouns: FxHashSet::default(),
+            weak_words: FxHashSet::default(),
+            vague: Vec::new(),
+            qualifiers: PhraseTable::default(),
+            qualifier_suffixes: PhraseTable::default(),
+            nouns: Vec::new(),
+            noun_terms: PhraseTable::default(),
+            confusable: FxHashSet::default(),
+            units: Vec::new(),
+            unit_terms: PhraseTable::default(),
+            currencies: Vec::new(),
+            currency_symbols: Vec::new(),
+            currency_words: PhraseTable::default(),
+            events: Vec::new(),
+            event_terms: PhraseTable::default(),
+            stopwords: FxHashSet::default(),
+            abbreviations: FxHashSet::default(),
+            months: FxHashMap::default(),
+            not_names: FxHashSet::default(),
+            clause_openers: FxHashSet::default(),
+            age_words: FxHashSet::default(),
+            fingerprint: 0,
+        };
+        let lower = |s: &str| word_hash(&s.to_lowercase());
+
+        let n = &set.numbers;
+        type Table<'a> = (&'a BTreeMap<String, f64>, fn(f64) -> NumWord);
+        let tables: [Table; 4] = [
+            (&n.units, NumWord::Unit),
+            (&n.tens, NumWord::Ten),
+            (&n.scales, NumWord::Scale),
+            (&n.groups, NumWord::Group),
+        ];
+        for (table, make) in tables {
+            for (word, value) in table {
+                rules.number_words.insert(lower(word), make(*value));
+            }
+        }
+        for (word, value) in &n.fractions {
+            rules.fractions.insert(lower(word), *value);
+        }
+        for (word, value) in &n.ordinals {
+            rules.ordinals.insert(lower(word), *value);
+        }
+        for (word, value) in &n.scale_abbreviations {
+            rules.scale_abbreviations.insert(lower(word), *value);
+        }
+        for word in &n.ordinal_nouns {
+            rules.ordinal_nouns.insert(rules.stem_hash(word));
+        }
+        for word in &n.weak {
+            rules.weak_words.insert(lower(word));
+        }
+        for v in &n.vague {
+            rules.vague.push(Vague {
+                words: rules.phrase_keys(&v.phrase, false),
+                low: v.low,
+                high: v.high,
+            });
+        }
+        // Longest phrases first so "tens of thousands of" beats "thousands of".
+        rules.vague.sort_by_key(|v| std::cmp::Reverse(v.words.len()));
+
+        for q in &set.qualifiers {
+            for p in &q.phrases {
+                let keys = rules.phrase_keys(p, false);
+                rules.qualifiers.insert(keys, q.bound);
+            }
+        }
+        for (p, bound) in &set.qualifier_suffixes {
+            let keys = rules.phrase_keys(p, false);
+            rules.qualifier_suffixes.insert(keys, *bound);
+        }
+
+        // Nouns: ids first, so `broader` can refer forward.
+        let class_ids: FxHashMap<&str, ClassId> = set
+            .nouns
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i as ClassId))
+            .collect();
+        for noun in &set.nouns {
+            let mut broader = Vec::new();
+            for b in &noun.broader {
+                let id = *class_ids.get(b.as_str()).ok_or_else(|| RulesError::UnknownReference {
+                    rule: noun.name.clone(),
+                    what: "noun class",
+                    name: b.clone(),
+                })?;
+                broader.push(id);
+            }
+            rules.nouns.push(NounClass {
+                name: noun.name.clone(),
+                broader,
+            });
+        }
+        // Close `broader` transitively (baby ⊂ child ⊂ person).
+        loop {
+            let mut changed = false;
+            for i in 0..rules.nouns.len() {
+                let mut extra = Vec::new();
+                for &b in &rules.nouns[i].broader {
+                    for &bb in &rules.nouns[b as usize].broader {
+                        if bb as usize != i && !rules.nouns[i].broader.contains(&bb) && !extra.contains(&bb) {
+                            extra.push(bb);
+                        }
+                    }
+                }
+                if !extra.is_empty() {
+                    rules.nouns[i].broader.extend(extra);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, noun) in set.nouns.iter().enumerate() {
+            for t in &noun.terms {
+                let keys = rules.phrase_keys(t, true);
+                rules.noun_terms.insert(keys, i as ClassId);
+            }
+        }
+        for c in &set.confusables {
+            let mut members = Vec::new();
+            for m in &c.members {
+                let id = *class_ids.get(m.as_str()).ok_or_else(|| RulesError::UnknownReference {
+                    rule: c.name.clone(),
+                    what: "noun class",
+                    name: m.clone(),
+                })?;
+                members.push(id);
+            }
+            for &a in &members {
+                for &b in &members {
+                    if a != b {
+                        rules.confusable.insert((a, b));
+                    }
+                }
+            }
+        }
+
+        for (i, u) in set.units.iter().enumerate() {
+            rules.units.push(Unit {
+                name: u.name.clone(),
+                dimension: u.dimension.clone(),
+                factor: u.factor,
+                display: u.terms.first().cloned().unwrap_or_else(|| u.name.clone()),
+            });
+            for t in &u.terms {
+                let keys = rules.phrase_keys(t, true);
+                rules.unit_terms.insert(keys, i as UnitId);
+            }
+        }
+
+        for (i, c) in set.currencies.iter().enumerate() {
+            rules.currencies.push(Currency {
+                name: c.name.clone(),
+                family: c.family.clone(),
+                generic: c.generic,
+            });
+            for s in &c.symbols {
+                rules.currency_symbols.push((s.clone(), i as CurrencyId));
+            }
+            for w in &c.words {
+                let keys = rules.phrase_keys(w, true);
+                rules.currency_words.insert(keys, i as CurrencyId);
+            }
+        }
+        rules.currency_symbols.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+
+        for (i, e) in set.events.iter().enumerate() {
+            rules.events.push(e.name.clone());
+            for t in &e.terms {
+                let keys = rules.phrase_keys(t, true);
+                rules.event_terms.insert(keys, i as EventId);
+            }
+        }
+
+        let lx = &set.lexicon;
+        for w in &lx.stopwords {
+            rules.stopwords.insert(lower(w));
+        }
+        for w in &lx.abbreviations {
+            rules.abbreviations.insert(w.to_lowercase());
+        }
+        for (i, names) in lx.months.iter().enumerate() {
+            for name in names {
+                rules.months.insert(lower(name), (i + 1) as u8);
+            }
+        }
+        for w in &lx.not_names {
+            rules.not_names.insert(lower(w));
+        }
+        for w in &lx.clause_openers {
+            rules.clause_openers.insert(lower(w));
+        }
+        for w in &lx.age_words {
+            rules.age_words.insert(lower(w));
+        }
+
+        rules.fingerprint = fingerprint(&set);
+        Ok(rules)
+    }
+
+    /// Whether two noun classes are confusable.
+    pub fn confusable(&self, a: ClassId, b: ClassId) -> bool {
+        self.confusable.contains(&(a, b))
+    }
+
+    /// Whether `narrow` is included in `broad` ("suspect" in "person").
+    pub fn is_broader(&self, broad: ClassId, narrow: ClassId) -> bool {
+        self.nouns[narrow as usize].broader.contains(&broad)
+    }
+
+    /// A noun class by name.
+    pub fn class_named(&self, name: &str) -> Option<ClassId> {
+        self.nouns.iter().position(|n| n.name == name).map(|i| i as ClassId)
+    }
+
+    /// A unit by name.
+    pub fn unit_named(&self, name: &str) -> Option<UnitId> {
+        self.units.iter().position(|u| u.name == name).map(|i| i as UnitId)
+    }
+
+    /// A currency by name.
+    pub fn currency_named(&self, name: &str) -> Option<CurrencyId> {
+        self.currencies
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as CurrencyId)
+    }
+}
+
+/// A stable hash of the merged rule data (its debug rendering is deterministic:
+/// every map in it is a `BTreeMap` or a `Vec`).
+fn fingerprint(set: &RuleSet) -> u64 {
+    word_hash(&format!("{set:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_parse_and_compile() {
+        for (name, text) in DEFAULT_RULES {
+            RuleFile::parse(text, Path::new(name)).unwrap();
+        }
+        let rules = Rules::builtin();
+        assert!(rules.class_named("baby").is_some());
+        assert!(rules.unit_named("kilometre").is_some());
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_naming_the_file() {
+        let err = RuleFile::parse("[[noun]]\nname = \"x\"\nterm = [\"y\"]\n", Path::new("mine.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("mine.toml"), "{msg}");
+        assert!(msg.contains("term"), "{msg}");
+    }
+
+    #[test]
+    fn broader_is_transitive() {
+        let r = Rules::builtin();
+        let baby = r.class_named("baby").unwrap();
+        let person = r.class_named("person").unwrap();
+        let child = r.class_named("child").unwrap();
+        assert!(r.is_broader(child, baby));
+        assert!(r.is_broader(person, baby));
+        assert!(!r.is_broader(baby, person));
+    }
+
+    #[test]
+    fn confusables_are_symmetric() {
+        let r = Rules::builtin();
+        let city = r.class_named("city").unwrap();
+        let province = r.class_named("province").unwrap();
+        assert!(r.confusable(city, province));
+        assert!(r.confusable(province, city));
+        assert!(!r.confusable(city, city));
+    }
+
+    #[test]
+    fn workspace_rules_extend_and_replace() {
+        let mut set = RuleSet::defaults();
+        set.merge(
+            RuleFile::parse(
+                "[[noun]]\nname = \"baby\"\nterms = [\"bairn\"]\n\n[[noun]]\nname = \"goat\"\nterms = [\"goat\", \"kid\"]\n",
+                Path::new("x.toml"),
+            )
+            .unwrap(),
+        );
+        let r = Rules::compile(set).unwrap();
+        let bairn = r.noun_terms.get1(r.stem_hash("bairns"));
+        assert_eq!(bairn, r.class_named("baby"));
+        // The replaced class lost its default terms.
+        assert_eq!(r.noun_terms.get1(r.stem_hash("infants")), None);
+        assert!(r.class_named("goat").is_some());
+    }
+
+    #[test]
+    fn unknown_broader_class_is_an_error() {
+        let mut set = RuleSet::defaults();
+        set.merge(
+            RuleFile::parse(
+                "[[noun]]\nname = \"x\"\nterms = [\"x\"]\nbroader = [\"nope\"]\n",
+                Path::new("x.toml"),
+            )
+            .unwrap(),
+        );
+        let err = Rules::compile(set).unwrap_err();
+        assert!(err.to_string().contains("nope"));
+    }
+
+    #[test]
+    fn no_event_term_belongs_to_two_events() {
+        let set = RuleSet::defaults();
+        let rules = Rules::compile(RuleSet::defaults()).unwrap();
+        let mut seen: FxHashMap<Vec<u64>, &str> = FxHashMap::default();
+        for e in &set.events {
+            for t in &e.terms {
+                let keys = rules.phrase_keys(t, true);
+                if let Some(other) = seen.insert(keys, &e.name) {
+                    assert_eq!(other, e.name, "{t:?} is in events {other} and {}", e.name);
+                }
+            }
+        }
+    }
+}
