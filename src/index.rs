@@ -120,6 +120,7 @@ pub fn dim_key(f: &Figure, rules: &Rules) -> u64 {
         Dim::Ordinal => "ordinal".into(),
         Dim::Fraction => "fraction".into(),
         Dim::Time => "time".into(),
+        Dim::Score => "score".into(),
     };
     word_hash(&format!("\u{3}{kind}"))
 }
@@ -136,6 +137,7 @@ pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
         Dim::Ordinal => "ordinal".into(),
         Dim::Fraction => "fraction".into(),
         Dim::Time => "time".into(),
+        Dim::Score => "score".into(),
     };
     let factor = match f.dim {
         Dim::Measure(u) => rules.units[u as usize].factor,
@@ -311,10 +313,12 @@ impl Index {
         &self.sentence(r.sentence).figures[r.figure as usize]
     }
 
-    /// Inverse document frequency of a term over sentences.
+    /// Inverse document frequency of a term over sentences. A term the corpus
+    /// never uses counts as one it uses once: unknown words are often only
+    /// other wording, and must not outweigh every word the sources share.
     pub fn idf(&self, key: u64) -> f32 {
         let n = self.n_sentences.max(1) as f32;
-        let df = self.postings.get(&key).map_or(0, Vec::len) as f32;
+        let df = self.postings.get(&key).map_or(0, Vec::len).max(1) as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
@@ -322,6 +326,12 @@ impl Index {
     pub fn max_idf(&self) -> f32 {
         let n = self.n_sentences.max(1) as f32;
         (1.0 + (n - 0.5) / 1.5).ln()
+    }
+
+    /// A term's idf relative to a term seen once: 1 for the rarest, near 0 for
+    /// a term in every sentence.
+    pub fn rarity(&self, key: u64) -> f32 {
+        (self.idf(key) / self.max_idf()).min(1.0)
     }
 
     /// Figures indexed under a value key.
@@ -335,14 +345,19 @@ impl Index {
     /// left could not lift a new sentence above the weakest of them, the common
     /// terms only add to the sentences already held (looked up by binary
     /// search), so a frequent word never walks a long posting list.
-    pub fn retrieve(&self, query: &[u64], k: usize) -> Vec<(u32, f32)> {
-        let mut terms: Vec<(f32, &[u32])> = query
-            .iter()
-            .collect::<FxHashSet<_>>()
+    /// Each query term carries a weight (its idf is multiplied by it); a term
+    /// given twice keeps its highest weight.
+    pub fn retrieve(&self, query: &[(u64, f32)], k: usize) -> Vec<(u32, f32)> {
+        let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
+        for &(key, w) in query {
+            let e = weights.entry(key).or_default();
+            *e = e.max(w);
+        }
+        let mut terms: Vec<(f32, &[u32])> = weights
             .into_iter()
-            .filter_map(|key| {
-                let p = self.postings.get(key)?;
-                Some((self.idf(*key), p.as_slice()))
+            .filter_map(|(key, w)| {
+                let p = self.postings.get(&key)?;
+                Some((self.idf(key) * w, p.as_slice()))
             })
             .collect();
         terms.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -417,7 +432,7 @@ mod tests {
         );
         let mut an = Analyzer::new(&rules);
         let q = an.analyze("Anhui police arrested 34 suspects.");
-        let keys: Vec<u64> = q[0].terms.iter().map(|t| t.key).collect();
+        let keys: Vec<(u64, f32)> = q[0].terms.iter().map(|t| (t.key, 1.0)).collect();
         let hits = idx.retrieve(&keys, 1);
         assert_eq!(hits.len(), 1);
         let s = idx.sentence(hits[0].0);

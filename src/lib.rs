@@ -12,6 +12,8 @@ pub mod corpus;
 pub mod extract;
 pub mod index;
 pub mod markdown;
+pub mod project;
 pub mod report;
 pub mod rules;
+pub mod synth;
 pub mod text;

@@ -10,10 +10,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use copydesk::check::{Checker, Code, Severity};
 use copydesk::config::Config;
-use copydesk::corpus::{Corpus, ReadOutcome, read_source};
+use copydesk::corpus::{ReadOutcome, read_source};
 use copydesk::extract::Analyzer;
-use copydesk::index::Index;
 use copydesk::markdown::Document;
+use copydesk::project::Project;
 use copydesk::report::{self, FileReport, Report};
 use copydesk::rules::Rules;
 use copydesk::text::LineIndex;
@@ -124,19 +124,6 @@ fn load_config(args: &CorpusArgs, first: &Path) -> Result<Config> {
     }
 }
 
-fn load_index(args: &CorpusArgs, config: &Config, rules: &Rules) -> Result<Index> {
-    let paths = if args.corpus.is_empty() {
-        config.corpus_paths()
-    } else {
-        args.corpus.clone()
-    };
-    if paths.is_empty() {
-        bail!("no corpus: pass --corpus PATH or set [corpus] paths in copydesk.toml");
-    }
-    let corpus = Corpus::load(&paths)?;
-    Ok(Index::build(corpus, rules))
-}
-
 fn read_draft(path: &Path) -> Result<(String, Option<String>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read draft {}", path.display()))?;
     if content_inspector::inspect(&bytes[..bytes.len().min(8192)]).is_binary() {
@@ -162,13 +149,11 @@ fn check(
     files: Vec<PathBuf>,
 ) -> Result<ExitCode> {
     let config = load_config(&args, &files[0])?;
-    let rules = Rules::load(&config.rule_paths())?;
-    let index = load_index(&args, &config, &rules)?;
-    let options = config.check_options();
-    let checker = Checker::new(&index, &rules, &options);
+    let project = Project::load(config, &args.corpus)?;
+    let checker = Checker::new(&project.index, &project.rules, &project.options);
     let mut report = Report {
-        sources: index.source_count(),
-        warnings: index.warnings.clone(),
+        sources: project.index.source_count(),
+        warnings: project.index.warnings.clone(),
         files: Vec::new(),
     };
     for path in &files {

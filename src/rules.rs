@@ -174,6 +174,10 @@ struct NounRule {
     terms: Vec<String>,
     #[serde(default)]
     broader: Vec<String>,
+    /// For nouns that count events ("arrests", "deaths"): the event class, so
+    /// "43 arrests" can be "43 suspects were arrested".
+    #[serde(default)]
+    event: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -369,6 +373,8 @@ pub struct NounClass {
     pub name: String,
     /// Classes that include this one, transitively.
     pub broader: Vec<ClassId>,
+    /// The event it counts, for nouns like "arrests".
+    pub event: Option<EventId>,
 }
 
 /// A unit of measure.
@@ -656,6 +662,7 @@ impl Rules {
             rules.nouns.push(NounClass {
                 name: noun.name.clone(),
                 broader,
+                event: None,
             });
         }
         // Close `broader` transitively (baby ⊂ child ⊂ person).
@@ -741,6 +748,21 @@ impl Rules {
             }
         }
 
+        for (i, noun) in set.nouns.iter().enumerate() {
+            if let Some(ev) = &noun.event {
+                let id = rules
+                    .events
+                    .iter()
+                    .position(|e| e == ev)
+                    .ok_or_else(|| RulesError::UnknownReference {
+                        rule: noun.name.clone(),
+                        what: "event",
+                        name: ev.clone(),
+                    })?;
+                rules.nouns[i].event = Some(id as EventId);
+            }
+        }
+
         let lx = &set.lexicon;
         for w in &lx.stopwords {
             rules.stopwords.insert(lower(w));
@@ -775,6 +797,12 @@ impl Rules {
     /// Whether `narrow` is included in `broad` ("suspect" in "person").
     pub fn is_broader(&self, broad: ClassId, narrow: ClassId) -> bool {
         self.nouns[narrow as usize].broader.contains(&broad)
+    }
+
+    /// Whether a class counts people (is "person" or narrower).
+    pub fn is_person(&self, class: ClassId) -> bool {
+        self.class_named("person")
+            .is_some_and(|p| p == class || self.is_broader(p, class))
     }
 
     /// A noun class by name.

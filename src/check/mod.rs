@@ -25,7 +25,7 @@ pub use finding::{Code, Finding, Passage, Severity, Version};
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
 use crate::index::{FactRef, Index, SentenceRec, dim_key, value_keys};
 use crate::markdown::{Block, Document};
-use crate::rules::{Bound, Rules};
+use crate::rules::{Bound, EventId, Rules};
 
 /// How the checker reports.
 #[derive(Debug, Clone, Default)]
@@ -53,19 +53,20 @@ const EVENT_MATCH: f32 = 1.15;
 /// sentence does not; "rare" is this share of the highest idf.
 const NAME_CLASH: f32 = 0.5;
 const RARE_NAME: f32 = 0.6;
-/// A tier's context counts as at least this much idf, so a clause with one
-/// common word cannot match in full on that word.
-const MIN_MASS: f32 = 6.0;
+/// A tier's context counts as at least this many times the idf of a word
+/// seen once, so a clause with one common word cannot match in full on it.
+/// Rarity below is always relative to that idf, so scores mean the same on
+/// five sources as on a hundred thousand.
+const MIN_MASS: f32 = 1.5;
 /// Bonus for each other figure of the draft sentence found beside the
-/// candidate: a base, plus a share of the value's rarity (idf).
+/// candidate: a base, plus a share of the value's rarity.
 const COFIGURE_BASE: f32 = 0.08;
-const COFIGURE_PER_IDF: f32 = 0.03;
+const COFIGURE_RARITY: f32 = 0.25;
 const COFIGURE_MAX: f32 = 0.45;
 /// Bonus for the same stated value, by the value's rarity: two sources
 /// stating "1,094 suspects" are far likelier one fact than two stating "two".
 const SAME_BASE: f32 = 0.05;
-const SAME_PER_IDF: f32 = 0.04;
-const SAME_MAX: f32 = 0.35;
+const SAME_RARITY: f32 = 0.3;
 /// A candidate this similar with an agreeing value backs the figure.
 const T_SUPPORT: f32 = 0.30;
 /// A candidate this similar with another value contradicts it.
@@ -75,8 +76,15 @@ const T_CONFLICT: f32 = 0.45;
 const DISAGREE_RATIO: f32 = 0.75;
 /// ...unless it is this much stronger: then the support is a coincidence.
 const MISMATCH_RATIO: f32 = 1.6;
+/// Bonus when two ages name the same person.
+const SUBJECT_BONUS: f32 = 0.35;
+/// How fast the score falls with the ratio of two conflicting values.
+const MAGNITUDE: f32 = 0.15;
+/// A conflicting figure is dropped when its own source backs the draft's
+/// value at least this strongly relative to it.
+const SIBLING_RATIO: f32 = 0.8;
 /// Source sentences retrieved per draft sentence.
-const RETRIEVE: usize = 40;
+const RETRIEVE: usize = 60;
 
 /// A candidate source figure, scored.
 #[derive(Debug, Clone, Copy)]
@@ -104,11 +112,11 @@ struct DraftCtx {
     /// Value keys of the other figures in the sentence.
     cofigures: Vec<Vec<u64>>,
     /// Event classes in the figure's clause.
-    events: Vec<crate::rules::EventId>,
+    events: Vec<EventId>,
 }
 
 /// Event classes in a figure's clause (outside the figure itself).
-fn clause_events(sent_terms: &impl HasTerms, fig: &Figure) -> Vec<crate::rules::EventId> {
+fn clause_events(sent_terms: &impl HasTerms, fig: &Figure) -> Vec<EventId> {
     let mut out = Vec::new();
     for t in sent_terms.terms() {
         if let Some(e) = t.event
@@ -191,11 +199,20 @@ impl<'a> Checker<'a> {
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in s.figures.iter().enumerate() {
-                // Retrieval per figure: the sentence's words and values, and the
-                // kind of thing this figure counts.
-                let mut query: Vec<u64> = s.terms.iter().map(|t| t.key).collect();
-                query.extend(fig_keys.iter().flatten().copied());
-                query.push(dim_key(fig, self.rules));
+                // Retrieval per figure: the words of its clause first, then the
+                // rest of the sentence, the kind of thing it counts, its value
+                // and the values beside it.
+                let mut query: Vec<(u64, f32)> = s
+                    .terms
+                    .iter()
+                    .filter(|t| !fig.toks.contains(&t.pos) || t.clause == OUTER_CLAUSE)
+                    .map(|t| (t.key, if t.clause == fig.clause { 1.0 } else { 0.5 }))
+                    .collect();
+                for (j, keys) in fig_keys.iter().enumerate() {
+                    let w = if j == fi { 1.0 } else { 0.5 };
+                    query.extend(keys.iter().map(|&k| (k, w)));
+                }
+                query.push((dim_key(fig, self.rules), 1.0));
                 let retrieved = self.index.retrieve(&query, RETRIEVE);
                 let ctx = self.draft_context(s, fig, fi, prev, &fig_keys);
                 let cands = self.candidates(fig, &fig_keys[fi], &retrieved, &ctx);
@@ -245,9 +262,10 @@ impl<'a> Checker<'a> {
         for (k, tier) in tiers {
             terms[tier].push((k, self.index.idf(k)));
         }
+        let min_mass = MIN_MASS * self.index.max_idf();
         let mass = terms.each_ref().map(|t| {
             let m = t.iter().map(|(_, idf)| idf).sum::<f32>();
-            if m > 0.0 { m.max(MIN_MASS) } else { 0.0 }
+            if m > 0.0 { m.max(min_mass) } else { 0.0 }
         });
         let cofigures = fig_keys
             .iter()
@@ -324,18 +342,39 @@ impl<'a> Checker<'a> {
         Some((rel.0 * discount, rel.1))
     }
 
+    /// "43 arrests" against "43 suspects were arrested": a noun that counts an
+    /// event matches people the other figure's clause says the event befell.
+    fn event_noun_relation(&self, a: &Figure, b: &Figure, b_events: &[EventId]) -> Option<f32> {
+        let ev = self.rules.nouns[a.noun?.class? as usize].event?;
+        let b_class = b.noun?.class?;
+        (self.rules.is_person(b_class) && b_events.contains(&ev)).then_some(0.85)
+    }
+
     /// Whether two figures measure the same kind of thing: weight, whether the
     /// source's unit or noun is a confusable one, and the factor that converts
     /// the source's number into the draft's unit.
-    fn relation(&self, d: &Figure, s: &Figure) -> Option<(f32, bool, f64)> {
+    fn relation(&self, d: &Figure, s: &Figure, d_events: &[EventId], s_events: &[EventId]) -> Option<(f32, bool, f64)> {
         match (d.dim, s.dim) {
             (Dim::Count, Dim::Count) => {
+                if let Some(w) = self
+                    .event_noun_relation(d, s, s_events)
+                    .or_else(|| self.event_noun_relation(s, d, d_events))
+                {
+                    return Some((w, false, 1.0));
+                }
                 let (w, c) = self.noun_relation(d.noun, s.noun)?;
                 Some((w, c, 1.0))
             }
             (Dim::Money(a), Dim::Money(b)) => {
                 let (ca, cb) = (&self.rules.currencies[a as usize], &self.rules.currencies[b as usize]);
                 let compatible = a == b || ca.family == cb.family && (ca.generic || cb.generic);
+                // Amounts in two currencies compare only when the number is the
+                // same ("20,000 dollars" for "20,000 yuan"); otherwise they are a
+                // conversion ("80,000 yuan ($13,000)"), not a conflict.
+                if !compatible && compare::values(d.bound, d.value, s.bound, s.value, 1.0) == Some(Agreement::Conflict)
+                {
+                    return None;
+                }
                 Some((1.0, !compatible, 1.0))
             }
             (Dim::Measure(a), Dim::Measure(b)) => {
@@ -357,6 +396,12 @@ impl<'a> Checker<'a> {
                 };
                 Some((w, a != b, ub.factor / ua.factor))
             }
+            // Ages of two named people are two facts; of one person, one.
+            (Dim::Age, Dim::Age) => match (d.subject.is_empty(), s.subject.is_empty()) {
+                (false, false) if d.subject.iter().any(|n| s.subject.contains(n)) => Some((1.0, false, 1.0)),
+                (false, false) => Some((0.5, false, 1.0)),
+                _ => Some((0.9, false, 1.0)),
+            },
             (Dim::Ordinal, Dim::Ordinal) => {
                 let (w, c) = self.noun_relation(d.noun, s.noun)?;
                 Some((w, c, 1.0))
@@ -385,8 +430,17 @@ impl<'a> Checker<'a> {
     fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
         let sent = self.index.sentence(r.sentence);
         let s = &sent.figures[r.figure as usize];
-        let (rel, confusable, factor) = self.relation(d, s)?;
-        let agreement = compare::values(d.bound, d.value, s.bound, s.value, factor)?;
+        let s_events = clause_events(sent, s);
+        let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
+        let agreement = if d.dim == Dim::Score {
+            if d.value == s.value {
+                Agreement::Same
+            } else {
+                Agreement::Conflict
+            }
+        } else {
+            compare::values(d.bound, d.value, s.bound, s.value, factor)?
+        };
         let neighbors: Vec<&SentenceRec> = self
             .index
             .neighbors(r.sentence)
@@ -409,6 +463,10 @@ impl<'a> Checker<'a> {
         }
         let shared = if weight > 0.0 { shared / weight } else { 0.0 };
         let mut sim = shared;
+        // The same person's age: the name is the fact.
+        if d.dim == Dim::Age && d.subject.iter().any(|n| s.subject.contains(n)) {
+            sim += SUBJECT_BONUS;
+        }
 
         // Other figures of the draft sentence stated beside this one, by rarity.
         let mut cof = 0usize;
@@ -429,16 +487,16 @@ impl<'a> Checker<'a> {
                 continue;
             };
             cof += 1;
-            let idf = keys.iter().map(|k| self.index.idf(*k)).fold(0.0, f32::max);
-            cof_bonus += weight * (COFIGURE_BASE + COFIGURE_PER_IDF * idf);
+            let rarity = keys.iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max);
+            cof_bonus += weight * (COFIGURE_BASE + COFIGURE_RARITY * rarity);
         }
         sim += cof_bonus.min(COFIGURE_MAX);
         // The same value, by its rarity.
         let rarity = value_keys(d, self.rules)
             .iter()
-            .map(|k| self.index.idf(*k))
+            .map(|k| self.index.rarity(*k))
             .fold(0.0, f32::max);
-        let same_bonus = (SAME_BASE + SAME_PER_IDF * rarity).min(SAME_MAX);
+        let same_bonus = SAME_BASE + SAME_RARITY * rarity;
         // Equal values are evidence of one fact even where the counted thing
         // differs: that is how "27 provinces" and "27 cities" get compared.
         sim += match agreement {
@@ -450,7 +508,6 @@ impl<'a> Checker<'a> {
         // Events: "rescued" is not "sold". Every event verb of each clause
         // counts, since the nearest one is often a modifier ("trafficking rings").
         let mut factor_ctx = 1.0f32;
-        let s_events = clause_events(sent, s);
         if !ctx.events.is_empty() && !s_events.is_empty() {
             factor_ctx *= if ctx.events.iter().any(|e| s_events.contains(e)) {
                 EVENT_MATCH
@@ -496,17 +553,15 @@ impl<'a> Checker<'a> {
         if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
             factor_ctx *= 0.7;
         }
-        // Stated numbers far apart are rarely one fact misreported.
+        // Stated numbers far apart are rarely one fact misreported: the factor
+        // falls smoothly with the ratio (0.9 at 2x, 0.8 at 5x, 0.6 at 100x).
         if agreement == Agreement::Conflict
-            && let (Value::Num { lo: a, .. }, Value::Num { lo: b, .. }) = (d.value, s.value)
+            && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
         {
-            let b = if confusable { b } else { b * factor };
-            let ratio = (a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9)) as f32;
-            if ratio > 20.0 {
-                factor_ctx *= 0.6;
-            } else if ratio > 5.0 {
-                factor_ctx *= 0.85;
-            }
+            let k = if confusable { 1.0 } else { factor };
+            let (a, b) = ((a + ah) / 2.0, (b + bh) / 2.0 * k);
+            let ratio = a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9);
+            factor_ctx *= 1.0 / (1.0 + MAGNITUDE * (ratio.max(1.0).ln() as f32));
         }
         Some(Cand {
             fact: r,
@@ -622,12 +677,22 @@ impl<'a> Checker<'a> {
             let e = backing.entry(src).or_default();
             *e = e.max(c.score);
         }
+        // Within one sentence, a figure beside one that backs the draft is
+        // another fact ("between January 9 and March 27").
+        let mut in_sentence: FxHashMap<u32, f32> = FxHashMap::default();
+        for c in &supports {
+            let e = in_sentence.entry(c.fact.sentence).or_default();
+            *e = e.max(c.score);
+        }
         let conflicts: Vec<&Cand> = cands
             .iter()
             .filter(|c| c.agreement == Agreement::Conflict || c.confusable)
             .filter(|c| {
                 let src = self.index.sentence(c.fact.sentence).source;
-                backing.get(&src).is_none_or(|&b| b < 0.5 * c.score)
+                backing.get(&src).is_none_or(|&b| b < SIBLING_RATIO * c.score)
+                    && in_sentence
+                        .get(&c.fact.sentence)
+                        .is_none_or(|&b| b < SIBLING_RATIO * c.score)
             })
             .collect();
         let best_sup = supports.first().map_or(0.0, |c| c.score);
@@ -687,7 +752,7 @@ impl<'a> Checker<'a> {
             }
             Code::UnsourcedFigure => {
                 finding.message = format!("no source states {text:?}");
-                if fig.weak || matches!(fig.dim, Dim::Time | Dim::Ordinal) {
+                if fig.weak || matches!(fig.dim, Dim::Time | Dim::Ordinal | Dim::Score) {
                     finding.code = Code::Supported;
                     finding.severity = self.options.severity(Code::Supported);
                     finding.message = "not checked: too common a word to call unsourced".into();
@@ -781,7 +846,10 @@ impl<'a> Checker<'a> {
 
     fn mismatch_code(&self, fig: &Figure, c: &Cand) -> Code {
         let s = self.index.figure(c.fact);
-        if c.confusable && c.agreement != Agreement::Conflict {
+        // The same number with another unit or counted thing: "six-year" for
+        // "six-month", "27 provinces" for "27 cities".
+        let same_number = compare::values(fig.bound, fig.value, s.bound, s.value, 1.0) != Some(Agreement::Conflict);
+        if c.confusable && same_number {
             Code::UnitMismatch
         } else if fig.bound != Bound::Exact && fig.bound != Bound::Vague && fig.bound.family() != s.bound.family() {
             Code::QualifierMismatch

@@ -27,13 +27,17 @@ pub(super) fn find(
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        let hit = scan.date(i).or_else(|| scan.time(i)).or_else(|| {
-            let antecedent = found
-                .iter()
-                .rev()
-                .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative);
-            scan.figure(i, antecedent)
-        });
+        let hit = scan
+            .date(i)
+            .or_else(|| scan.time(i))
+            .or_else(|| scan.score(i))
+            .or_else(|| {
+                let antecedent = found
+                    .iter()
+                    .rev()
+                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative);
+                scan.figure(i, antecedent)
+            });
         match hit {
             Some(f) => {
                 i = f.end.max(i + 1);
@@ -42,6 +46,7 @@ pub(super) fn find(
             None => i += 1,
         }
     }
+    scan.share_units(&mut found);
     found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect()
 }
 
@@ -508,6 +513,35 @@ impl<'a> Scan<'a> {
         None
     }
 
+    /// A cricket score: "9 for 233", "3 for 89" (wickets, at most ten, for runs).
+    fn score(&self, i: usize) -> Option<Found> {
+        if self.kind(i) != Some(TokenKind::Number)
+            || !self.is(i + 1, "for")
+            || self.kind(i + 2) != Some(TokenKind::Number)
+        {
+            return None;
+        }
+        let w = self.parse_digits(i)?;
+        let r = self.parse_digits(i + 2)?;
+        if !(0.0..=10.0).contains(&w) || w.fract() != 0.0 || r < w {
+            return None;
+        }
+        Some(Found {
+            start: i,
+            end: i + 3,
+            num: (i, i + 3),
+            qual: None,
+            noun: None,
+            value: Value::Num { lo: w, hi: r },
+            bound: Bound::Exact,
+            dim: Dim::Score,
+            head: None,
+            modifiers: Vec::new(),
+            weak: false,
+            locative: false,
+        })
+    }
+
     /// "am"/"pm" (or "a.m."/"p.m.") at `k`: whether it is pm, and where it ends.
     fn meridiem(&self, k: usize) -> Option<(bool, usize)> {
         if self.is_any(k, &["am", "pm"]) {
@@ -956,6 +990,17 @@ impl<'a> Scan<'a> {
             } else {
                 end
             };
+            // "rose over two days": "over" before a duration is a preposition,
+            // unless it follows "for" ("jailed for over two years").
+            if self.is_time_unit(unit)
+                && let Some((qs, _)) = f.qual
+                && self.is(qs, "over")
+                && !(qs > 0 && self.is_any(qs - 1, &["for", "of", "after", "within", "in"]))
+            {
+                f.qual = None;
+                f.bound = Bound::Exact;
+                f.start = num.start;
+            }
             if self.is_time_unit(unit) && self.is(old, "old") {
                 let factor = self.rules.units[unit as usize].factor / (365.25 * 86400.0);
                 let (lo, hi) = self.value_nums(&f.value);
@@ -1091,6 +1136,63 @@ impl<'a> Scan<'a> {
         None
     }
 
+    /// "from 100 to 80 kilometres an hour", "from $5 to 12": the bare number
+    /// of a from-to pair takes the other's unit or currency.
+    fn share_units(&self, found: &mut [Found]) {
+        for i in 1..found.len() {
+            let (a, b) = (&found[i - 1], &found[i]);
+            let from_to = a.start > 0 && self.is(a.start - 1, "from") && b.start == a.end + 1 && self.is(a.end, "to");
+            if !from_to {
+                continue;
+            }
+            let bare = |f: &Found| f.dim == Dim::Count && f.head.is_none();
+            let measured = |f: &Found| matches!(f.dim, Dim::Measure(_) | Dim::Money(_));
+            if bare(b) && measured(a) {
+                found[i].dim = found[i - 1].dim;
+            } else if bare(a) && measured(b) {
+                found[i - 1].dim = found[i].dim;
+            }
+        }
+    }
+
+    /// The person an age belongs to, from the patterns that name them: "Liu,
+    /// 32", "Karzai, a 44-year-old leader", "55-year-old Zhang Shuxia".
+    fn age_subject(&self, f: &Found, terms: &[Term]) -> Vec<u64> {
+        let name_at = |k: usize| terms.iter().find(|t| t.pos as usize == k && t.name).map(|t| t.key);
+        // Name words ending at token `end` (inclusive), walking back.
+        let run_before = |end: usize| {
+            let mut out = Vec::new();
+            let mut k = end as isize;
+            while k >= 0 && out.len() < 4 {
+                match name_at(k as usize) {
+                    Some(key) => out.push(key),
+                    None => break,
+                }
+                k -= 1;
+            }
+            out
+        };
+        let start = f.qual.map_or(f.num.0, |q| q.0);
+        // "Liu, 32" / "Karzai, a 44-year-old"
+        let mut comma = start;
+        if comma > 0 && self.is_any(comma - 1, &["a", "an"]) {
+            comma -= 1;
+        }
+        if comma > 1 && self.is(comma - 1, ",") {
+            let names = run_before(comma - 2);
+            if !names.is_empty() {
+                return names;
+            }
+        }
+        // "55-year-old Zhang Shuxia": the noun phrase is a name.
+        if let Some((a, b)) = f.noun
+            && name_at(b - 1).is_some()
+        {
+            return (a..b).filter_map(name_at).collect();
+        }
+        Vec::new()
+    }
+
     /// Byte spans, clause and event.
     fn finish(&self, f: Found, clauses: &[u8], terms: &[Term]) -> Figure {
         let span = |(a, b): (usize, usize)| self.toks[a].start..self.toks[b - 1].end;
@@ -1103,6 +1205,11 @@ impl<'a> Scan<'a> {
             .filter_map(|t| t.event.map(|e| (e, t.pos.abs_diff(a))))
             .min_by_key(|&(_, d)| d)
             .map(|(e, _)| e);
+        let subject = if f.dim == Dim::Age {
+            self.age_subject(&f, terms)
+        } else {
+            Vec::new()
+        };
         Figure {
             span: span((f.start, f.end)),
             num_span: span(f.num),
@@ -1118,6 +1225,7 @@ impl<'a> Scan<'a> {
             toks: a..b,
             num_toks: f.num.0 as u16..f.num.1 as u16,
             weak: f.weak,
+            subject,
         }
     }
 }

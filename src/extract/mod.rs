@@ -39,6 +39,9 @@ pub enum Dim {
     Fraction,
     /// A clock time, in minutes after midnight.
     Time,
+    /// A score written as a pair: "9 for 233" (wickets for runs); `lo` is the
+    /// first number, `hi` the second. Compared only for equality.
+    Score,
 }
 
 /// A calendar date; any part may be missing ("February 19", "April 2009", "2010").
@@ -102,6 +105,9 @@ pub struct Figure {
     pub num_toks: Range<u16>,
     /// A number word so often not a count ("one") that it is never reported unsourced.
     pub weak: bool,
+    /// For ages: the name of the person (term keys), when one stands next to
+    /// the figure ("Hamid Karzai, 45", "55-year-old Zhang Shuxia").
+    pub subject: Vec<u64>,
 }
 
 /// A content word of a sentence, as context for the figures in it.

@@ -156,7 +156,10 @@ fn ranges() {
     );
     check(
         "cut the limit from 110 kilometres an hour to 80",
-        &["110 kilometres an hour | measure:km-per-hour 110", "80 | count 80"],
+        &[
+            "110 kilometres an hour | measure:km-per-hour 110",
+            "80 | measure:km-per-hour 80",
+        ],
     );
 }
 
@@ -226,6 +229,14 @@ fn dates_and_times() {
     check("At about 4:00pm AEDT", &["4:00pm | time 960"]);
     check("2000 people were there", &["2000 people | count 2000 [person]"]);
     check("launched in April, it", &["April | date ?-4-?"]);
+}
+
+#[test]
+fn cricket_scores_are_one_figure() {
+    check(
+        "The tourists slumped to 9 for 233 before lunch.",
+        &["9 for 233 | score 9..233"],
+    );
 }
 
 #[test]

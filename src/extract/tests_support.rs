@@ -14,6 +14,7 @@ pub fn describe(rules: &Rules, text: &str, f: &Figure) -> String {
         Dim::Ordinal => "ordinal".into(),
         Dim::Fraction => "fraction".into(),
         Dim::Time => "time".into(),
+        Dim::Score => "score".into(),
     };
     let value = match f.value {
         Value::Num { lo, hi } if lo == hi => fmt_num(lo),

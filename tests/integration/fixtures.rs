@@ -1,0 +1,325 @@
+//! One `check(fixture)` per feature. Each draft marks what it expects:
+//! `[[text|code]]`, `[[text|ok]]` for a figure the sources back.
+
+use crate::support::check;
+
+#[test]
+fn swapped_digits_are_a_figure_mismatch() {
+    check(
+        r#"
+        //- sources/wire.txt
+        Police in Anhui province arrested 43 suspects and rescued 11 babies.
+        In Sichuan, 27 suspects were arrested and 13 babies were freed.
+        //- draft.md
+        In Anhui, [[34 suspects|figure-mismatch]] were arrested and [[11 babies|ok]] were rescued.
+        "#,
+    );
+}
+
+#[test]
+fn number_words_count_as_figures() {
+    check(
+        r#"
+        //- sources/a.txt
+        Investigators found that the gang ran four websites and some 30 chat groups.
+        //- draft.md
+        The gang ran [[five websites|figure-mismatch]] and [[some 30 chat groups|ok]], investigators said.
+        "#,
+    );
+}
+
+#[test]
+fn qualifier_that_makes_a_figure_false() {
+    check(
+        r#"
+        //- sources/a.txt
+        The ministry said 1,094 people had been arrested in the crackdown.
+        Officers rescued 382 babies.
+        //- draft.md
+        Police arrested [[more than 1,200 people|qualifier-mismatch]] in the crackdown.
+
+        Police arrested [[more than 1,000 people|ok]] in the crackdown.
+
+        Officers rescued [[nearly 400 babies|ok]].
+        "#,
+    );
+}
+
+#[test]
+fn confusable_counted_thing_is_a_unit_mismatch() {
+    check(
+        r#"
+        //- sources/a.txt
+        Officers rescued 382 babies in raids across 27 cities on Wednesday.
+        //- draft.md
+        Officers rescued [[382 babies|ok]] in raids across [[27 provinces|unit-mismatch]] on Wednesday.
+        "#,
+    );
+}
+
+#[test]
+fn sources_that_disagree_are_reported() {
+    check(
+        r#"
+        //- sources/a.txt
+        The authorities rescued 382 infants in 27 cities, the statement said.
+        //- sources/b.txt
+        Officers rescued 382 infants in 27 cities after a tip-off.
+        //- sources/c.txt
+        Police from 27 provinces rescued 382 infants after a tip-off.
+        //- draft.md
+        Officers rescued [[382 infants|ok]] in [[27 cities|sources-disagree]] after a tip-off.
+        "#,
+    );
+}
+
+#[test]
+fn unsourced_figure() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police rescued 382 babies in the raids.
+        //- draft.md
+        Police rescued [[382 babies|ok]]. Experts say [[about 2,000 babies|unsourced-figure]] are sold every month.
+        "#,
+    );
+}
+
+#[test]
+fn same_number_in_another_fact_neither_confirms_nor_contradicts() {
+    // "30 provinces" belongs to a different operation than "27 provinces".
+    check(
+        r#"
+        //- sources/a.txt
+        In the child pornography case, police detained more than 180 suspects in 30 provinces.
+        //- sources/b.txt
+        In the trafficking sweep, officers rescued 382 babies in 27 provinces.
+        //- draft.md
+        In the trafficking sweep, officers rescued [[382 babies|ok]] in [[27 provinces|ok]].
+        "#,
+    );
+}
+
+#[test]
+fn what_happened_tells_facts_apart() {
+    // 11 babies were rescued; the 7 sold are another fact.
+    check(
+        r#"
+        //- sources/a.txt
+        Police rescued 11 babies in Anhui province.
+        A doctor in Shaanxi sold seven babies, a court found.
+        //- draft.md
+        A doctor in Shaanxi sold [[eight babies|figure-mismatch]], a court found.
+        "#,
+    );
+}
+
+#[test]
+fn places_tell_facts_apart() {
+    check(
+        r#"
+        //- sources/a.txt
+        Fourteen homes have been destroyed in the Hawkesbury area, and 20 homes have been lost at Jervis Bay.
+        //- draft.md
+        In the Hawkesbury, [[20 homes|figure-mismatch]] were destroyed.
+        "#,
+    );
+}
+
+#[test]
+fn money_currencies_and_conversions() {
+    check(
+        r#"
+        //- sources/a.txt
+        The couple paid 20,000 yuan (US$3,250) for the child.
+        //- draft.md
+        The couple paid [[20,000 yuan|ok]], or [[$3,520|figure-mismatch]], for the child.
+        "#,
+    );
+    check(
+        r#"
+        //- sources/a.txt
+        The couple paid 20,000 yuan for the child.
+        //- draft.md
+        The couple paid [[20,000 dollars|unit-mismatch]] for the child.
+        "#,
+    );
+}
+
+#[test]
+fn ages() {
+    check(
+        r#"
+        //- sources/a.txt
+        Liu, 32, allegedly ran the website, police said.
+        Another couple in their 30s told reporters they had paid for a baby.
+        A 55-year-old obstetrician was sentenced.
+        //- draft.md
+        The man who ran the website, Liu, [[23|figure-mismatch]], was arrested.
+
+        A couple in their [[40s|figure-mismatch]] told reporters they had paid for a baby.
+
+        The [[55-year-old|ok]] obstetrician was sentenced.
+        "#,
+    );
+}
+
+#[test]
+fn dates_and_years() {
+    check(
+        r#"
+        //- sources/a.txt
+        The raids took place on February 19, after an operation launched in April 2009.
+        Travel is available between January 9 and March 27.
+        //- draft.md
+        The raids took place on [[February 19|ok]], after an operation launched in [[April 2009|ok]].
+
+        Travel is available between [[January 9|ok]] and [[March 31|figure-mismatch]].
+        "#,
+    );
+}
+
+#[test]
+fn durations_and_confusable_time_units() {
+    check(
+        r#"
+        //- sources/a.txt
+        The sting was part of a six-month operation.
+        Her death sentence was suspended for two years.
+        //- draft.md
+        The sting was part of a [[six-year|unit-mismatch]] operation.
+
+        Her death sentence was suspended for [[two years|ok]].
+        "#,
+    );
+}
+
+#[test]
+fn ranges_and_ceilings() {
+    check(
+        r#"
+        //- sources/a.txt
+        Between 4,000 and 5,000 firefighters are battling the blazes.
+        Some groups believe as many as 10,000 to 20,000 children are taken each year.
+        //- draft.md
+        [[Between 4,000 and 5,000 firefighters|ok]] are battling the blazes.
+
+        Some groups believe [[up to 30,000 children|figure-mismatch]] are taken each year.
+        "#,
+    );
+}
+
+#[test]
+fn measures_and_confusable_units() {
+    check(
+        r#"
+        //- sources/a.txt
+        In the ACT, the fires have burned more than 800 hectares around Queanbeyan.
+        Crews built a 20 kilometre containment line along the highway.
+        //- draft.md
+        In the ACT, the fires have burned [[more than 800 square kilometres|unit-mismatch]] around Queanbeyan.
+
+        Crews built a [[20-kilometre containment line|ok]] along the highway.
+        "#,
+    );
+}
+
+#[test]
+fn percentages() {
+    check(
+        r#"
+        //- sources/a.txt
+        The unions claim 90 per cent of the workforce voted against the latest offer.
+        //- draft.md
+        The unions say [[92 per cent|figure-mismatch]] of the workforce voted against the latest offer.
+        "#,
+    );
+}
+
+#[test]
+fn table_cells_take_their_headers_as_context() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police detained more than 180 suspects on the mainland, with 19 more in Hong Kong and 46 in Taiwan.
+        //- draft.md
+        Suspects detained outside the mainland:
+
+        | Place | Detained |
+        |---|---|
+        | Hong Kong | [[19|ok]] |
+        | Taiwan | [[64|figure-mismatch]] |
+        "#,
+    );
+}
+
+#[test]
+fn code_urls_and_front_matter_are_not_checked() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police rescued 382 babies.
+        //- draft.md
+        ---
+        title: 999 babies rescued
+        ---
+        Police rescued [[382 babies|ok]]. See https://example.org/2014/1094.html and `12 rings`.
+
+        ```
+        777 babies
+        ```
+        "#,
+    );
+}
+
+#[test]
+fn suppression_comments_silence_findings() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police rescued 382 babies.
+        //- draft.md
+        <!-- copydesk-disable-next-line: confirmed by phone with the ministry -->
+        Police rescued [[383 babies|any]].
+
+        <!-- copydesk-disable -->
+        Police rescued [[384 babies|any]].
+        <!-- copydesk-enable -->
+        "#,
+    );
+}
+
+#[test]
+fn one_is_not_reported_as_unsourced() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police rescued 382 babies.
+        //- draft.md
+        Police rescued [[382 babies|ok]]. One officer described it as one of the largest operations.
+        "#,
+    );
+}
+
+#[test]
+fn workspace_rules_teach_new_synonyms() {
+    // Without the rule, "bairns" is not a counted thing copydesk knows.
+    check(
+        r#"
+        //- copydesk.toml
+        [corpus]
+        paths = ["sources"]
+        [rules]
+        paths = ["rules"]
+        //- rules/scots.toml
+        [[noun]]
+        name = "baby"
+        terms = ["baby", "infant", "bairn"]
+        broader = ["child", "person"]
+        //- sources/a.txt
+        Police rescued 382 babies in the raids.
+        //- draft.md
+        Police rescued [[382 bairns|ok]] in the raids.
+        "#,
+    );
+}
