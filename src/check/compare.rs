@@ -36,7 +36,7 @@ pub fn interval(bound: Bound, lo: f64, hi: f64, strict: bool) -> (f64, f64) {
         Bound::Over => (hi * (1.0 + nudge) + nudge, hi * 1.5 + 1.0),
         Bound::AtLeast => (hi, hi * 1.5 + 1.0),
         Bound::Under => (lo * 0.6, lo * (1.0 - nudge)),
-        Bound::AtMost => (lo * 0.5, hi),
+        Bound::AtMost => (hi * 0.7, hi),
         Bound::Nearly => (hi * 0.85, hi * (1.0 - nudge)),
         Bound::About => (lo * 0.85, hi * 1.15),
     }
@@ -56,6 +56,11 @@ pub fn numbers(d_bound: Bound, d_lo: f64, d_hi: f64, s_bound: Bound, s_lo: f64, 
     }
     if df == sf && same_stated {
         return Agreement::Same;
+    }
+    // The draft drops the source's qualifier but states its numbers: not wrong
+    // ("10,000 to 20,000" for "as high as 10,000 to 20,000").
+    if same_stated && d_bound == Bound::Exact {
+        return Agreement::Consistent;
     }
     let (dl, dh) = interval(d_bound, d_lo, d_hi, true);
     let (sl, sh) = interval(s_bound, s_lo, s_hi, false);

@@ -69,11 +69,17 @@ const SAME_BASE: f32 = 0.05;
 const SAME_RARITY: f32 = 0.3;
 /// A candidate this similar with an agreeing value backs the figure.
 const T_SUPPORT: f32 = 0.30;
+/// Below support, a candidate this similar about the same kind of thing still
+/// keeps the figure from being called unsourced.
+const T_WEAK: f32 = 0.12;
 /// A candidate this similar with another value contradicts it.
 const T_CONFLICT: f32 = 0.45;
 /// A contradiction at least this strong relative to the best support makes the
 /// sources disagree...
 const DISAGREE_RATIO: f32 = 0.75;
+/// ...and a contradiction this strong on its own makes them disagree, however
+/// strong the support...
+const T_DISAGREE: f32 = 0.55;
 /// ...unless it is this much stronger: then the support is a coincidence.
 const MISMATCH_RATIO: f32 = 1.6;
 /// Bonus when two ages name the same person.
@@ -238,7 +244,8 @@ impl<'a> Checker<'a> {
             *e = (*e).min(tier);
         };
         for t in &s.terms {
-            if fig.toks.contains(&t.pos) && t.clause != OUTER_CLAUSE {
+            // Event verbs are weighed by the event factor, not as context words.
+            if fig.toks.contains(&t.pos) && t.clause != OUTER_CLAUSE || t.event.is_some() {
                 continue;
             }
             let tier = if t.clause == OUTER_CLAUSE {
@@ -254,7 +261,7 @@ impl<'a> Checker<'a> {
             put(t.key, tier);
         }
         if let Some(p) = prev {
-            for t in &p.terms {
+            for t in p.terms.iter().filter(|t| t.event.is_none()) {
                 put(t.key, 2);
             }
         }
@@ -711,7 +718,7 @@ impl<'a> Checker<'a> {
             .collect();
 
         let code = if best_sup >= T_SUPPORT {
-            if best_con >= T_CONFLICT && best_con >= DISAGREE_RATIO * best_sup {
+            if best_con >= T_CONFLICT && (best_con >= DISAGREE_RATIO * best_sup || best_con >= T_DISAGREE) {
                 if best_con > MISMATCH_RATIO * best_sup {
                     self.mismatch_code(fig, conflicts[0])
                 } else {
@@ -722,7 +729,8 @@ impl<'a> Checker<'a> {
             }
         } else if best_con >= T_CONFLICT {
             self.mismatch_code(fig, conflicts[0])
-        } else if !supports.is_empty() {
+        } else if supports.iter().any(|c| c.score >= T_WEAK && c.why[0] >= 0.8 || c.score >= 2.0 * T_WEAK) {
+            // Stated somewhere about the same kind of thing, in other words.
             Code::Supported
         } else {
             Code::UnsourcedFigure

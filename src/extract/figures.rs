@@ -515,21 +515,27 @@ impl<'a> Scan<'a> {
 
     /// A cricket score: "9 for 233", "3 for 89" (wickets, at most ten, for runs).
     fn score(&self, i: usize) -> Option<Found> {
-        if self.kind(i) != Some(TokenKind::Number)
-            || !self.is(i + 1, "for")
-            || self.kind(i + 2) != Some(TokenKind::Number)
-        {
+        // "none for 126", "no wicket for 126"
+        let (w, f) = if self.is(i, "none") {
+            (0.0, i + 1)
+        } else if self.is(i, "no") && self.is_any(i + 1, &["wicket", "wickets"]) {
+            (0.0, i + 2)
+        } else if self.kind(i) == Some(TokenKind::Number) {
+            (self.parse_digits(i)?, i + 1)
+        } else {
+            return None;
+        };
+        if !self.is(f, "for") || self.kind(f + 1) != Some(TokenKind::Number) {
             return None;
         }
-        let w = self.parse_digits(i)?;
-        let r = self.parse_digits(i + 2)?;
+        let r = self.parse_digits(f + 1)?;
         if !(0.0..=10.0).contains(&w) || w.fract() != 0.0 || r < w {
             return None;
         }
         Some(Found {
             start: i,
-            end: i + 3,
-            num: (i, i + 3),
+            end: f + 2,
+            num: (i, f + 2),
             qual: None,
             noun: None,
             value: Value::Num { lo: w, hi: r },
@@ -757,7 +763,7 @@ impl<'a> Scan<'a> {
                     // A participle ends the phrase ("1,094 people suspected of")
                     // unless it modifies a noun that follows ("800 missing children").
                     let known = known && !lower.ends_with("ed");
-                    if !known && (verbish || event) && !next_is_word {
+                    if !known && (verbish || event && !self.looks_plural(k)) && !next_is_word {
                         break;
                     }
                     let in_compound = k > 0 && self.is_hyphen(k - 1) && !self.toks[k].space_before;
