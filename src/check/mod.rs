@@ -48,7 +48,11 @@ const S_SENTENCE: f32 = 0.75;
 const S_NEIGHBOR: f32 = 0.5;
 /// Factor when both clauses have event verbs and none is shared ("rescued" vs "sold").
 const EVENT_CLASH: f32 = 0.7;
-const EVENT_MATCH: f32 = 1.15;
+/// Bonus when the clauses share an event verb.
+const EVENT_MATCH: f32 = 0.12;
+/// Bonus when a conflicting value looks like a slip of the pen: one digit
+/// changed or two swapped (34 for 43, 383 for 382).
+const TYPO_BONUS: f32 = 0.1;
 /// Factor when the source's clause names a rare place or person the draft's
 /// sentence does not; "rare" is this share of the highest idf.
 const NAME_CLASH: f32 = 0.5;
@@ -115,8 +119,8 @@ struct DraftCtx {
     clause_names: Vec<u64>,
     /// Every term key of the draft sentence.
     sentence_keys: FxHashSet<u64>,
-    /// Value keys of the other figures in the sentence.
-    cofigures: Vec<Vec<u64>>,
+    /// Value keys and dimension keys of the other figures in the sentence.
+    cofigures: Vec<(Vec<u64>, u64)>,
     /// Event classes in the figure's clause.
     events: Vec<EventId>,
 }
@@ -278,7 +282,7 @@ impl<'a> Checker<'a> {
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != fi)
-            .map(|(_, k)| k.clone())
+            .map(|(j, k)| (k.clone(), dim_key(&s.figures[j], self.rules)))
             .collect();
         DraftCtx {
             terms,
@@ -478,17 +482,21 @@ impl<'a> Checker<'a> {
         // Other figures of the draft sentence stated beside this one, by rarity.
         let mut cof = 0usize;
         let mut cof_bonus = 0.0f32;
-        let states = |ns: &SentenceRec, keys: &[u64]| {
+        // "Two suspects" beside it is no evidence for "two baby girls": the
+        // value and the kind of thing must both match.
+        let states = |ns: &SentenceRec, keys: &[u64], dk: u64| {
             ns.figures.iter().enumerate().any(|(j, g)| {
                 !(std::ptr::eq(ns, sent) && j == r.figure as usize)
+                    && dim_key(g, self.rules) == dk
                     && value_keys(g, self.rules).iter().any(|k| keys.contains(k))
             })
         };
-        for keys in &ctx.cofigures {
+        for (keys, dk) in &ctx.cofigures {
+            let (keys, dk) = (keys.as_slice(), *dk);
             // Beside it in the sentence counts in full, in a neighbouring sentence half.
-            let weight = if states(sent, keys) {
+            let weight = if states(sent, keys, dk) {
                 1.0
-            } else if neighbors.iter().any(|n| states(n, keys)) {
+            } else if neighbors.iter().any(|n| states(n, keys, dk)) {
                 0.5
             } else {
                 continue;
@@ -516,11 +524,11 @@ impl<'a> Checker<'a> {
         // counts, since the nearest one is often a modifier ("trafficking rings").
         let mut factor_ctx = 1.0f32;
         if !ctx.events.is_empty() && !s_events.is_empty() {
-            factor_ctx *= if ctx.events.iter().any(|e| s_events.contains(e)) {
-                EVENT_MATCH
+            if ctx.events.iter().any(|e| s_events.contains(e)) {
+                sim += EVENT_MATCH;
             } else {
-                EVENT_CLASH
-            };
+                factor_ctx *= EVENT_CLASH;
+            }
         }
         // Places and people: the draft's clause names someone; the source's
         // clause names someone else.
@@ -555,6 +563,25 @@ impl<'a> Checker<'a> {
         // Modifiers: "microblog users" and "Web users" are different users.
         if !d.modifiers.is_empty() && !s.modifiers.is_empty() && !d.modifiers.iter().any(|m| s.modifiers.contains(m)) {
             factor_ctx *= 0.75;
+        }
+        if agreement == Agreement::Conflict
+            && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
+            && a == ah
+            && b == bh
+            && digit_slip(a, b)
+        {
+            sim += TYPO_BONUS;
+        }
+        // Dates that share one part only ("May 25" against "August 2013")
+        // are thin evidence of one fact.
+        if let (Value::Date(a), Value::Date(b)) = (d.value, s.value) {
+            let shared = [a.year.is_some() && b.year.is_some(), a.month.is_some() && b.month.is_some(), a.day.is_some() && b.day.is_some()]
+                .iter()
+                .filter(|x| **x)
+                .count();
+            if shared < 2 && agreement == Agreement::Conflict {
+                factor_ctx *= 0.6;
+            }
         }
         // "Hundreds of people" is weak support for "more than 700 residents".
         if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
@@ -767,14 +794,20 @@ impl<'a> Checker<'a> {
                 }
             }
             Code::SourcesDisagree => {
+                // One version per value and kind of thing, however worded.
                 let mut groups: Vec<(String, Vec<&Cand>, bool)> = Vec::new();
+                let mut group_keys: Vec<(Vec<u64>, u64)> = Vec::new();
                 for c in strong_sup.iter().chain(strong_con.iter()) {
-                    let p = self.passage(c.fact);
-                    let label = normalize_label(&p.figure_text);
+                    let f = self.index.figure(c.fact);
+                    let key = (value_keys(f, self.rules), dim_key(f, self.rules));
                     let agrees = c.agreement != Agreement::Conflict && !c.confusable;
-                    match groups.iter_mut().find(|g| g.0 == label) {
-                        Some(g) => g.1.push(c),
-                        None => groups.push((label, vec![c], agrees)),
+                    match group_keys.iter().position(|k| *k == key) {
+                        Some(i) => groups[i].1.push(c),
+                        None => {
+                            let label = normalize_label(&self.passage(c.fact).figure_text);
+                            groups.push((label, vec![c], agrees));
+                            group_keys.push(key);
+                        }
                     }
                 }
                 let mut passages = Vec::new();
@@ -867,6 +900,25 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Whether two whole numbers differ by one digit, or by two adjacent digits
+/// swapped: the slips a writer makes copying a figure.
+fn digit_slip(a: f64, b: f64) -> bool {
+    if a.fract() != 0.0 || b.fract() != 0.0 || a < 0.0 || b < 0.0 || a > 1e15 || b > 1e15 {
+        return false;
+    }
+    let (a, b) = ((a as u64).to_string(), (b as u64).to_string());
+    if a.len() != b.len() || a == b {
+        return false;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
 fn normalize_label(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -879,4 +931,20 @@ fn dedupe(passages: Vec<Passage>) -> Vec<Passage> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digit_slip;
+
+    #[test]
+    fn digit_slips() {
+        assert!(digit_slip(34.0, 43.0));
+        assert!(digit_slip(382.0, 383.0));
+        assert!(digit_slip(1094.0, 1049.0));
+        assert!(!digit_slip(34.0, 34.0));
+        assert!(!digit_slip(120.0, 1200.0));
+        assert!(!digit_slip(1234.0, 4321.0));
+        assert!(!digit_slip(7.5, 7.0));
+    }
 }

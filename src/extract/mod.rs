@@ -212,11 +212,13 @@ impl<'r> Analyzer<'r> {
             lower
         };
         let cap = s.chars().next().is_some_and(char::is_uppercase);
+        // "US", "UN": an acronym is never the pronoun it spells.
+        let acronym = s.len() > 1 && s.chars().all(|c| c.is_uppercase());
         Info {
             lower,
             stem,
             cap,
-            stop: self.rules.stopwords.contains(&lower),
+            stop: !acronym && self.rules.stopwords.contains(&lower),
         }
     }
 

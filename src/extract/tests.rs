@@ -273,6 +273,11 @@ fn nouns_and_their_classes() {
 }
 
 #[test]
+fn acronyms_are_not_stopwords() {
+    check("three US soldiers were killed", &["three US soldiers | count 3 [soldier]"]);
+}
+
+#[test]
 fn nouns_are_inherited_within_a_sentence() {
     check(
         "police detained 180 suspects in 30 provinces, with 19 more in Hong Kong and 46 in Taiwan.",
