@@ -6,6 +6,9 @@
 
 use std::path::Path;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use copydesk::check::{CheckOptions, Checker};
 use copydesk::corpus::{Corpus, Source};
 use copydesk::index::Index;

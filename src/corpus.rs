@@ -237,6 +237,26 @@ pub fn source_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<CorpusWarnin
     Ok((files, warnings))
 }
 
+/// Gives `source` a key not in `seen` (numbering it when taken) and records
+/// it; returns a warning when the key had to change.
+pub fn unique_key(source: &mut Source, seen: &mut HashSet<String>) -> Option<CorpusWarning> {
+    if seen.insert(source.key.clone()) {
+        return None;
+    }
+    let mut n = 2;
+    while seen.contains(&format!("{}-{n}", source.key)) {
+        n += 1;
+    }
+    let new = format!("{}-{n}", source.key);
+    let warning = CorpusWarning {
+        path: source.path.clone(),
+        message: format!("key {:?} is already used by another source; using {new:?}", source.key),
+    };
+    seen.insert(new.clone());
+    source.key = new;
+    Some(warning)
+}
+
 impl Corpus {
     /// Reads every source under `paths`.
     pub fn load(paths: &[PathBuf]) -> Result<Corpus, MissingPath> {
@@ -263,18 +283,8 @@ impl Corpus {
     pub fn dedupe_keys(&mut self) {
         let mut seen = HashSet::new();
         for s in &mut self.sources {
-            if !seen.insert(s.key.clone()) {
-                let mut n = 2;
-                while seen.contains(&format!("{}-{n}", s.key)) {
-                    n += 1;
-                }
-                let new = format!("{}-{n}", s.key);
-                self.warnings.push(CorpusWarning {
-                    path: s.path.clone(),
-                    message: format!("key {:?} is already used by another source; using {new:?}", s.key),
-                });
-                seen.insert(new.clone());
-                s.key = new;
+            if let Some(w) = unique_key(s, &mut seen) {
+                self.warnings.push(w);
             }
         }
     }

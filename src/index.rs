@@ -27,6 +27,36 @@ pub struct SentenceRec {
     pub span: Range<u32>,
     pub terms: Vec<Term>,
     pub figures: Vec<Figure>,
+    /// The keys of each figure, computed once.
+    pub keys: Vec<Keys>,
+}
+
+/// A figure's index keys: up to three value keys and its dimension key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Keys {
+    vals: [u64; 3],
+    n: u8,
+    pub dim: u64,
+}
+
+impl Keys {
+    pub fn of(f: &Figure, rules: &Rules) -> Keys {
+        let mut k = Keys {
+            dim: dim_key(f, rules),
+            ..Keys::default()
+        };
+        for v in value_keys(f, rules) {
+            if (k.n as usize) < k.vals.len() {
+                k.vals[k.n as usize] = v;
+                k.n += 1;
+            }
+        }
+        k
+    }
+
+    pub fn values(&self) -> &[u64] {
+        &self.vals[..self.n as usize]
+    }
 }
 
 /// A figure in the index: sentence id and position in it.
@@ -36,22 +66,21 @@ pub struct FactRef {
     pub figure: u16,
 }
 
-/// One source and its analysed sentences.
+/// One source and where its sentences are.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub source: Source,
-    pub sentences: Vec<SentenceRec>,
+struct Entry {
+    source: Source,
+    sentences: Range<u32>,
 }
 
 /// The index over a corpus.
 #[derive(Debug, Default)]
 pub struct Index {
     entries: Vec<Entry>,
-    /// Global id of each entry's first sentence.
-    first: Vec<u32>,
+    /// Every sentence, source by source, in reading order.
+    sentences: Vec<SentenceRec>,
     postings: FxHashMap<u64, Vec<u32>>,
     values: FxHashMap<u64, Vec<FactRef>>,
-    n_sentences: u32,
     pub warnings: Vec<crate::corpus::CorpusWarning>,
 }
 
@@ -59,15 +88,14 @@ pub struct Index {
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
     let mut out = Vec::new();
     for block in &source.blocks {
-        let outer = crate::extract::OuterContext::default();
-        for s in an.analyze_with(&block.text, &outer) {
-            out.push(to_file_offsets(s, block, source_id));
+        for s in an.analyze(&block.text) {
+            out.push(to_file_offsets(s, block, source_id, an.rules()));
         }
     }
     out
 }
 
-fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32) -> SentenceRec {
+fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rules: &Rules) -> SentenceRec {
     let map = |r: &Range<u32>| {
         let o = block.map.range(r.clone());
         o.start as u32..o.end as u32
@@ -83,10 +111,12 @@ fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32) -> 
             f
         })
         .collect();
+    let figures: Vec<Figure> = figures;
     SentenceRec {
         source,
         span: map(&s.span),
         terms: s.terms,
+        keys: figures.iter().map(|f| Keys::of(f, rules)).collect(),
         figures,
     }
 }
@@ -101,73 +131,80 @@ fn canonical(v: f64) -> i64 {
     ((v * scale).round() / scale * 1000.0).round() as i64
 }
 
+/// Combines a tag and numbers into one key.
+fn mix(tag: u64, parts: &[u64]) -> u64 {
+    let mut h = tag;
+    for &p in parts {
+        h = xxhash_rust::xxh3::xxh3_64_with_seed(&p.to_le_bytes(), h);
+    }
+    h
+}
+
+/// The family of a dimension: what values compare across (all lengths, all
+/// dollar amounts).
+fn family(f: &Figure, rules: &Rules) -> u64 {
+    match f.dim {
+        Dim::Count => word_hash("count"),
+        Dim::Money(c) => mix(word_hash("money"), &[word_hash(&rules.currencies[c as usize].family)]),
+        Dim::Measure(u) => mix(word_hash("measure"), &[word_hash(&rules.units[u as usize].dimension)]),
+        Dim::Age => word_hash("age"),
+        Dim::Date => word_hash("date"),
+        Dim::Ordinal => word_hash("ordinal"),
+        Dim::Fraction => word_hash("fraction"),
+        Dim::Time => word_hash("time"),
+        Dim::Score => word_hash("score"),
+    }
+}
+
 /// A key for the kind of thing a figure measures (a noun class, a unit's
 /// dimension, a currency family), so retrieval favours sentences with a
 /// figure of the same kind.
 pub fn dim_key(f: &Figure, rules: &Rules) -> u64 {
-    let kind = match f.dim {
-        Dim::Count => match f.noun {
-            Some(n) => match n.class {
-                Some(c) => format!("class:{}", rules.nouns[c as usize].name),
-                None => format!("head:{}", n.head),
-            },
-            None => "count".into(),
+    let tag = word_hash("\u{3}dim");
+    match (f.dim, f.noun) {
+        (Dim::Count, Some(n)) => match n.class {
+            Some(c) => mix(tag, &[1, c as u64]),
+            None => mix(tag, &[2, n.head]),
         },
-        Dim::Money(c) => format!("money:{}", rules.currencies[c as usize].family),
-        Dim::Measure(u) => format!("measure:{}", rules.units[u as usize].dimension),
-        Dim::Age => "age".into(),
-        Dim::Date => "date".into(),
-        Dim::Ordinal => "ordinal".into(),
-        Dim::Fraction => "fraction".into(),
-        Dim::Time => "time".into(),
-        Dim::Score => "score".into(),
-    };
-    word_hash(&format!("\u{3}{kind}"))
+        _ => mix(tag, &[3, family(f, rules)]),
+    }
 }
 
 /// Keys under which a figure's value is indexed. Figures that could state the
 /// same fact share a key: same kind of dimension, same value in base units.
+/// Dates get a key per pair of parts they have, so "February 19" meets
+/// "February 19, 2014".
 pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
-    let family = match f.dim {
-        Dim::Count => "count".to_string(),
-        Dim::Money(c) => format!("money:{}", rules.currencies[c as usize].family),
-        Dim::Measure(u) => format!("measure:{}", rules.units[u as usize].dimension),
-        Dim::Age => "age".into(),
-        Dim::Date => "date".into(),
-        Dim::Ordinal => "ordinal".into(),
-        Dim::Fraction => "fraction".into(),
-        Dim::Time => "time".into(),
-        Dim::Score => "score".into(),
-    };
+    let fam = mix(word_hash("\u{2}value"), &[family(f, rules)]);
     let factor = match f.dim {
         Dim::Measure(u) => rules.units[u as usize].factor,
         _ => 1.0,
     };
-    let key = |s: String| word_hash(&format!("\u{2}{family}:{s}"));
     match f.value {
         Value::Num { lo, hi } => {
             let (lo, hi) = (canonical(lo * factor), canonical(hi * factor));
             if lo == hi {
-                vec![key(lo.to_string())]
+                vec![mix(fam, &[lo as u64])]
             } else {
-                vec![key(format!("{lo}..{hi}"))]
+                vec![mix(fam, &[lo as u64, hi as u64])]
             }
         }
         Value::Date(DateVal { year, month, day }) => {
+            let (y, m, d) = (year.map(|y| y as u64), month.map(u64::from), day.map(u64::from));
             let mut keys = Vec::new();
-            if let (Some(m), Some(d)) = (month, day) {
-                keys.push(key(format!("md{m}-{d}")));
+            if let (Some(m), Some(d)) = (m, d) {
+                keys.push(mix(fam, &[1, m, d]));
             }
-            if let (Some(y), Some(m)) = (year, month) {
-                keys.push(key(format!("ym{y}-{m}")));
+            if let (Some(y), Some(m)) = (y, m) {
+                keys.push(mix(fam, &[2, y, m]));
             }
-            if let Some(y) = year {
-                keys.push(key(format!("y{y}")));
+            if let Some(y) = y {
+                keys.push(mix(fam, &[3, y]));
             }
             if keys.is_empty()
-                && let Some(m) = month
+                && let Some(m) = m
             {
-                keys.push(key(format!("m{m}")));
+                keys.push(mix(fam, &[4, m]));
             }
             keys
         }
@@ -177,85 +214,133 @@ pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
 impl Index {
     /// Analyses every source and builds the tables.
     pub fn build(corpus: Corpus, rules: &Rules) -> Index {
-        let mut an = Analyzer::new(rules);
-        let entries = corpus
-            .sources
-            .into_iter()
-            .enumerate()
-            .map(|(i, source)| {
-                let sentences = analyze_source(&mut an, &source, i as u32);
-                Entry { source, sentences }
-            })
-            .collect();
         let mut index = Index {
-            entries,
             warnings: corpus.warnings,
             ..Default::default()
         };
-        index.rebuild_tables(rules);
+        let mut an = Analyzer::new(rules);
+        for source in corpus.sources {
+            index.add(&mut an, source);
+        }
+        index.rebuild_tables();
         index
     }
 
-    /// Rebuilds postings and values from the entries.
-    fn rebuild_tables(&mut self, rules: &Rules) {
-        self.first.clear();
+    /// Reads and indexes the sources under `paths` one file at a time, so only
+    /// one source's parsed text is in memory at once. `progress` is called
+    /// after each file with (files done, files in all).
+    pub fn from_paths(
+        paths: &[std::path::PathBuf],
+        rules: &Rules,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Index, crate::corpus::MissingPath> {
+        let (files, warnings) = crate::corpus::source_files(paths)?;
+        let mut index = Index {
+            warnings,
+            ..Default::default()
+        };
+        let mut an = Analyzer::new(rules);
+        let mut keys = std::collections::HashSet::new();
+        for (i, f) in files.iter().enumerate() {
+            match crate::corpus::read_source(f) {
+                crate::corpus::ReadOutcome::Source(mut s, w) => {
+                    index.warnings.extend(w);
+                    if let Some(w) = crate::corpus::unique_key(&mut s, &mut keys) {
+                        index.warnings.push(w);
+                    }
+                    index.add(&mut an, *s);
+                }
+                crate::corpus::ReadOutcome::Skipped(w) => index.warnings.push(w),
+            }
+            progress(i + 1, files.len());
+        }
+        index.rebuild_tables();
+        Ok(index)
+    }
+
+    /// Analyses one source and appends it (tables are rebuilt by the caller).
+    fn add(&mut self, an: &mut Analyzer<'_>, mut source: Source) {
+        let id = self.entries.len() as u32;
+        let first = self.sentences.len() as u32;
+        self.sentences.extend(analyze_source(an, &source, id));
+        // The parsed blocks repeat the text; the index keeps file offsets.
+        source.blocks = Vec::new();
+        self.entries.push(Entry {
+            source,
+            sentences: first..self.sentences.len() as u32,
+        });
+    }
+
+    /// Rebuilds postings and values from the sentences.
+    fn rebuild_tables(&mut self) {
         self.postings.clear();
         self.values.clear();
-        let mut id: u32 = 0;
         let mut seen = FxHashSet::default();
-        for (ei, e) in self.entries.iter_mut().enumerate() {
-            self.first.push(id);
-            for s in &mut e.sentences {
-                s.source = ei as u32;
-                seen.clear();
-                for t in &s.terms {
-                    if seen.insert(t.key) {
-                        self.postings.entry(t.key).or_default().push(id);
-                    }
+        for (id, s) in self.sentences.iter().enumerate() {
+            let id = id as u32;
+            seen.clear();
+            for t in &s.terms {
+                if seen.insert(t.key) {
+                    self.postings.entry(t.key).or_default().push(id);
                 }
-                for (fi, f) in s.figures.iter().enumerate() {
-                    let dk = dim_key(f, rules);
-                    if seen.insert(dk) {
-                        self.postings.entry(dk).or_default().push(id);
-                    }
-                    for k in value_keys(f, rules) {
-                        if seen.insert(k) {
-                            self.postings.entry(k).or_default().push(id);
-                        }
-                        self.values.entry(k).or_default().push(FactRef {
-                            sentence: id,
-                            figure: fi as u16,
-                        });
-                    }
+            }
+            for (fi, k) in s.keys.iter().enumerate() {
+                if seen.insert(k.dim) {
+                    self.postings.entry(k.dim).or_default().push(id);
                 }
-                id += 1;
+                for &v in k.values() {
+                    if seen.insert(v) {
+                        self.postings.entry(v).or_default().push(id);
+                    }
+                    self.values.entry(v).or_default().push(FactRef {
+                        sentence: id,
+                        figure: fi as u16,
+                    });
+                }
             }
         }
-        self.n_sentences = id;
     }
 
     /// Replaces (or adds) the source at `path`, re-analysing only it. Passing
     /// `None` removes it.
     pub fn update_source(&mut self, path: &std::path::Path, source: Option<Source>, rules: &Rules) {
         let pos = self.entries.iter().position(|e| e.source.path == path);
-        match (pos, source) {
-            (Some(i), Some(src)) => {
-                let mut an = Analyzer::new(rules);
-                let sentences = analyze_source(&mut an, &src, i as u32);
-                self.entries[i] = Entry { source: src, sentences };
-            }
-            (None, Some(src)) => {
-                let mut an = Analyzer::new(rules);
-                let i = self.entries.len() as u32;
-                let sentences = analyze_source(&mut an, &src, i);
-                self.entries.push(Entry { source: src, sentences });
-            }
-            (Some(i), None) => {
-                self.entries.remove(i);
-            }
-            (None, None) => return,
+        if pos.is_none() && source.is_none() {
+            return;
         }
-        self.rebuild_tables(rules);
+        // Take the sentences apart by source, swap one, put them back.
+        let mut per_source: Vec<(Source, Vec<SentenceRec>)> = Vec::with_capacity(self.entries.len() + 1);
+        let mut rest = std::mem::take(&mut self.sentences).into_iter();
+        for e in std::mem::take(&mut self.entries) {
+            let n = e.sentences.len();
+            per_source.push((e.source, rest.by_ref().take(n).collect()));
+        }
+        match (pos, source) {
+            (Some(i), Some(src)) => per_source[i] = (src, Vec::new()),
+            (None, Some(src)) => per_source.push((src, Vec::new())),
+            (Some(i), None) => {
+                per_source.remove(i);
+            }
+            (None, None) => unreachable!(),
+        }
+        let mut an = Analyzer::new(rules);
+        for (i, (source, mut sentences)) in per_source.into_iter().enumerate() {
+            if sentences.is_empty() {
+                sentences = analyze_source(&mut an, &source, i as u32);
+            }
+            let mut source = source;
+            source.blocks = Vec::new();
+            let first = self.sentences.len() as u32;
+            for mut s in sentences {
+                s.source = i as u32;
+                self.sentences.push(s);
+            }
+            self.entries.push(Entry {
+                source,
+                sentences: first..self.sentences.len() as u32,
+            });
+        }
+        self.rebuild_tables();
     }
 
     pub fn sources(&self) -> impl ExactSizeIterator<Item = &Source> {
@@ -271,42 +356,31 @@ impl Index {
     }
 
     pub fn sentence_count(&self) -> usize {
-        self.n_sentences as usize
+        self.sentences.len()
     }
 
     pub fn fact_count(&self) -> usize {
-        self.entries
-            .iter()
-            .flat_map(|e| &e.sentences)
-            .map(|s| s.figures.len())
-            .sum()
+        self.sentences.iter().map(|s| s.figures.len()).sum()
     }
 
     /// The sentences of one source, with their global ids.
     pub fn source_sentences(&self, source: u32) -> impl Iterator<Item = (u32, &SentenceRec)> {
-        let first = self.first[source as usize];
-        self.entries[source as usize]
-            .sentences
-            .iter()
-            .enumerate()
-            .map(move |(i, s)| (first + i as u32, s))
+        let r = self.entries[source as usize].sentences.clone();
+        r.map(move |id| (id, &self.sentences[id as usize]))
     }
 
     /// A sentence by global id.
     pub fn sentence(&self, id: u32) -> &SentenceRec {
-        let e = self.first.partition_point(|&f| f <= id) - 1;
-        &self.entries[e].sentences[(id - self.first[e]) as usize]
+        &self.sentences[id as usize]
     }
 
     /// The sentences just before and after `id` in the same source.
     pub fn neighbors(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
-        let e = self.first.partition_point(|&f| f <= id) - 1;
-        let first = self.first[e];
-        let last = first + self.entries[e].sentences.len() as u32;
+        let source = self.sentences[id as usize].source;
         [id.checked_sub(1), Some(id + 1)]
             .into_iter()
             .flatten()
-            .filter(move |&n| n >= first && n < last)
+            .filter(move |&n| self.sentences.get(n as usize).is_some_and(|s| s.source == source))
     }
 
     pub fn figure(&self, r: FactRef) -> &Figure {
@@ -317,14 +391,14 @@ impl Index {
     /// never uses counts as one it uses once: unknown words are often only
     /// other wording, and must not outweigh every word the sources share.
     pub fn idf(&self, key: u64) -> f32 {
-        let n = self.n_sentences.max(1) as f32;
+        let n = self.sentences.len().max(1) as f32;
         let df = self.postings.get(&key).map_or(0, Vec::len).max(1) as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
     /// The idf of a term seen once.
     pub fn max_idf(&self) -> f32 {
-        let n = self.n_sentences.max(1) as f32;
+        let n = self.sentences.len().max(1) as f32;
         (1.0 + (n - 0.5) / 1.5).ln()
     }
 
@@ -340,13 +414,13 @@ impl Index {
     }
 
     /// The `k` sentences that share the most (rarest) terms with the query.
-    ///
-    /// Terms are taken rarest first. Once `k` sentences are held and the terms
-    /// left could not lift a new sentence above the weakest of them, the common
-    /// terms only add to the sentences already held (looked up by binary
-    /// search), so a frequent word never walks a long posting list.
     /// Each query term carries a weight (its idf is multiplied by it); a term
     /// given twice keeps its highest weight.
+    ///
+    /// The cost is bounded whatever the corpus size: only terms found in at
+    /// most [`GENERATE_DF`] sentences bring in candidates; the pool is then cut
+    /// to the best few; commoner terms only add to the sentences in the pool,
+    /// found by binary search in their posting lists.
     pub fn retrieve(&self, query: &[(u64, f32)], k: usize) -> Vec<(u32, f32)> {
         let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
         for &(key, w) in query {
@@ -360,36 +434,60 @@ impl Index {
                 Some((self.idf(key) * w, p.as_slice()))
             })
             .collect();
-        terms.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut remaining: f32 = terms.iter().map(|t| t.0).sum();
+        // Rarest first.
+        terms.sort_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.total_cmp(&a.0)));
+        let split = terms.partition_point(|t| t.1.len() <= GENERATE_DF);
+        let (rare, common) = terms.split_at(split);
+
         let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut threshold = 0.0f32;
-        for (idf, postings) in terms {
-            let held = acc.len() >= k;
-            if held && remaining < threshold {
-                for (id, score) in acc.iter_mut() {
-                    if postings.binary_search(id).is_ok() {
-                        *score += idf;
-                    }
-                }
-            } else {
-                for &id in postings {
-                    *acc.entry(id).or_default() += idf;
-                }
-            }
-            remaining -= idf;
-            if acc.len() >= k {
-                let mut scores: Vec<f32> = acc.values().copied().collect();
-                let kth = scores.len() - k;
-                scores.select_nth_unstable_by(kth, |a, b| a.total_cmp(b));
-                threshold = scores[kth];
+        for (w, postings) in rare {
+            for &id in *postings {
+                *acc.entry(id).or_default() += w;
             }
         }
-        let mut out: Vec<(u32, f32)> = acc.into_iter().collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(k);
-        out
+        // Nothing rare enough: let the rarest common term bring in a bounded
+        // share of its sentences.
+        let mut common = common;
+        if acc.len() < k
+            && let Some(((w, postings), rest)) = common.split_first()
+        {
+            for &id in postings.iter().take(GENERATE_DF) {
+                *acc.entry(id).or_default() += w;
+            }
+            for (id, score) in acc.iter_mut() {
+                if postings.len() > GENERATE_DF && postings[GENERATE_DF..].binary_search(id).is_ok() {
+                    *score += w;
+                }
+            }
+            common = rest;
+        }
+        let mut pool: Vec<(u32, f32)> = acc.into_iter().collect();
+        top(&mut pool, k * POOL_FACTOR);
+        for (w, postings) in common {
+            for (id, score) in pool.iter_mut() {
+                if postings.binary_search(id).is_ok() {
+                    *score += w;
+                }
+            }
+        }
+        top(&mut pool, k);
+        pool
     }
+}
+
+/// Terms found in at most this many sentences bring in retrieval candidates.
+const GENERATE_DF: usize = 1024;
+/// Candidates kept for re-scoring by common terms, as a multiple of `k`.
+const POOL_FACTOR: usize = 3;
+
+/// Keeps the `k` best, best first, ties by id.
+fn top(v: &mut Vec<(u32, f32)>, k: usize) {
+    let cmp = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if v.len() > k {
+        v.select_nth_unstable_by(k, cmp);
+        v.truncate(k);
+    }
+    v.sort_by(cmp);
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::check::{CheckOptions, Checker, Finding};
 use crate::config::{Config, ConfigError};
-use crate::corpus::{Corpus, MissingPath};
+use crate::corpus::MissingPath;
 use crate::index::Index;
 use crate::markdown::Document;
 use crate::rules::{Rules, RulesError};
@@ -45,7 +45,7 @@ impl Project {
         if paths.is_empty() {
             return Err(ProjectError::NoCorpus);
         }
-        let index = Index::build(Corpus::load(&paths)?, &rules);
+        let index = Index::from_paths(&paths, &rules, |_, _| {})?;
         Ok(Project {
             options: config.check_options(),
             config,

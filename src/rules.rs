@@ -420,6 +420,10 @@ pub struct Vague {
 #[derive(Debug, Clone)]
 pub struct PhraseTable<T> {
     map: FxHashMap<Vec<u64>, T>,
+    /// First and last words of every phrase: most words are neither, and are
+    /// rejected without hashing a slice.
+    firsts: FxHashSet<u64>,
+    lasts: FxHashSet<u64>,
     max_len: usize,
 }
 
@@ -427,6 +431,8 @@ impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
         PhraseTable {
             map: FxHashMap::default(),
+            firsts: FxHashSet::default(),
+            lasts: FxHashSet::default(),
             max_len: 0,
         }
     }
@@ -438,17 +444,25 @@ impl<T: Copy> PhraseTable<T> {
             return;
         }
         self.max_len = self.max_len.max(key.len());
+        self.firsts.insert(key[0]);
+        self.lasts.insert(key[key.len() - 1]);
         self.map.entry(key).or_insert(value);
     }
 
     /// The longest phrase that starts at `keys[0]`; returns its length and value.
     pub fn longest_prefix(&self, keys: &[u64]) -> Option<(usize, T)> {
+        if !keys.first().is_some_and(|k| self.firsts.contains(k)) {
+            return None;
+        }
         let max = self.max_len.min(keys.len());
         (1..=max).rev().find_map(|n| self.map.get(&keys[..n]).map(|v| (n, *v)))
     }
 
     /// The longest phrase that ends at the last key; returns its length and value.
     pub fn longest_suffix(&self, keys: &[u64]) -> Option<(usize, T)> {
+        if !keys.last().is_some_and(|k| self.lasts.contains(k)) {
+            return None;
+        }
         let max = self.max_len.min(keys.len());
         (1..=max)
             .rev()

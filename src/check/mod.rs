@@ -93,8 +93,10 @@ const MAGNITUDE: f32 = 0.15;
 /// A conflicting figure is dropped when its own source backs the draft's
 /// value at least this strongly relative to it.
 const SIBLING_RATIO: f32 = 0.8;
+/// A value stated by at most this many figures brings them all in as candidates.
+const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.
-const RETRIEVE: usize = 60;
+const RETRIEVE: usize = 30;
 
 /// A candidate source figure, scored.
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +116,10 @@ struct Cand {
 struct DraftCtx {
     /// (term key, idf) per tier.
     terms: [Vec<(u64, f32)>; 3],
+    /// Term key → (tier, index in that tier), to match a candidate in one pass.
+    lookup: FxHashMap<u64, (u8, u16)>,
+    /// How rare the figure's own value is (0..1).
+    rarity: f32,
     /// Sum of idf per tier.
     mass: [f32; 3],
     clause_names: Vec<u64>,
@@ -270,7 +276,9 @@ impl<'a> Checker<'a> {
             }
         }
         let mut terms: [Vec<(u64, f32)>; 3] = Default::default();
+        let mut lookup = FxHashMap::default();
         for (k, tier) in tiers {
+            lookup.insert(k, (tier as u8, terms[tier].len() as u16));
             terms[tier].push((k, self.index.idf(k)));
         }
         let min_mass = MIN_MASS * self.index.max_idf();
@@ -286,6 +294,8 @@ impl<'a> Checker<'a> {
             .collect();
         DraftCtx {
             terms,
+            lookup,
+            rarity: fig_keys[fi].iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max),
             mass,
             clause_names,
             sentence_keys: s.terms.iter().map(|t| t.key).collect(),
@@ -309,10 +319,15 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // Every figure stating a telling value, wherever it stands; a common
+        // value ("two") only through retrieval, which weighs its context.
         for k in keys {
-            for &r in self.index.facts_with_value(*k).iter().take(200) {
-                if seen.insert(r) {
-                    facts.push(r);
+            let facts_with = self.index.facts_with_value(*k);
+            if facts_with.len() <= VALUE_FACTS {
+                for &r in facts_with {
+                    if seen.insert(r) {
+                        facts.push(r);
+                    }
                 }
             }
         }
@@ -422,20 +437,28 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The weight a term has around a source figure.
-    fn source_weight(&self, key: u64, sent: &SentenceRec, fig: &Figure, neighbors: &[&SentenceRec]) -> f32 {
-        let mut best = 0.0f32;
-        for t in &sent.terms {
-            if t.key != key || fig.toks.contains(&t.pos) {
-                continue;
+    /// How strongly each draft context term occurs around a source figure:
+    /// in its clause, elsewhere in its sentence, or in a neighbouring sentence.
+    /// One pass over the source's terms, looked up in the draft's.
+    fn source_weights(&self, ctx: &DraftCtx, sent: &SentenceRec, fig: &Figure, neighbors: &[&SentenceRec]) -> [Vec<f32>; 3] {
+        let mut w: [Vec<f32>; 3] = ctx.terms.each_ref().map(|t| vec![0.0; t.len()]);
+        let mut put = |key: u64, weight: f32| {
+            if let Some(&(tier, i)) = ctx.lookup.get(&key) {
+                let slot = &mut w[tier as usize][i as usize];
+                *slot = slot.max(weight);
             }
-            let w = if t.clause == fig.clause { S_CLAUSE } else { S_SENTENCE };
-            best = best.max(w);
+        };
+        for t in &sent.terms {
+            if !fig.toks.contains(&t.pos) {
+                put(t.key, if t.clause == fig.clause { S_CLAUSE } else { S_SENTENCE });
+            }
         }
-        if best == 0.0 && neighbors.iter().any(|n| n.terms.iter().any(|t| t.key == key)) {
-            best = S_NEIGHBOR;
+        for n in neighbors {
+            for t in &n.terms {
+                put(t.key, S_NEIGHBOR);
+            }
         }
-        best
+        w
     }
 
     fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
@@ -452,23 +475,23 @@ impl<'a> Checker<'a> {
         } else {
             compare::values(d.bound, d.value, s.bound, s.value, factor)?
         };
-        let neighbors: Vec<&SentenceRec> = self
-            .index
-            .neighbors(r.sentence)
-            .map(|n| self.index.sentence(n))
-            .collect();
+        let mut neighbors: [&SentenceRec; 2] = [sent, sent];
+        let mut n_neighbors = 0;
+        for n in self.index.neighbors(r.sentence) {
+            neighbors[n_neighbors] = self.index.sentence(n);
+            n_neighbors += 1;
+        }
+        let neighbors = &neighbors[..n_neighbors];
 
         // Shared context, weighted by rarity and closeness on both sides.
+        let weights = self.source_weights(ctx, sent, s, neighbors);
         let mut shared = 0.0f32;
         let mut weight = 0.0f32;
-        for ((terms, mass), tier_weight) in ctx.terms.iter().zip(ctx.mass).zip(TIER_WEIGHT) {
+        for (((terms, mass), tier_weight), sw) in ctx.terms.iter().zip(ctx.mass).zip(TIER_WEIGHT).zip(&weights) {
             if mass <= 0.0 {
                 continue;
             }
-            let matched: f32 = terms
-                .iter()
-                .map(|&(key, idf)| idf * self.source_weight(key, sent, s, &neighbors))
-                .sum();
+            let matched: f32 = terms.iter().zip(sw).map(|(&(_, idf), w)| idf * w).sum();
             shared += tier_weight * matched / mass;
             weight += tier_weight;
         }
@@ -485,10 +508,10 @@ impl<'a> Checker<'a> {
         // "Two suspects" beside it is no evidence for "two baby girls": the
         // value and the kind of thing must both match.
         let states = |ns: &SentenceRec, keys: &[u64], dk: u64| {
-            ns.figures.iter().enumerate().any(|(j, g)| {
+            ns.keys.iter().enumerate().any(|(j, g)| {
                 !(std::ptr::eq(ns, sent) && j == r.figure as usize)
-                    && dim_key(g, self.rules) == dk
-                    && value_keys(g, self.rules).iter().any(|k| keys.contains(k))
+                    && g.dim == dk
+                    && g.values().iter().any(|k| keys.contains(k))
             })
         };
         for (keys, dk) in &ctx.cofigures {
@@ -507,11 +530,7 @@ impl<'a> Checker<'a> {
         }
         sim += cof_bonus.min(COFIGURE_MAX);
         // The same value, by its rarity.
-        let rarity = value_keys(d, self.rules)
-            .iter()
-            .map(|k| self.index.rarity(*k))
-            .fold(0.0, f32::max);
-        let same_bonus = SAME_BASE + SAME_RARITY * rarity;
+        let same_bonus = SAME_BASE + SAME_RARITY * ctx.rarity;
         // Equal values are evidence of one fact even where the counted thing
         // differs: that is how "27 provinces" and "27 cities" get compared.
         sim += match agreement {
@@ -798,8 +817,8 @@ impl<'a> Checker<'a> {
                 let mut groups: Vec<(String, Vec<&Cand>, bool)> = Vec::new();
                 let mut group_keys: Vec<(Vec<u64>, u64)> = Vec::new();
                 for c in strong_sup.iter().chain(strong_con.iter()) {
-                    let f = self.index.figure(c.fact);
-                    let key = (value_keys(f, self.rules), dim_key(f, self.rules));
+                    let k = &self.index.sentence(c.fact.sentence).keys[c.fact.figure as usize];
+                    let key = (k.values().to_vec(), k.dim);
                     let agrees = c.agreement != Agreement::Conflict && !c.confusable;
                     match group_keys.iter().position(|k| *k == key) {
                         Some(i) => groups[i].1.push(c),

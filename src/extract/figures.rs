@@ -5,7 +5,7 @@
 //! the only words named here are the grammar that glues figures together
 //! ("to", "and", "between", "of", "old").
 
-use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Term, Value};
+use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Term, Value, Words};
 use crate::rules::{Bound, CurrencyId, Rules, UnitId};
 use crate::text::{Token, TokenKind};
 
@@ -27,6 +27,11 @@ pub(super) fn find(
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        // Only a number, a word or a sign can start a figure.
+        if !scan.may_start_figure(i) {
+            i += 1;
+            continue;
+        }
         let hit = scan
             .date(i)
             .or_else(|| scan.time(i))
@@ -62,7 +67,7 @@ struct Found {
     bound: Bound,
     dim: Dim,
     head: Option<Noun>,
-    modifiers: Vec<u64>,
+    modifiers: Words,
     weak: bool,
     /// Introduced by a preposition of place ("in 30 provinces"): names where,
     /// not what, so later bare numbers do not take its noun.
@@ -89,7 +94,7 @@ struct NounPhrase {
     start: usize,
     end: usize,
     noun: Noun,
-    modifiers: Vec<u64>,
+    modifiers: Words,
 }
 
 struct Scan<'a> {
@@ -107,6 +112,25 @@ const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "
 const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
+    /// A cheap test before the patterns: digits, a number word, a month, a
+    /// vague quantity, "a"/"an"/"half"/"none"/"no", or a currency sign.
+    fn may_start_figure(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        match t.kind {
+            TokenKind::Number => true,
+            TokenKind::Symbol | TokenKind::Punct => false,
+            TokenKind::Word => {
+                let lower = self.infos[i].lower;
+                self.rules.number_words.contains_key(&lower)
+                    || self.rules.months.contains_key(&lower)
+                    || self.rules.ordinals.contains_key(&lower)
+                    || self.rules.fractions.contains_key(&lower)
+                    || self.rules.vague.iter().any(|v| v.words.first() == Some(&lower))
+                    || self.is_any(i, &["a", "an", "half", "none", "no"])
+            }
+        }
+    }
+
     fn s(&self, i: usize) -> &'a str {
         &self.text[self.toks[i].range()]
     }
@@ -187,7 +211,8 @@ impl<'a> Scan<'a> {
         use crate::rules::NumWord::*;
         let n = self.toks.len();
         // Vague quantities: "hundreds of", "tens of thousands of".
-        for v in &self.rules.vague {
+        let first = self.infos[i].lower;
+        for v in self.rules.vague.iter().filter(|v| v.words.first() == Some(&first)) {
             let len = v.words.len();
             let matches = |len: usize| i + len <= n && (0..len).all(|k| self.infos[i + k].lower == v.words[k]);
             if matches(len) {
@@ -391,7 +416,7 @@ impl<'a> Scan<'a> {
             bound: Bound::Exact,
             dim: Dim::Date,
             head: None,
-            modifiers: Vec::new(),
+            modifiers: Words::default(),
             weak: false,
             locative: false,
         };
@@ -542,7 +567,7 @@ impl<'a> Scan<'a> {
             bound: Bound::Exact,
             dim: Dim::Score,
             head: None,
-            modifiers: Vec::new(),
+            modifiers: Words::default(),
             weak: false,
             locative: false,
         })
@@ -602,7 +627,7 @@ impl<'a> Scan<'a> {
             bound: Bound::Exact,
             dim: Dim::Time,
             head: None,
-            modifiers: Vec::new(),
+            modifiers: Words::default(),
             weak: false,
             locative: false,
         })
@@ -878,7 +903,7 @@ impl<'a> Scan<'a> {
             bound: if num.vague { Bound::Vague } else { Bound::Exact },
             dim: Dim::Count,
             head: None,
-            modifiers: Vec::new(),
+            modifiers: Words::default(),
             weak: num.weak,
             locative: false,
         };
@@ -1163,13 +1188,13 @@ impl<'a> Scan<'a> {
 
     /// The person an age belongs to, from the patterns that name them: "Liu,
     /// 32", "Karzai, a 44-year-old leader", "55-year-old Zhang Shuxia".
-    fn age_subject(&self, f: &Found, terms: &[Term]) -> Vec<u64> {
+    fn age_subject(&self, f: &Found, terms: &[Term]) -> Words {
         let name_at = |k: usize| terms.iter().find(|t| t.pos as usize == k && t.name).map(|t| t.key);
         // Name words ending at token `end` (inclusive), walking back.
         let run_before = |end: usize| {
-            let mut out = Vec::new();
+            let mut out = Words::default();
             let mut k = end as isize;
-            while k >= 0 && out.len() < 4 {
+            while k >= 0 && out.as_slice().len() < 4 {
                 match name_at(k as usize) {
                     Some(key) => out.push(key),
                     None => break,
@@ -1196,7 +1221,7 @@ impl<'a> Scan<'a> {
         {
             return (a..b).filter_map(name_at).collect();
         }
-        Vec::new()
+        Words::default()
     }
 
     /// Byte spans, clause and event.
@@ -1214,7 +1239,7 @@ impl<'a> Scan<'a> {
         let subject = if f.dim == Dim::Age {
             self.age_subject(&f, terms)
         } else {
-            Vec::new()
+            Words::default()
         };
         Figure {
             span: span((f.start, f.end)),

@@ -94,7 +94,7 @@ pub struct Figure {
     pub dim: Dim,
     pub noun: Option<Noun>,
     /// Stems of the other words of the noun phrase ("microblog" in "80 million microblog users").
-    pub modifiers: Vec<u64>,
+    pub modifiers: Words,
     /// The event verb nearest the figure in its clause ("arrested", "rescued").
     pub event: Option<EventId>,
     /// Clause index within the sentence.
@@ -107,7 +107,51 @@ pub struct Figure {
     pub weak: bool,
     /// For ages: the name of the person (term keys), when one stands next to
     /// the figure ("Hamid Karzai, 45", "55-year-old Zhang Shuxia").
-    pub subject: Vec<u64>,
+    pub subject: Words,
+}
+
+/// A few word keys kept inline: a figure's modifiers or subject rarely run
+/// past three words, and millions of figures should not each own a heap vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Words {
+    keys: [u64; 4],
+    n: u8,
+}
+
+impl Words {
+    /// Adds a key; past four, keys are dropped.
+    pub fn push(&mut self, key: u64) {
+        if (self.n as usize) < self.keys.len() {
+            self.keys[self.n as usize] = key;
+            self.n += 1;
+        }
+    }
+
+    pub fn as_slice(&self) -> &[u64] {
+        &self.keys[..self.n as usize]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn contains(&self, key: &u64) -> bool {
+        self.as_slice().contains(key)
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, u64> {
+        self.as_slice().iter()
+    }
+}
+
+impl FromIterator<u64> for Words {
+    fn from_iter<I: IntoIterator<Item = u64>>(iter: I) -> Words {
+        let mut w = Words::default();
+        for k in iter {
+            w.push(k);
+        }
+        w
+    }
 }
 
 /// A content word of a sentence, as context for the figures in it.
@@ -280,14 +324,15 @@ impl<'r> Analyzer<'r> {
 
     fn sentence(&mut self, text: &str, toks: &[Token], infos: &[Info], outer: &OuterContext) -> Sentence {
         let clauses = clauses(text, toks, infos, self.rules);
-        let mut terms = Vec::new();
+        let stems: Vec<u64> = infos.iter().map(|x| x.stem).collect();
+        let mut terms = Vec::with_capacity(toks.len());
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
             let info = infos[i];
             // Event verbs, multi-word first ("voted against").
-            let keys: Vec<u64> = infos[i..(i + 3).min(toks.len())].iter().map(|x| x.stem).collect();
-            if let Some((n, ev)) = self.rules.event_terms.longest_prefix(&keys) {
+            let keys = &stems[i..(i + self.rules.event_terms.max_len()).min(toks.len())];
+            if let Some((n, ev)) = self.rules.event_terms.longest_prefix(keys) {
                 terms.push(Term {
                     key: event_key(ev),
                     pos: i as u16,
