@@ -30,5 +30,9 @@ fn main() {
     for _ in 0..repeat {
         n += checker.check(&doc).len();
     }
-    eprintln!("check: {:?} per run ({} findings)", t.elapsed() / repeat as u32, n / repeat);
+    eprintln!(
+        "check: {:?} per run ({} findings)",
+        t.elapsed() / repeat as u32,
+        n / repeat
+    );
 }

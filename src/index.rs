@@ -476,7 +476,7 @@ impl Index {
 }
 
 /// Terms found in at most this many sentences bring in retrieval candidates.
-const GENERATE_DF: usize = 1024;
+const GENERATE_DF: usize = 512;
 /// Candidates kept for re-scoring by common terms, as a multiple of `k`.
 const POOL_FACTOR: usize = 3;
 

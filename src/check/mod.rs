@@ -177,11 +177,26 @@ impl<'a> Checker<'a> {
     /// Every figure in the draft, with its finding (including `supported`).
     /// Findings silenced by a comment are marked, not dropped.
     pub fn check(&self, doc: &Document) -> Vec<Finding> {
-        let mut an = Analyzer::new(self.rules);
-        let mut out = Vec::new();
-        for block in &doc.blocks {
-            self.check_block(&mut an, doc, block, &mut out);
-        }
+        self.check_blocks(doc, &doc.blocks)
+    }
+
+    /// Checks some of a document's blocks (the language server re-checks only
+    /// the blocks an edit touched). Blocks are independent, so they are checked
+    /// in parallel.
+    pub fn check_blocks(&self, doc: &Document, blocks: &[Block]) -> Vec<Finding> {
+        use rayon::prelude::*;
+        let mut out: Vec<Finding> = blocks
+            .par_iter()
+            .map_init(
+                || Analyzer::new(self.rules),
+                |an, block| {
+                    let mut found = Vec::new();
+                    self.check_block(an, doc, block, &mut found);
+                    found
+                },
+            )
+            .flatten()
+            .collect();
         for f in &mut out {
             let line = doc.lines.line_of(f.span.start);
             if let Some(s) = doc.suppressions.iter().find(|s| s.covers(line, f.code.as_str())) {
@@ -440,7 +455,13 @@ impl<'a> Checker<'a> {
     /// How strongly each draft context term occurs around a source figure:
     /// in its clause, elsewhere in its sentence, or in a neighbouring sentence.
     /// One pass over the source's terms, looked up in the draft's.
-    fn source_weights(&self, ctx: &DraftCtx, sent: &SentenceRec, fig: &Figure, neighbors: &[&SentenceRec]) -> [Vec<f32>; 3] {
+    fn source_weights(
+        &self,
+        ctx: &DraftCtx,
+        sent: &SentenceRec,
+        fig: &Figure,
+        neighbors: &[&SentenceRec],
+    ) -> [Vec<f32>; 3] {
         let mut w: [Vec<f32>; 3] = ctx.terms.each_ref().map(|t| vec![0.0; t.len()]);
         let mut put = |key: u64, weight: f32| {
             if let Some(&(tier, i)) = ctx.lookup.get(&key) {
@@ -594,10 +615,14 @@ impl<'a> Checker<'a> {
         // Dates that share one part only ("May 25" against "August 2013")
         // are thin evidence of one fact.
         if let (Value::Date(a), Value::Date(b)) = (d.value, s.value) {
-            let shared = [a.year.is_some() && b.year.is_some(), a.month.is_some() && b.month.is_some(), a.day.is_some() && b.day.is_some()]
-                .iter()
-                .filter(|x| **x)
-                .count();
+            let shared = [
+                a.year.is_some() && b.year.is_some(),
+                a.month.is_some() && b.month.is_some(),
+                a.day.is_some() && b.day.is_some(),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
             if shared < 2 && agreement == Agreement::Conflict {
                 factor_ctx *= 0.6;
             }
@@ -775,7 +800,10 @@ impl<'a> Checker<'a> {
             }
         } else if best_con >= T_CONFLICT {
             self.mismatch_code(fig, conflicts[0])
-        } else if supports.iter().any(|c| c.score >= T_WEAK && c.why[0] >= 0.8 || c.score >= 2.0 * T_WEAK) {
+        } else if supports
+            .iter()
+            .any(|c| c.score >= T_WEAK && c.why[0] >= 0.8 || c.score >= 2.0 * T_WEAK)
+        {
             // Stated somewhere about the same kind of thing, in other words.
             Code::Supported
         } else {

@@ -274,7 +274,10 @@ fn nouns_and_their_classes() {
 
 #[test]
 fn acronyms_are_not_stopwords() {
-    check("three US soldiers were killed", &["three US soldiers | count 3 [soldier]"]);
+    check(
+        "three US soldiers were killed",
+        &["three US soldiers | count 3 [soldier]"],
+    );
 }
 
 #[test]

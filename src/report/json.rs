@@ -48,7 +48,7 @@ struct JsonDiagnostic<'a> {
     range: JsonRange,
     text: &'a str,
     replacement: Option<&'a str>,
-    value: serde_json::Value,
+    value: JsonValue,
     sources: Vec<JsonSource<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     versions: Vec<JsonVersion<'a>>,
@@ -81,10 +81,21 @@ struct JsonVersion<'a> {
 }
 
 /// A figure's parsed value: `{"low": 1094, "high": 1094}` or `{"year": 2014, "month": 2, "day": 19}`.
-pub fn value_json(v: &crate::extract::Value) -> serde_json::Value {
-    match v {
-        crate::extract::Value::Num { lo, hi } => serde_json::json!({ "low": lo, "high": hi }),
-        crate::extract::Value::Date(d) => serde_json::json!({ "year": d.year, "month": d.month, "day": d.day }),
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum JsonValue {
+    Number { low: f64, high: f64 },
+    Date { year: Option<i32>, month: Option<u8>, day: Option<u8> },
+}
+
+pub fn value_json(v: &crate::extract::Value) -> JsonValue {
+    match *v {
+        crate::extract::Value::Num { lo, hi } => JsonValue::Number { low: lo, high: hi },
+        crate::extract::Value::Date(d) => JsonValue::Date {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+        },
     }
 }
 

@@ -10,7 +10,6 @@ use copydesk::project::Project;
 /// A fixture: files written as `//- path` followed by their text.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
-    pub files: Vec<(PathBuf, String)>,
 }
 
 impl Fixture {
@@ -33,7 +32,7 @@ impl Fixture {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(&full, body).unwrap();
         }
-        Fixture { dir, files }
+        Fixture { dir }
     }
 
     /// Writes the files of a fixture into a temporary folder.
