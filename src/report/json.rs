@@ -84,8 +84,15 @@ struct JsonVersion<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum JsonValue {
-    Number { low: f64, high: f64 },
-    Date { year: Option<i32>, month: Option<u8>, day: Option<u8> },
+    Number {
+        low: f64,
+        high: f64,
+    },
+    Date {
+        year: Option<i32>,
+        month: Option<u8>,
+        day: Option<u8>,
+    },
 }
 
 pub fn value_json(v: &crate::extract::Value) -> JsonValue {
