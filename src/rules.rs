@@ -231,6 +231,9 @@ struct LexiconSection {
     clause_openers: Vec<String>,
     #[serde(default)]
     age_words: Vec<String>,
+    /// Adjectives of place and nation, read as the place: "British" as "Britain".
+    #[serde(default)]
+    demonyms: BTreeMap<String, String>,
 }
 
 impl RuleFile {
@@ -322,6 +325,7 @@ impl RuleSet {
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
             dst.age_words.extend(l.age_words);
+            dst.demonyms.extend(l.demonyms);
         }
     }
 
@@ -519,6 +523,8 @@ pub struct Rules {
     pub not_names: FxHashSet<u64>,
     pub clause_openers: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
+    /// Demonym (lowercase hash) → the stem hash of its place.
+    pub demonyms: FxHashMap<u64, u64>,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
 }
@@ -603,6 +609,7 @@ impl Rules {
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
             age_words: FxHashSet::default(),
+            demonyms: FxHashMap::default(),
             fingerprint: 0,
         };
         let lower = |s: &str| word_hash(&s.to_lowercase());
@@ -797,6 +804,10 @@ impl Rules {
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));
+        }
+        for (adj, place) in &lx.demonyms {
+            let stem = rules.stem_hash(place);
+            rules.demonyms.insert(lower(adj), stem);
         }
 
         rules.fingerprint = fingerprint(&set);

@@ -29,17 +29,46 @@ fn eq(a: f64, b: f64) -> bool {
 /// stated number from "more than", "fewer than" and "nearly": the draft's own
 /// qualifier is read strictly ("more than 1,094" is false for 1,094), a
 /// source's loosely (a draft that drops "more than" is not contradicted).
+///
+/// "About" and "nearly" are as loose as the number is round: "about 3,000"
+/// spans 2,500 to 3,500, "about 3,520" only a few percent.
 pub fn interval(bound: Bound, lo: f64, hi: f64, strict: bool) -> (f64, f64) {
     let nudge = if strict { 1e-6 } else { 0.0 };
+    let slack = |x: f64| (0.4 * rounding_unit(x)).max(0.05 * x.abs());
     match bound {
         Bound::Exact | Bound::Vague => (lo, hi),
         Bound::Over => (hi * (1.0 + nudge) + nudge, hi * 1.5 + 1.0),
         Bound::AtLeast => (hi, hi * 1.5 + 1.0),
         Bound::Under => (lo * 0.6, lo * (1.0 - nudge)),
         Bound::AtMost => (hi * 0.7, hi),
-        Bound::Nearly => (hi * 0.85, hi * (1.0 - nudge)),
-        Bound::About => (lo * 0.85, hi * 1.15),
+        Bound::Nearly => (hi - slack(hi), hi * (1.0 - nudge)),
+        Bound::About => (lo - slack(lo), hi + slack(hi)),
     }
+}
+
+/// The place value a number is rounded to: 1,000 for 3,000, 10 for 3,520,
+/// 0.1 for 1.2.
+pub fn rounding_unit(x: f64) -> f64 {
+    let x = x.abs();
+    if x == 0.0 {
+        return 1.0;
+    }
+    if x.fract() != 0.0 {
+        let mut u = 1.0;
+        let mut v = x;
+        while v.fract().abs() > 1e-9 && u > 1e-6 {
+            v *= 10.0;
+            u /= 10.0;
+        }
+        return u;
+    }
+    let mut u = 1.0;
+    let mut v = x as u64;
+    while v > 0 && v.is_multiple_of(10) {
+        v /= 10;
+        u *= 10.0;
+    }
+    u
 }
 
 /// Compares numbers. `s_lo`/`s_hi` are already in the draft's unit.
@@ -147,6 +176,10 @@ mod tests {
             (About, 4000.0, About, 4000.0, Same),
             (Nearly, 400.0, Nearly, 400.0, Same),
             (About, 60.0, Exact, 60.0, Consistent),
+            (About, 3520.0, Exact, 3250.0, Conflict),
+            (About, 3000.0, Exact, 3250.0, Consistent),
+            (Nearly, 6000.0, Exact, 5600.0, Consistent),
+            (Nearly, 6000.0, Exact, 5000.0, Conflict),
             (Over, 700.0, About, 500.0, Conflict),
             (Exact, 34.0, Exact, 43.0, Conflict),
             (Exact, 11.0, Exact, 11.0, Same),

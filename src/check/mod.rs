@@ -90,9 +90,6 @@ const MISMATCH_RATIO: f32 = 1.6;
 const SUBJECT_BONUS: f32 = 0.35;
 /// How fast the score falls with the ratio of two conflicting values.
 const MAGNITUDE: f32 = 0.15;
-/// A conflicting figure is dropped when its own source backs the draft's
-/// value at least this strongly relative to it.
-const SIBLING_RATIO: f32 = 0.8;
 /// A value stated by at most this many figures brings them all in as candidates.
 const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.
@@ -132,14 +129,18 @@ struct DraftCtx {
 }
 
 /// Event classes in a figure's clause (outside the figure itself).
-fn clause_events(sent_terms: &impl HasTerms, fig: &Figure) -> Vec<EventId> {
+/// Event classes of a figure: the event verbs of its clause, including a
+/// participle inside its own phrase ("13 rescued babies"), but not words of
+/// other figures ("43 arrests" says nothing of the babies).
+fn clause_events(sent: &impl HasTerms, fig: &Figure) -> Vec<EventId> {
     let mut out = Vec::new();
-    for t in sent_terms.terms() {
-        if let Some(e) = t.event
-            && t.clause == fig.clause
-            && !fig.toks.contains(&t.pos)
-            && !out.contains(&e)
-        {
+    for t in sent.terms() {
+        let Some(e) = t.event else { continue };
+        let in_other = sent
+            .figures()
+            .iter()
+            .any(|g| !std::ptr::eq(g, fig) && g.toks.contains(&t.pos));
+        if t.clause == fig.clause && !in_other && !out.contains(&e) {
             out.push(e);
         }
     }
@@ -148,17 +149,24 @@ fn clause_events(sent_terms: &impl HasTerms, fig: &Figure) -> Vec<EventId> {
 
 trait HasTerms {
     fn terms(&self) -> &[crate::extract::Term];
+    fn figures(&self) -> &[Figure];
 }
 
 impl HasTerms for SentenceRec {
     fn terms(&self) -> &[crate::extract::Term] {
         &self.terms
     }
+    fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
 }
 
 impl HasTerms for Sentence {
     fn terms(&self) -> &[crate::extract::Term] {
         &self.terms
+    }
+    fn figures(&self) -> &[Figure] {
+        &self.figures
     }
 }
 
@@ -743,35 +751,24 @@ impl<'a> Checker<'a> {
                 tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, "  candidate");
             }
         }
-        let supports: Vec<&Cand> = cands
+        // Each source is read once, by its statement that best matches the
+        // fact: a source that backs the draft's value does not also contradict
+        // it through a neighbouring figure ("between January 9 and March 27"),
+        // and one whose best match is another value does.
+        let mut seen_sources: FxHashSet<u32> = FxHashSet::default();
+        let per_source: Vec<&Cand> = cands
             .iter()
+            .filter(|c| seen_sources.insert(self.index.sentence(c.fact.sentence).source))
+            .collect();
+        let supports: Vec<&Cand> = per_source
+            .iter()
+            .copied()
             .filter(|c| c.agreement != Agreement::Conflict && !c.confusable)
             .collect();
-        // A source does not disagree with itself: where a source backs the
-        // draft's value, its other values nearby are about other facts.
-        let mut backing: FxHashMap<u32, f32> = FxHashMap::default();
-        for c in supports.iter().filter(|c| c.agreement == Agreement::Same) {
-            let src = self.index.sentence(c.fact.sentence).source;
-            let e = backing.entry(src).or_default();
-            *e = e.max(c.score);
-        }
-        // Within one sentence, a figure beside one that backs the draft is
-        // another fact ("between January 9 and March 27").
-        let mut in_sentence: FxHashMap<u32, f32> = FxHashMap::default();
-        for c in &supports {
-            let e = in_sentence.entry(c.fact.sentence).or_default();
-            *e = e.max(c.score);
-        }
-        let conflicts: Vec<&Cand> = cands
+        let conflicts: Vec<&Cand> = per_source
             .iter()
+            .copied()
             .filter(|c| c.agreement == Agreement::Conflict || c.confusable)
-            .filter(|c| {
-                let src = self.index.sentence(c.fact.sentence).source;
-                backing.get(&src).is_none_or(|&b| b < SIBLING_RATIO * c.score)
-                    && in_sentence
-                        .get(&c.fact.sentence)
-                        .is_none_or(|&b| b < SIBLING_RATIO * c.score)
-            })
             .collect();
         let best_sup = supports.first().map_or(0.0, |c| c.score);
         let best_con = conflicts.first().map_or(0.0, |c| c.score);

@@ -863,6 +863,20 @@ impl<'a> Scan<'a> {
         })
     }
 
+    /// The noun in "the number of children … at 10,000": a count named before
+    /// its figure.
+    fn number_of_before(&self, start: usize) -> Option<Noun> {
+        let from = start.saturating_sub(12);
+        (from..start.saturating_sub(2))
+            .rev()
+            .find(|&k| self.is_any(k, &["number", "total", "toll", "tally", "count"]) && self.is(k + 1, "of"))
+            .and_then(|k| self.of_phrase(k + 1))
+            .map(|np| Noun {
+                inherited: true,
+                ..np.noun
+            })
+    }
+
     /// "of the workforce" after a percentage.
     fn of_phrase(&self, j: usize) -> Option<NounPhrase> {
         if !self.is(j, "of") {
@@ -1097,6 +1111,9 @@ impl<'a> Scan<'a> {
             // "180 suspects in 30 provinces, with 19 more in Hong Kong": the noun of
             // the nearest count before it that is not a place phrase.
             f.head = p.head.map(|h| Noun { inherited: true, ..h });
+        } else if let Some(head) = self.number_of_before(f.start) {
+            // "put the number of children at 10,000 to 20,000"
+            f.head = Some(head);
         }
         if f.weak && f.noun.is_none() {
             return None;

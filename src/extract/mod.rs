@@ -243,7 +243,9 @@ impl<'r> Analyzer<'r> {
             self.lower_buf = self.lower_buf.replace('’', "'");
         }
         let lower = word_hash(&self.lower_buf);
-        let stem = if tok.kind == TokenKind::Word {
+        let stem = if let Some(&place) = self.rules.demonyms.get(&lower) {
+            place
+        } else if tok.kind == TokenKind::Word {
             match self.stems.get(&lower) {
                 Some(&h) => h,
                 None => {
@@ -398,8 +400,16 @@ impl<'r> Analyzer<'r> {
         if !first {
             return true;
         }
-        let next_cap = infos.get(i + 1).is_some_and(|n| n.cap);
-        next_cap && self.rules.noun_terms.get1(info.stem).is_none() && self.rules.event_terms.get1(info.stem).is_none()
+        // At the start of a sentence a capital proves nothing: the word is a name
+        // when it is no word the rules know in lowercase use ("Anhui police
+        // said", "Traveland has announced", but not "Officers said").
+        let lower = s.to_lowercase();
+        let known = info.stop
+            || self.rules.noun_terms.get1(info.stem).is_some()
+            || self.rules.event_terms.get1(info.stem).is_some()
+            || self.rules.unit_terms.get1(info.stem).is_some()
+            || self.rules.currency_words.get1(info.stem).is_some();
+        !known && !lower.ends_with("ly") && !lower.ends_with("ing") && !lower.ends_with("ed")
     }
 }
 
@@ -410,8 +420,20 @@ impl<'r> Analyzer<'r> {
 fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8> {
     let mut out = Vec::with_capacity(toks.len());
     let mut clause: u8 = 0;
+    // Whether the current clause has a verb yet: "Three US troops and five
+    // others were killed" is one clause with a coordinated subject.
+    let mut has_verb = false;
     for i in 0..toks.len() {
         let s = &text[toks[i].range()];
+        let verb_here = toks[i].kind == TokenKind::Word && {
+            let w = s.to_ascii_lowercase();
+            w.ends_with("ed")
+                || matches!(
+                    w.as_str(),
+                    "is" | "are" | "was" | "were" | "has" | "have" | "had" | "says" | "said"
+                )
+                || rules.event_terms.get1(infos[i].stem).is_some() && !w.ends_with('s')
+        };
         let boundary_here = match toks[i].kind {
             TokenKind::Punct => {
                 matches!(s, ";" | ":" | "(" | "—" | "–") && toks[i].space_before || matches!(s, ";" | "(")
@@ -434,16 +456,19 @@ fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8>
                     let w = &text[n.range()];
                     n.kind == TokenKind::Word && (w.ends_with("ing") || w.ends_with("ed"))
                 });
-                after_comma || next_is_figure || next_is_verb
+                after_comma || next_is_figure && has_verb || next_is_verb
             }
             _ => false,
         };
         if boundary_here && i > 0 {
             clause = clause.saturating_add(1).min(OUTER_CLAUSE - 1);
+            has_verb = false;
         }
+        has_verb |= verb_here;
         out.push(clause);
         if matches!(s, ")") {
             clause = clause.saturating_add(1).min(OUTER_CLAUSE - 1);
+            has_verb = false;
         }
     }
     out

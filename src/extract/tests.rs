@@ -273,6 +273,14 @@ fn nouns_and_their_classes() {
 }
 
 #[test]
+fn a_count_can_be_named_before_it() {
+    check(
+        "groups put the number of children taken each year at 10,000 to 20,000.",
+        &["10,000 to 20,000 | count 10000..20000 [child^]"],
+    );
+}
+
+#[test]
 fn acronyms_are_not_stopwords() {
     check(
         "three US soldiers were killed",
