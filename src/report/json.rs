@@ -40,12 +40,20 @@ struct JsonRange {
     end: LineCol,
 }
 
+/// Byte offsets into the file, end exclusive.
+#[derive(Serialize)]
+struct JsonBytes {
+    start: usize,
+    end: usize,
+}
+
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
     range: JsonRange,
+    bytes: JsonBytes,
     text: &'a str,
     replacement: Option<&'a str>,
     value: JsonValue,
@@ -68,8 +76,10 @@ struct JsonSource<'a> {
     path: String,
     line: usize,
     column: usize,
+    bytes: JsonBytes,
     text: &'a str,
     figure: &'a str,
+    figure_bytes: JsonBytes,
 }
 
 #[derive(Serialize)]
@@ -115,6 +125,10 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
             start: file.position(f.span.start),
             end: file.position(f.span.end),
         },
+        bytes: JsonBytes {
+            start: f.span.start,
+            end: f.span.end,
+        },
         text: &f.text,
         replacement: f.replacement.as_deref(),
         value: value_json(&f.value),
@@ -127,8 +141,16 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
                 path: super::display_path(&p.path).to_string(),
                 line: p.line,
                 column: p.column,
+                bytes: JsonBytes {
+                    start: p.span.start,
+                    end: p.span.end,
+                },
                 text: &p.text,
                 figure: &p.figure_text,
+                figure_bytes: JsonBytes {
+                    start: p.figure.start,
+                    end: p.figure.end,
+                },
             })
             .collect(),
         versions: f
