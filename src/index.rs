@@ -239,20 +239,40 @@ impl Index {
             warnings,
             ..Default::default()
         };
-        let mut an = Analyzer::new(rules);
+        // Files are read and analysed in parallel, a chunk at a time (so memory
+        // holds one chunk of parsed text), then appended in order.
+        use rayon::prelude::*;
         let mut keys = std::collections::HashSet::new();
-        for (i, f) in files.iter().enumerate() {
-            match crate::corpus::read_source(f) {
-                crate::corpus::ReadOutcome::Source(mut s, w) => {
-                    index.warnings.extend(w);
-                    if let Some(w) = crate::corpus::unique_key(&mut s, &mut keys) {
-                        index.warnings.push(w);
+        let mut done = 0;
+        for chunk in files.chunks(256) {
+            let analysed: Vec<_> = chunk
+                .par_iter()
+                .map_init(
+                    || Analyzer::new(rules),
+                    |an, f| match crate::corpus::read_source(f) {
+                        crate::corpus::ReadOutcome::Source(mut s, w) => {
+                            let sentences = analyze_source(an, &s, 0);
+                            s.blocks = Vec::new();
+                            Ok((*s, sentences, w))
+                        }
+                        crate::corpus::ReadOutcome::Skipped(w) => Err(w),
+                    },
+                )
+                .collect();
+            for item in analysed {
+                match item {
+                    Ok((mut source, sentences, w)) => {
+                        index.warnings.extend(w);
+                        if let Some(w) = crate::corpus::unique_key(&mut source, &mut keys) {
+                            index.warnings.push(w);
+                        }
+                        index.append(source, sentences);
                     }
-                    index.add(&mut an, *s);
+                    Err(w) => index.warnings.push(w),
                 }
-                crate::corpus::ReadOutcome::Skipped(w) => index.warnings.push(w),
             }
-            progress(i + 1, files.len());
+            done += chunk.len();
+            progress(done, files.len());
         }
         index.rebuild_tables();
         Ok(index)
@@ -260,11 +280,20 @@ impl Index {
 
     /// Analyses one source and appends it (tables are rebuilt by the caller).
     fn add(&mut self, an: &mut Analyzer<'_>, mut source: Source) {
-        let id = self.entries.len() as u32;
-        let first = self.sentences.len() as u32;
-        self.sentences.extend(analyze_source(an, &source, id));
+        let sentences = analyze_source(an, &source, 0);
         // The parsed blocks repeat the text; the index keeps file offsets.
         source.blocks = Vec::new();
+        self.append(source, sentences);
+    }
+
+    /// Appends an analysed source (tables are rebuilt by the caller).
+    fn append(&mut self, source: Source, sentences: Vec<SentenceRec>) {
+        let id = self.entries.len() as u32;
+        let first = self.sentences.len() as u32;
+        self.sentences.extend(sentences.into_iter().map(|mut s| {
+            s.source = id;
+            s
+        }));
         self.entries.push(Entry {
             source,
             sentences: first..self.sentences.len() as u32,

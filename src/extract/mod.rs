@@ -114,12 +114,12 @@ pub struct Figure {
 /// past three words, and millions of figures should not each own a heap vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Words {
-    keys: [u64; 4],
+    keys: [u64; 3],
     n: u8,
 }
 
 impl Words {
-    /// Adds a key; past four, keys are dropped.
+    /// Adds a key; past three, keys are dropped.
     pub fn push(&mut self, key: u64) {
         if (self.n as usize) < self.keys.len() {
             self.keys[self.n as usize] = key;
@@ -364,6 +364,8 @@ impl<'r> Analyzer<'r> {
         // The words of a value ("March", "months", "million") are not context:
         // they are compared as values.
         terms.retain(|t| t.clause == OUTER_CLAUSE || !figures.iter().any(|f| f.num_toks.contains(&t.pos)));
+        // Kept for the life of the index: no spare capacity.
+        terms.shrink_to_fit();
         for f in &mut figures {
             if f.noun.is_none() && f.dim == Dim::Count {
                 f.noun = outer.noun;
@@ -426,13 +428,14 @@ fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8>
     for i in 0..toks.len() {
         let s = &text[toks[i].range()];
         let verb_here = toks[i].kind == TokenKind::Word && {
-            let w = s.to_ascii_lowercase();
-            w.ends_with("ed")
-                || matches!(
-                    w.as_str(),
-                    "is" | "are" | "was" | "were" | "has" | "have" | "had" | "says" | "said"
-                )
-                || rules.event_terms.get1(infos[i].stem).is_some() && !w.ends_with('s')
+            let b = s.as_bytes();
+            let ends =
+                |suffix: &[u8]| b.len() > suffix.len() && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+            ends(b"ed")
+                || ["is", "are", "was", "were", "has", "have", "had", "says", "said"]
+                    .iter()
+                    .any(|v| s.eq_ignore_ascii_case(v))
+                || rules.event_terms.get1(infos[i].stem).is_some() && !ends(b"s")
         };
         let boundary_here = match toks[i].kind {
             TokenKind::Punct => {
