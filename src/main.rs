@@ -75,6 +75,20 @@ enum Command {
     },
     /// List the figures copydesk reads in files (drafts or sources).
     Figures { files: Vec<PathBuf> },
+    /// Every fact on which the sources disagree, with each version and its sources.
+    Conflicts {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ConflictFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConflictFormat {
+    Markdown,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -111,7 +125,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             files,
         } => check(corpus, format, include_supported, deny, files),
         Command::Figures { files } => figures(files),
+        Command::Conflicts { corpus, format } => conflicts(corpus, format),
     }
+}
+
+fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
+    let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    let project = Project::load(config, &args.corpus)?;
+    for w in &project.index.warnings {
+        eprintln!("warning: {w}");
+    }
+    let checker = Checker::new(&project.index, &project.rules, &project.options);
+    let conflicts = checker.conflicts();
+    let out = match format {
+        ConflictFormat::Markdown => report::conflicts::markdown(&conflicts, project.index.source_count()),
+        ConflictFormat::Json => report::conflicts::json(&conflicts, project.index.source_count()),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The configuration for a run: `--config`, else the one found from the first file.

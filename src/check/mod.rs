@@ -12,6 +12,7 @@
 //! in another.
 
 pub mod compare;
+mod conflicts;
 mod finding;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use std::ops::Range;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use compare::Agreement;
+pub use conflicts::{Conflict, ConflictVersion};
 pub use finding::{Code, Finding, Passage, Severity, Version};
 
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
@@ -94,6 +96,43 @@ const MAGNITUDE: f32 = 0.15;
 const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.
 const RETRIEVE: usize = 30;
+
+/// Findings by block content, for re-checking only what an edit changed.
+/// Clear it when the corpus, the rules or the configuration change.
+#[derive(Debug, Default)]
+pub struct BlockCache {
+    /// Block key → (block start when checked, its findings).
+    entries: FxHashMap<u64, (usize, Vec<Finding>)>,
+}
+
+impl BlockCache {
+    /// What a block's findings depend on: its text, its context and its kind.
+    fn key(block: &Block) -> u64 {
+        let mut h = crate::text::word_hash(&block.text);
+        for c in &block.context {
+            h = xxhash_rust::xxh3::xxh3_64_with_seed(c.as_bytes(), h);
+        }
+        xxhash_rust::xxh3::xxh3_64_with_seed(format!("{:?}", block.kind).as_bytes(), h)
+    }
+
+    /// Keeps only the entries of `blocks` (call after a whole-document check).
+    pub fn retain(&mut self, blocks: &[Block]) {
+        let keep: FxHashSet<u64> = blocks.iter().map(BlockCache::key).collect();
+        self.entries.retain(|k, _| keep.contains(k));
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
 
 /// A candidate source figure, scored.
 #[derive(Debug, Clone, Copy)]
@@ -192,24 +231,50 @@ impl<'a> Checker<'a> {
     /// the blocks an edit touched). Blocks are independent, so they are checked
     /// in parallel.
     pub fn check_blocks(&self, doc: &Document, blocks: &[Block]) -> Vec<Finding> {
+        self.check_cached(doc, blocks, &mut BlockCache::default())
+    }
+
+    /// Checks blocks, reusing the findings of blocks whose text and context
+    /// are unchanged since they were last checked with this cache: an edit
+    /// re-checks only the blocks it touched.
+    pub fn check_cached(&self, doc: &Document, blocks: &[Block], cache: &mut BlockCache) -> Vec<Finding> {
         use rayon::prelude::*;
-        let mut out: Vec<Finding> = blocks
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        for block in blocks {
+            let key = BlockCache::key(block);
+            let start = block.map.start(0);
+            match cache.entries.get(&key) {
+                Some((old_start, found)) => out.extend(found.iter().cloned().map(|mut f| {
+                    f.span = f.span.start + start - old_start..f.span.end + start - old_start;
+                    f
+                })),
+                None => missing.push((key, start, block)),
+            }
+        }
+        let checked: Vec<(u64, usize, Vec<Finding>)> = missing
             .par_iter()
             .map_init(
                 || Analyzer::new(self.rules),
-                |an, block| {
+                |an, &(key, start, block)| {
                     let mut found = Vec::new();
                     self.check_block(an, doc, block, &mut found);
-                    found
+                    (key, start, found)
                 },
             )
-            .flatten()
             .collect();
+        for (key, start, found) in checked {
+            out.extend(found.iter().cloned());
+            cache.entries.insert(key, (start, found));
+        }
+        // Suppressions follow lines, which move: mark afresh every time.
         for f in &mut out {
             let line = doc.lines.line_of(f.span.start);
-            if let Some(s) = doc.suppressions.iter().find(|s| s.covers(line, f.code.as_str())) {
-                f.suppressed = Some(s.reason.clone());
-            }
+            f.suppressed = doc
+                .suppressions
+                .iter()
+                .find(|s| s.covers(line, f.code.as_str()))
+                .map(|s| s.reason.clone());
         }
         out.sort_by_key(|f| (f.span.start, f.span.end));
         out
@@ -238,20 +303,7 @@ impl<'a> Checker<'a> {
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in s.figures.iter().enumerate() {
-                // Retrieval per figure: the words of its clause first, then the
-                // rest of the sentence, the kind of thing it counts, its value
-                // and the values beside it.
-                let mut query: Vec<(u64, f32)> = s
-                    .terms
-                    .iter()
-                    .filter(|t| !fig.toks.contains(&t.pos) || t.clause == OUTER_CLAUSE)
-                    .map(|t| (t.key, if t.clause == fig.clause { 1.0 } else { 0.5 }))
-                    .collect();
-                for (j, keys) in fig_keys.iter().enumerate() {
-                    let w = if j == fi { 1.0 } else { 0.5 };
-                    query.extend(keys.iter().map(|&k| (k, w)));
-                }
-                query.push((dim_key(fig, self.rules), 1.0));
+                let query = self.query(s, fig, fi, &fig_keys);
                 let retrieved = self.index.retrieve(&query, RETRIEVE);
                 let ctx = self.draft_context(s, fig, fi, prev, &fig_keys);
                 let cands = self.candidates(fig, &fig_keys[fi], &retrieved, &ctx);
@@ -259,6 +311,24 @@ impl<'a> Checker<'a> {
                 out.push(self.verdict(doc, block, fig, span, cands));
             }
         }
+    }
+
+    /// The retrieval query for one figure: the words of its clause first, then
+    /// the rest of the sentence, the kind of thing it counts, its value and the
+    /// values beside it.
+    fn query(&self, s: &Sentence, fig: &Figure, fi: usize, fig_keys: &[Vec<u64>]) -> Vec<(u64, f32)> {
+        let mut query: Vec<(u64, f32)> = s
+            .terms
+            .iter()
+            .filter(|t| !fig.toks.contains(&t.pos) || t.clause == OUTER_CLAUSE)
+            .map(|t| (t.key, if t.clause == fig.clause { 1.0 } else { 0.5 }))
+            .collect();
+        for (j, keys) in fig_keys.iter().enumerate() {
+            let w = if j == fi { 1.0 } else { 0.5 };
+            query.extend(keys.iter().map(|&k| (k, w)));
+        }
+        query.push((dim_key(fig, self.rules), 1.0));
+        query
     }
 
     fn draft_context(

@@ -2,6 +2,7 @@
 //! `human` for a terminal, `json` for tools. Line and column conversion happens
 //! here and nowhere in the engine.
 
+pub mod conflicts;
 pub mod human;
 pub mod json;
 
