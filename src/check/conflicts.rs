@@ -224,7 +224,7 @@ impl Checker<'_> {
             if versions.len() < 2 || sources.len() < 2 {
                 continue;
             }
-            versions.sort_by(|a, b| b.passages.len().cmp(&a.passages.len()));
+            versions.sort_by_key(|v| std::cmp::Reverse(v.passages.len()));
             out.push(Conflict { versions });
         }
         out
