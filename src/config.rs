@@ -45,6 +45,43 @@ pub struct RulesConfig {
     pub paths: Vec<PathBuf>,
 }
 
+/// How citations are written when copydesk inserts one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CitationStyle {
+    /// Pandoc and Quarto: `[@key]`.
+    #[default]
+    Pandoc,
+    /// Markdown footnotes: `[^key]`.
+    Footnote,
+}
+
+/// `[lsp]`: settings of the language server.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LspConfig {
+    /// Show how many sources back each supported figure, after it (default off).
+    pub inlay_hints: Option<bool>,
+    /// Milliseconds to wait after an edit before checking (default 150).
+    pub debounce_ms: Option<u64>,
+    /// How inserted citations are written (default `pandoc`).
+    pub citation_style: Option<CitationStyle>,
+}
+
+impl LspConfig {
+    pub fn inlay_hints(&self) -> bool {
+        self.inlay_hints.unwrap_or(false)
+    }
+
+    pub fn debounce_ms(&self) -> u64 {
+        self.debounce_ms.unwrap_or(150).min(10_000)
+    }
+
+    pub fn citation_style(&self) -> CitationStyle {
+        self.citation_style.unwrap_or_default()
+    }
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +93,8 @@ pub struct Config {
     /// Severity by finding code: `unsourced-figure = "warning"`.
     #[serde(default)]
     pub severity: BTreeMap<Code, Severity>,
+    #[serde(default)]
+    pub lsp: LspConfig,
     /// Folder that relative paths are resolved against (the file's folder).
     #[serde(skip)]
     pub root: PathBuf,
@@ -116,6 +155,64 @@ impl Config {
         self.resolve(&self.rules.paths)
     }
 
+    /// Editor settings (initialization options or `didChangeConfiguration`),
+    /// in the keys of `copydesk.toml`, nested under `copydesk` or not. Keys
+    /// copydesk does not know at the top ("trace") are ignored and returned,
+    /// so the server can log them; a wrong key inside a section is an error.
+    pub fn from_settings(value: &serde_json::Value, root: &Path) -> Result<(Config, Vec<String>), ConfigError> {
+        let value = value.get("copydesk").unwrap_or(value);
+        let mut known = serde_json::Map::new();
+        let mut ignored = Vec::new();
+        if let Some(map) = value.as_object() {
+            for (k, v) in map {
+                if matches!(k.as_str(), "corpus" | "rules" | "severity" | "lsp") {
+                    known.insert(k.clone(), v.clone());
+                } else {
+                    ignored.push(k.clone());
+                }
+            }
+        }
+        let mut config: Config =
+            serde_json::from_value(serde_json::Value::Object(known)).map_err(|e| ConfigError::Parse {
+                path: PathBuf::from("<editor settings>"),
+                message: e.to_string(),
+            })?;
+        config.root = root.to_path_buf();
+        Ok((config, ignored))
+    }
+
+    /// This configuration with `file`'s settings laid over it, key by key: a
+    /// project's `copydesk.toml` wins over editor settings where it says
+    /// something. Paths keep the folder they were written relative to.
+    pub fn overlay(&self, file: &Config) -> Config {
+        let pick_paths = |f: &[PathBuf], froot: &Path, s: &[PathBuf], sroot: &Path| -> Vec<PathBuf> {
+            if f.is_empty() {
+                s.iter().map(|p| sroot.join(p)).collect()
+            } else {
+                f.iter().map(|p| froot.join(p)).collect()
+            }
+        };
+        let mut severity = self.severity.clone();
+        severity.extend(file.severity.clone());
+        Config {
+            corpus: CorpusConfig {
+                paths: pick_paths(&file.corpus.paths, &file.root, &self.corpus.paths, &self.root),
+            },
+            rules: RulesConfig {
+                paths: pick_paths(&file.rules.paths, &file.root, &self.rules.paths, &self.root),
+            },
+            severity,
+            lsp: LspConfig {
+                inlay_hints: file.lsp.inlay_hints.or(self.lsp.inlay_hints),
+                debounce_ms: file.lsp.debounce_ms.or(self.lsp.debounce_ms),
+                citation_style: file.lsp.citation_style.or(self.lsp.citation_style),
+            },
+            // Paths above are absolute now.
+            root: PathBuf::new(),
+            file: file.file.clone(),
+        }
+    }
+
     pub fn check_options(&self) -> CheckOptions {
         CheckOptions {
             severities: self.severity.clone(),
@@ -147,6 +244,37 @@ mod tests {
         assert!(msg.contains("copydesk.toml") && msg.contains("path"), "{msg}");
         let err = Config::parse("[severity]\nunsourced-figure = \"loud\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("loud"));
+    }
+
+    #[test]
+    fn editor_settings_use_the_same_keys() {
+        let v = serde_json::json!({"copydesk": {"corpus": {"paths": ["src"]}, "lsp": {"inlay-hints": true}, "trace": {"server": "off"}}});
+        let (c, ignored) = Config::from_settings(&v, Path::new("/ws")).unwrap();
+        assert_eq!(c.corpus_paths(), vec![PathBuf::from("/ws/src")]);
+        assert!(c.lsp.inlay_hints());
+        assert_eq!(ignored, vec!["trace".to_string()]);
+        let bad = serde_json::json!({"lsp": {"inlay-hint": true}});
+        assert!(Config::from_settings(&bad, Path::new("/ws")).is_err());
+    }
+
+    #[test]
+    fn the_file_wins_over_editor_settings_key_by_key() {
+        let editor = Config::from_settings(
+            &serde_json::json!({"corpus": {"paths": ["a"]}, "lsp": {"inlay-hints": true, "debounce-ms": 50}}),
+            Path::new("/ws"),
+        )
+        .unwrap()
+        .0;
+        let file = Config::parse("[lsp]\ndebounce-ms = 300\n", Path::new("/ws/story/copydesk.toml")).unwrap();
+        let c = editor.overlay(&file);
+        assert_eq!(c.corpus_paths(), vec![PathBuf::from("/ws/a")]);
+        assert!(c.lsp.inlay_hints());
+        assert_eq!(c.lsp.debounce_ms(), 300);
+        let file = Config::parse("[corpus]\npaths = [\"src\"]\n", Path::new("/ws/story/copydesk.toml")).unwrap();
+        assert_eq!(
+            editor.overlay(&file).corpus_paths(),
+            vec![PathBuf::from("/ws/story/src")]
+        );
     }
 
     #[test]

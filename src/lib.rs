@@ -11,6 +11,8 @@ pub mod config;
 pub mod corpus;
 pub mod extract;
 pub mod index;
+#[deny(clippy::print_stdout)]
+pub mod lsp;
 pub mod markdown;
 pub mod project;
 pub mod report;

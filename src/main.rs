@@ -75,6 +75,12 @@ enum Command {
     },
     /// List the figures copydesk reads in files (drafts or sources).
     Figures { files: Vec<PathBuf> },
+    /// Run the language server on stdin and stdout.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Every fact on which the sources disagree, with each version and its sources.
     Conflicts {
         #[command(flatten)]
@@ -126,6 +132,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => check(corpus, format, include_supported, deny, files),
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
+        Command::Lsp { .. } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let clean = runtime.block_on(copydesk::lsp::serve());
+            // The stdin reader is a blocking thread that never returns:
+            // don't wait for it.
+            runtime.shutdown_background();
+            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
     }
 }
 
@@ -185,7 +203,6 @@ fn check(
 ) -> Result<ExitCode> {
     let config = load_config(&args, &files[0])?;
     let project = Project::load(config, &args.corpus)?;
-    let checker = Checker::new(&project.index, &project.rules, &project.options);
     let mut report = Report {
         sources: project.index.source_count(),
         warnings: project.index.warnings.clone(),
@@ -200,7 +217,8 @@ fn check(
         if let Some(err) = doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
             eprintln!("warning: {}: front matter is not valid: {err}", path.display());
         }
-        let findings = checker
+        let findings = Checker::new(&project.index, &project.rules, &project.options)
+            .excluding(path)
             .check(&doc)
             .into_iter()
             .filter(|f| include_supported || f.code != Code::Supported)

@@ -11,7 +11,7 @@ use super::{Agreement, Checker, Passage, T_DISAGREE, T_SUPPORT, normalize_label}
 
 /// A corpus-wide report has no draft to anchor it: a contradiction must clear
 /// the draft threshold by this much.
-const CONFLICT_MARGIN: f32 = 0.1;
+const CONFLICT_MARGIN: f32 = 0.05;
 /// The least noun relation for a figure to link facts (same or synonym
 /// class, or a broader one), so bare numbers and unknown nouns never do.
 const IDENTIFIED: f32 = 0.8;
@@ -134,6 +134,15 @@ impl Checker<'_> {
                     .filter(|c| seen.insert(self.index.sentence(c.fact.sentence).source))
                 {
                     let other = ids[&c.fact];
+                    tracing::debug!(
+                        figure = %self.passage(FactRef { sentence: sid, figure: fi as u16 }).figure_text,
+                        other = %self.passage(c.fact).figure_text,
+                        score = c.score,
+                        agreement = ?c.agreement,
+                        confusable = c.confusable,
+                        why = ?c.why,
+                        "conflict candidate"
+                    );
                     let agrees = c.agreement == Agreement::Same && !c.confusable;
                     // Only figures of a well-identified counted thing link facts.
                     let identified = c.why[0] >= IDENTIFIED;

@@ -214,11 +214,31 @@ pub struct Checker<'a> {
     pub index: &'a Index,
     pub rules: &'a Rules,
     pub options: &'a CheckOptions,
+    /// A source never used as evidence: the draft itself, when it lies in
+    /// its own corpus folder.
+    exclude: Option<u32>,
 }
 
 impl<'a> Checker<'a> {
     pub fn new(index: &'a Index, rules: &'a Rules, options: &'a CheckOptions) -> Checker<'a> {
-        Checker { index, rules, options }
+        Checker {
+            index,
+            rules,
+            options,
+            exclude: None,
+        }
+    }
+
+    /// Never cites the source read from `path` (the draft being checked).
+    pub fn excluding(mut self, path: &std::path::Path) -> Checker<'a> {
+        let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let target = canon(path);
+        self.exclude = self
+            .index
+            .sources()
+            .position(|s| canon(&s.path) == target)
+            .map(|i| i as u32);
+        self
     }
 
     /// Every figure in the draft, with its finding (including `supported`).
@@ -424,7 +444,11 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        facts.into_iter().filter_map(|r| self.score(fig, ctx, r)).collect()
+        facts
+            .into_iter()
+            .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
+            .filter_map(|r| self.score(fig, ctx, r))
+            .collect()
     }
 
     /// How the counted things relate: weight, and whether they are confusable.

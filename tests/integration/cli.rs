@@ -251,6 +251,30 @@ fn suppressed_findings_are_hidden_from_people_and_marked_for_tools() {
 }
 
 #[test]
+fn a_draft_inside_its_corpus_folder_is_not_its_own_source() {
+    let fx = Fixture::write(
+        r#"
+        //- a.txt
+        Police rescued 382 babies.
+        //- draft.md
+        Police rescued 383 babies and 17 toddlers.
+        "#,
+    );
+    let out = run(
+        fx.dir.path(),
+        &["check", "--corpus", ".", "draft.md", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let codes: Vec<&str> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["figure-mismatch", "unsourced-figure"]);
+}
+
+#[test]
 fn config_is_found_in_ancestor_folders() {
     let fx = Fixture::write(
         r#"

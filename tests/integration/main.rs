@@ -8,4 +8,6 @@
 
 mod cli;
 mod fixtures;
+mod lsp;
+mod lsp_client;
 mod support;

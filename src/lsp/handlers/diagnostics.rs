@@ -1,0 +1,84 @@
+//! Diagnostics: checked after a short debounce, on the blocking pool, and
+//! published with the version they were computed for. A check overtaken by
+//! a newer edit is dropped.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tower_lsp::lsp_types::{Diagnostic, DiagnosticRelatedInformation, NumberOrString};
+
+use super::passage_location;
+use crate::check::Code;
+use crate::lsp::convert::{self, Encoding, Text};
+use crate::lsp::state::{Checked, Doc, State, lock};
+
+/// Checks `doc` after `delay`, unless it changes again first.
+pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
+    let ticket = doc.ticket.fetch_add(1, Ordering::SeqCst) + 1;
+    let (state, doc) = (state.clone(), doc.clone());
+    tokio::spawn(async move {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        if doc.ticket.load(Ordering::SeqCst) != ticket {
+            return;
+        }
+        let run = std::panic::AssertUnwindSafe(publish(&state, &doc));
+        if let Err(p) = futures::FutureExt::catch_unwind(run).await {
+            tracing::error!(uri = %doc.uri, "publishing diagnostics panicked: {:?}", p.downcast_ref::<String>());
+        }
+    });
+}
+
+/// Checks the document's current text and publishes the result if the text
+/// has not changed meanwhile.
+pub async fn publish(state: &Arc<State>, doc: &Arc<Doc>) {
+    let Some(checked) = state.checked(doc).await else {
+        return;
+    };
+    if lock(&doc.text).version() != checked.version || state.doc(&doc.uri).is_none() {
+        // Stale, or closed meanwhile: a newer check (or none) follows.
+        return;
+    }
+    let diagnostics = to_diagnostics(&checked, state.encoding());
+    state
+        .client
+        .publish_diagnostics(doc.uri.clone(), diagnostics, Some(checked.version))
+        .await;
+}
+
+/// The findings a writer should see, as LSP diagnostics.
+pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
+    let text = Text {
+        text: &checked.text,
+        lines: &checked.lines,
+    };
+    checked
+        .findings
+        .iter()
+        .filter(|f| f.code != Code::Supported && !f.is_suppressed())
+        .map(|f| Diagnostic {
+            range: text.range(f.span.clone(), enc),
+            severity: Some(convert::severity(f.severity)),
+            code: Some(NumberOrString::String(f.code.as_str().into())),
+            code_description: None,
+            source: Some("copydesk".into()),
+            message: f.message.clone(),
+            related_information: Some(
+                f.passages
+                    .iter()
+                    .filter_map(|p| {
+                        Some(DiagnosticRelatedInformation {
+                            location: passage_location(&checked.loaded, p, enc)?,
+                            message: format!("{}: {}", p.key, p.figure_text),
+                        })
+                    })
+                    .collect(),
+            )
+            .filter(|v: &Vec<_>| !v.is_empty()),
+            tags: None,
+            data: f.replacement.as_ref().map(|r| serde_json::json!({ "replacement": r })),
+        })
+        .collect()
+}

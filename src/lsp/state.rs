@@ -1,0 +1,323 @@
+//! What the server holds: open documents, the projects their corpora belong
+//! to, the editor's settings and capabilities.
+//!
+//! Locks are held briefly, and never across an `await` that waits for a
+//! check: checks run on the blocking pool, each document with its own lock,
+//! so a huge document or corpus never blocks requests on another document.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use tokio::sync::OnceCell;
+use tower_lsp::Client;
+use tower_lsp::lsp_types::{MessageType, Url};
+
+use super::convert::Encoding;
+use super::document::DocText;
+use crate::check::{BlockCache, Checker, Conflict, Finding};
+use crate::config::Config;
+use crate::markdown::Document;
+use crate::project::Project;
+use crate::text::LineIndex;
+
+/// What the client can do, as far as the server cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientFlags {
+    pub watched_files_dynamic: bool,
+    pub message_actions: bool,
+    pub apply_edit: bool,
+    pub inlay_refresh: bool,
+    pub configuration: bool,
+}
+
+/// A loaded project, and what is derived from it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub project: RwLock<Project>,
+    /// Bumped whenever the index changes.
+    pub generation: AtomicU64,
+    conflicts: Mutex<Option<(u64, Arc<Vec<Conflict>>)>>,
+}
+
+impl Loaded {
+    /// The corpus-wide conflicts, computed once per index generation.
+    pub fn conflicts(&self) -> Arc<Vec<Conflict>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Some((g, c)) = &*lock(&self.conflicts)
+            && *g == generation
+        {
+            return c.clone();
+        }
+        let project = read(&self.project);
+        let found = Arc::new(Checker::new(&project.index, &project.rules, &project.options).conflicts());
+        *lock(&self.conflicts) = Some((generation, found.clone()));
+        found
+    }
+}
+
+/// One project: its effective configuration, loaded on first use.
+#[derive(Debug)]
+pub struct Slot {
+    /// The `copydesk.toml` it comes from, or the workspace folder.
+    pub key: PathBuf,
+    pub config: Config,
+    loaded: OnceCell<Result<Arc<Loaded>, String>>,
+}
+
+impl Slot {
+    pub fn loaded_now(&self) -> Option<Arc<Loaded>> {
+        self.loaded.get().and_then(|r| r.as_ref().ok().cloned())
+    }
+}
+
+/// The last whole-document check of a document.
+#[derive(Debug)]
+pub struct Checked {
+    pub version: i32,
+    pub text: String,
+    pub lines: LineIndex,
+    pub doc: Document,
+    pub findings: Vec<Finding>,
+    pub loaded: Arc<Loaded>,
+}
+
+/// An open document.
+#[derive(Debug)]
+pub struct Doc {
+    pub uri: Url,
+    pub path: Option<PathBuf>,
+    pub text: Mutex<DocText>,
+    pub cache: Mutex<BlockCache>,
+    /// Bumped by every edit; a scheduled check runs only if still current.
+    pub ticket: AtomicU64,
+    pub last: Mutex<Option<Arc<Checked>>>,
+    pub slot: Mutex<Option<Arc<Slot>>>,
+}
+
+/// The whole server state.
+pub struct State {
+    pub client: Client,
+    pub encoding: OnceLock<Encoding>,
+    pub flags: RwLock<ClientFlags>,
+    pub roots: RwLock<Vec<PathBuf>>,
+    /// Editor settings, in `copydesk.toml` keys.
+    pub settings: RwLock<Config>,
+    pub docs: Mutex<HashMap<Url, Arc<Doc>>>,
+    pub slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
+    /// Keys of projects whose load failure was already shown.
+    pub told: Mutex<std::collections::HashSet<PathBuf>>,
+    pub shutting_down: AtomicBool,
+}
+
+/// Locks, recovering from a panic in another holder: the data is plain and
+/// every writer leaves it consistent, so poisoning only means "a handler
+/// panicked", which is logged where it happened.
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+pub fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
+}
+
+impl State {
+    pub fn new(client: Client) -> State {
+        State {
+            client,
+            encoding: OnceLock::new(),
+            flags: RwLock::new(ClientFlags::default()),
+            roots: RwLock::new(Vec::new()),
+            settings: RwLock::new(Config::default()),
+            docs: Mutex::new(HashMap::new()),
+            slots: Mutex::new(HashMap::new()),
+            told: Mutex::new(Default::default()),
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub fn doc(&self, uri: &Url) -> Option<Arc<Doc>> {
+        lock(&self.docs).get(uri).cloned()
+    }
+
+    pub fn open_docs(&self) -> Vec<Arc<Doc>> {
+        lock(&self.docs).values().cloned().collect()
+    }
+
+    /// The workspace folder holding `path`, else the first folder, else its own folder.
+    fn root_for(&self, path: Option<&Path>) -> PathBuf {
+        let roots = read(&self.roots);
+        if let Some(p) = path
+            && let Some(r) = roots
+                .iter()
+                .filter(|r| p.starts_with(r))
+                .max_by_key(|r| r.as_os_str().len())
+        {
+            return r.clone();
+        }
+        roots
+            .first()
+            .cloned()
+            .or_else(|| path.and_then(Path::parent).map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// The project a document belongs to: its nearest `copydesk.toml`, laid
+    /// over the editor settings; else the editor settings for its workspace.
+    pub fn slot_for(&self, doc: &Doc) -> Arc<Slot> {
+        if let Some(slot) = lock(&doc.slot).clone() {
+            return slot;
+        }
+        let dir = doc.path.as_deref().and_then(Path::parent);
+        let root = self.root_for(doc.path.as_deref());
+        let file = dir.and_then(Config::find).or_else(|| Config::find(&root));
+        let mut settings = read(&self.settings).clone();
+        settings.root = root.clone();
+        let (key, config) = match file {
+            Some(file) => match Config::load(&file) {
+                Ok(fc) => (file, settings.overlay(&fc)),
+                Err(e) => {
+                    self.tell_once(&file, MessageType::ERROR, format!("copydesk: {e}"));
+                    (file, settings.overlay(&Config::default()))
+                }
+            },
+            None => (root, settings.overlay(&Config::default())),
+        };
+        let slot = lock(&self.slots)
+            .entry(key.clone())
+            .or_insert_with(|| {
+                Arc::new(Slot {
+                    key,
+                    config,
+                    loaded: OnceCell::new(),
+                })
+            })
+            .clone();
+        *lock(&doc.slot) = Some(slot.clone());
+        slot
+    }
+
+    /// Shows a message once per key (a broken config, a missing corpus).
+    pub fn tell_once(&self, key: &Path, typ: MessageType, message: String) {
+        tracing::warn!("{message}");
+        if lock(&self.told).insert(key.to_path_buf()) {
+            let client = self.client.clone();
+            tokio::spawn(async move { client.show_message(typ, message).await });
+        }
+    }
+
+    /// The loaded project of a document, loading it on the blocking pool the
+    /// first time. `None` when it cannot be loaded (told to the user once).
+    pub async fn loaded_for(self: &Arc<State>, doc: &Doc) -> Option<Arc<Loaded>> {
+        let slot = self.slot_for(doc);
+        let result = slot
+            .loaded
+            .get_or_init(|| {
+                let config = slot.config.clone();
+                async move {
+                    let started = std::time::Instant::now();
+                    let loaded = tokio::task::spawn_blocking(move || Project::load(config, &[]))
+                        .await
+                        .map_err(|e| format!("loading the corpus failed: {e}"))?
+                        .map_err(|e| e.to_string())?;
+                    tracing::info!(
+                        sources = loaded.index.source_count(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "corpus indexed"
+                    );
+                    for w in &loaded.index.warnings {
+                        tracing::warn!("{w}");
+                    }
+                    Ok(Arc::new(Loaded {
+                        project: RwLock::new(loaded),
+                        generation: AtomicU64::new(0),
+                        conflicts: Mutex::new(None),
+                    }))
+                }
+            })
+            .await;
+        match result {
+            Ok(l) => Some(l.clone()),
+            Err(e) => {
+                self.tell_once(&slot.key, MessageType::WARNING, format!("copydesk: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The findings for a document's current text: the last check if the text
+    /// has not changed since, else a check of the blocks that changed.
+    pub async fn checked(self: &Arc<State>, doc: &Arc<Doc>) -> Option<Arc<Checked>> {
+        let (text, version) = {
+            let t = lock(&doc.text);
+            (t.text(), t.version())
+        };
+        if let Some(last) = lock(&doc.last).clone()
+            && last.version == version
+        {
+            return Some(last);
+        }
+        let loaded = self.loaded_for(doc).await?;
+        let doc2 = doc.clone();
+        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version)).await;
+        match result {
+            Ok(checked) => {
+                let checked = Arc::new(checked);
+                let current = lock(&doc.text).version();
+                if current == version {
+                    *lock(&doc.last) = Some(checked.clone());
+                }
+                Some(checked)
+            }
+            Err(e) => {
+                tracing::error!(uri = %doc.uri, "check failed: {e}");
+                None
+            }
+        }
+    }
+
+    /// Forgets every project (settings or configuration changed) and every
+    /// cached check.
+    pub fn reset_projects(&self) {
+        lock(&self.slots).clear();
+        lock(&self.told).clear();
+        for d in self.open_docs() {
+            *lock(&d.slot) = None;
+            *lock(&d.last) = None;
+            lock(&d.cache).clear();
+        }
+    }
+}
+
+/// Checks a document's text on the calling thread, reusing unchanged blocks.
+pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32) -> Checked {
+    let parsed = Document::parse(text.clone());
+    let project = read(&loaded.project);
+    let mut checker = Checker::new(&project.index, &project.rules, &project.options);
+    if let Some(p) = &doc.path {
+        checker = checker.excluding(p);
+    }
+    let findings = {
+        let mut cache = lock(&doc.cache);
+        let findings = checker.check_cached(&parsed, &parsed.blocks, &mut cache);
+        cache.retain(&parsed.blocks);
+        findings
+    };
+    Checked {
+        version,
+        lines: LineIndex::new(&text),
+        text,
+        doc: parsed,
+        findings,
+        loaded: loaded.clone(),
+    }
+}

@@ -1,0 +1,556 @@
+//! `copydesk lsp` end to end: the real binary over stdio.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::lsp_client::{Client, capabilities, url};
+use crate::support::Fixture;
+
+const STORY: &str = r#"
+//- copydesk.toml
+[corpus]
+paths = ["sources"]
+//- sources/ministry.md
+---
+key: mps
+title: Ministry statement
+---
+In Anhui, police detained 43 suspects and freed 11 babies.
+
+Police from 27 provinces rescued 382 babies after a tip-off.
+//- sources/wire.txt
+Officers rescued 382 infants in 27 cities after a tip-off, the wire said.
+//- sources/report.txt
+The authorities rescued 382 infants in 27 cities, the statement said.
+"#;
+
+/// A draft whose figures sit after CJK text, an emoji and a combining mark,
+/// so UTF-8 and UTF-16 columns differ.
+const DRAFT: &str = "北京 🎉 e\u{301}: In Anhui, police detained 34 suspects and freed 11 babies.\n\nOfficers rescued 382 infants in 27 cities after a tip-off.\n";
+
+fn open(client: &mut Client, uri: &str, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+}
+
+fn diagnostics_for(client: &mut Client, uri: &str, version: i64) -> Vec<Value> {
+    let p = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == version
+    });
+    p["diagnostics"].as_array().unwrap().clone()
+}
+
+fn utf16_col(line: &str, byte: usize) -> u64 {
+    line[..byte].encode_utf16().count() as u64
+}
+
+fn start(fx: &Fixture, utf8: bool) -> (Client, String) {
+    let (client, init) = Client::start(fx.dir.path(), capabilities(utf8, true), Value::Null, &[]);
+    let expected = if utf8 { "utf-8" } else { "utf-16" };
+    assert_eq!(init["capabilities"]["positionEncoding"], expected);
+    assert_eq!(
+        init["capabilities"]["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
+    let uri = url(&fx.path("draft.md"));
+    (client, uri)
+}
+
+fn story() -> Fixture {
+    let fx = Fixture::write(STORY);
+    std::fs::write(fx.path("draft.md"), DRAFT).unwrap();
+    fx
+}
+
+#[test]
+fn diagnostics_in_utf16_and_utf8_with_related_source_locations() {
+    for utf8 in [false, true] {
+        let fx = story();
+        let (mut client, uri) = start(&fx, utf8);
+        open(&mut client, &uri, DRAFT);
+        let diags = diagnostics_for(&mut client, &uri, 1);
+        let mismatch = diags
+            .iter()
+            .find(|d| d["code"] == "figure-mismatch")
+            .expect("mismatch reported");
+        let line0 = DRAFT.lines().next().unwrap();
+        let (a, b) = (
+            line0.find("34").unwrap(),
+            line0.find("34 suspects").unwrap() + "34 suspects".len(),
+        );
+        let (ca, cb) = if utf8 {
+            (a as u64, b as u64)
+        } else {
+            (utf16_col(line0, a), utf16_col(line0, b))
+        };
+        assert_eq!(
+            mismatch["range"],
+            json!({"start": {"line": 0, "character": ca}, "end": {"line": 0, "character": cb}})
+        );
+        assert_eq!(mismatch["source"], "copydesk");
+        assert_eq!(mismatch["severity"], 1);
+        let rel = &mismatch["relatedInformation"][0];
+        assert!(
+            rel["location"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("sources/ministry.md"),
+            "{rel}"
+        );
+        // "43 suspects" in the source: line 4 (0-based), after "In Anhui, police detained ".
+        let src_line = "In Anhui, police detained 43 suspects and freed 11 babies.";
+        let col = src_line.find("43").unwrap() as u64;
+        assert_eq!(rel["location"]["range"]["start"], json!({"line": 4, "character": col}));
+        let contested = diags
+            .iter()
+            .find(|d| d["code"] == "sources-disagree")
+            .expect("contested reported");
+        assert_eq!(contested["range"]["start"]["line"], 2);
+        assert_eq!(contested["severity"], 2);
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}
+
+#[test]
+fn incremental_edits_update_diagnostics_with_their_version() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    assert!(
+        diagnostics_for(&mut client, &uri, 1)
+            .iter()
+            .any(|d| d["code"] == "figure-mismatch")
+    );
+    // Fix "34" to "43" with a ranged edit (UTF-16 columns).
+    let line0 = DRAFT.lines().next().unwrap();
+    let a = utf16_col(line0, line0.find("34").unwrap());
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": a}, "end": {"line": 0, "character": a + 2}}, "text": "43"}]
+        }),
+    );
+    let diags = diagnostics_for(&mut client, &uri, 2);
+    assert!(!diags.iter().any(|d| d["code"] == "figure-mismatch"), "{diags:?}");
+    // Two changes sent out of order (3 before... 4 arrives first) end up applied in order.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": a}, "end": {"line": 0, "character": a + 2}}, "text": "34"}]}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": a}, "end": {"line": 0, "character": a + 2}}, "text": "99"}]}),
+    );
+    let diags = diagnostics_for(&mut client, &uri, 4);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "figure-mismatch")
+        .expect("34 again after v4");
+    assert!(d["message"].as_str().unwrap().contains("43 suspects"), "{d}");
+    // Closing clears.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    let p = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["diagnostics"] == json!([])
+    });
+    assert_eq!(p["diagnostics"], json!([]));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn hover_shows_the_verdict_and_the_passages() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    diagnostics_for(&mut client, &uri, 1);
+    let line0 = DRAFT.lines().next().unwrap();
+    let hover = |client: &mut Client, line: u64, ch: u64| {
+        client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": ch}}),
+        )
+    };
+    // The mismatched figure.
+    let h = hover(&mut client, 0, utf16_col(line0, line0.find("34").unwrap()) + 1);
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        v.contains("**43 suspects**") && v.contains("mps") && v.contains("Ministry statement"),
+        "{v}"
+    );
+    // A supported figure shows its backing too.
+    let h = hover(&mut client, 0, utf16_col(line0, line0.find("11 babies").unwrap()) + 1);
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        v.contains("backed by the sources") && v.contains("**11 babies**"),
+        "{v}"
+    );
+    // Not on a figure: nothing.
+    assert_eq!(hover(&mut client, 0, 0), Value::Null);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn code_actions_replace_cite_and_suppress() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    let diags = diagnostics_for(&mut client, &uri, 1);
+    let mismatch = diags.iter().find(|d| d["code"] == "figure-mismatch").unwrap().clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": mismatch["range"], "context": {"diagnostics": [mismatch]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let replace = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Replace with"))
+        .unwrap();
+    let edit = &replace["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "43 suspects");
+    assert_eq!(edit["range"], mismatch["range"]);
+    assert_eq!(replace["isPreferred"], true);
+
+    // The contested figure: one action per other version.
+    let contested = diags.iter().find(|d| d["code"] == "sources-disagree").unwrap().clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": contested["range"], "context": {"diagnostics": [contested]}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("Use “27 provinces” (mps)")),
+        "{titles:?}"
+    );
+    let cite = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Cite "))
+        .unwrap();
+    let ins = &cite["edit"]["changes"][&uri][0];
+    assert!(ins["newText"].as_str().unwrap().starts_with(" [@"), "{ins}");
+    // Inserted before the sentence's full stop.
+    let line2 = DRAFT.lines().nth(2).unwrap();
+    assert_eq!(
+        ins["range"]["start"],
+        json!({"line": 2, "character": utf16_col(line2, line2.len() - 1)})
+    );
+
+    // Suppress: the server asks for a reason, then applies the comment.
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .unwrap();
+    assert!(suppress.get("edit").is_none(), "no edit before the user chooses");
+    client.request("workspace/executeCommand", suppress["command"].clone());
+    let asked = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "window/showMessageRequest")
+        .expect("asked for a reason");
+    assert!(asked["params"]["actions"].as_array().unwrap().len() >= 2);
+    let applied = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "workspace/applyEdit")
+        .expect("edit applied");
+    let e = &applied["params"]["edit"]["changes"][&uri][0];
+    assert_eq!(e["range"]["start"], json!({"line": 2, "character": 0}));
+    assert_eq!(
+        e["newText"],
+        "<!-- copydesk-disable-next-line sources-disagree: Confirmed with the source -->\n"
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn dismissing_the_reason_prompt_edits_nothing() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    let diags = diagnostics_for(&mut client, &uri, 1);
+    let mismatch = diags.iter().find(|d| d["code"] == "figure-mismatch").unwrap().clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": mismatch["range"], "context": {"diagnostics": [mismatch]}}),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .unwrap()
+        .clone();
+    client.set_answer(Box::new(|method, _| match method {
+        "window/showMessageRequest" => Value::Null,
+        "workspace/applyEdit" => json!({"applied": true}),
+        _ => Value::Null,
+    }));
+    client.request("workspace/executeCommand", suppress["command"].clone());
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "window/showMessageRequest")
+    );
+    assert!(
+        !client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "workspace/applyEdit")
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn citation_completion_ranks_the_sources_behind_the_sentence() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    let text = "In Anhui, police detained 43 suspects and freed 11 babies [@\n";
+    open(&mut client, &uri, text);
+    diagnostics_for(&mut client, &uri, 1);
+    let col = text.trim_end().encode_utf16().count() as u64;
+    let items = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": col},
+               "context": {"triggerKind": 2, "triggerCharacter": "@"}}),
+    );
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 3, "every source offered");
+    let mut sorted = items.clone();
+    sorted.sort_by_key(|i| i["sortText"].as_str().unwrap().to_string());
+    assert_eq!(sorted[0]["label"], "mps");
+    assert_eq!(sorted[0]["detail"], "Ministry statement");
+    assert!(
+        sorted[0]["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("**43 suspects**")
+    );
+    // Inside a partly typed key, the edit replaces what was typed.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": col}, "end": {"line": 0, "character": col}}, "text": "wi"}]}),
+    );
+    let items = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": col + 2}}),
+    );
+    let wire = items.as_array().unwrap().iter().find(|i| i["label"] == "wire").unwrap();
+    assert_eq!(wire["textEdit"]["range"]["start"]["character"], col);
+    assert_eq!(wire["textEdit"]["range"]["end"]["character"], col + 2);
+    // Footnote style works the same way, and adds the definition.
+    let items = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+    );
+    assert_eq!(items, Value::Null, "no completion outside a citation");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn go_to_definition_opens_the_backing_passage() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    let text = "In Anhui, police detained 43 suspects [@mps].\n";
+    open(&mut client, &uri, text);
+    diagnostics_for(&mut client, &uri, 1);
+    let col = text.find("mps").unwrap() as u64 + 1;
+    let loc = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": col}}),
+    );
+    assert!(loc["uri"].as_str().unwrap().ends_with("sources/ministry.md"), "{loc}");
+    let src_line = "In Anhui, police detained 43 suspects and freed 11 babies.";
+    assert_eq!(
+        loc["range"]["start"],
+        json!({"line": 4, "character": src_line.find("43").unwrap()})
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn inlay_hints_follow_configuration_changes() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    diagnostics_for(&mut client, &uri, 1);
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}});
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": range}),
+    );
+    assert!(hints.is_null() || hints == json!([]), "off by default: {hints}");
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"copydesk": {"lsp": {"inlay-hints": true}}}}),
+    );
+    diagnostics_for(&mut client, &uri, 1);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": range}),
+    );
+    let hints = hints.as_array().unwrap();
+    assert!(!hints.is_empty());
+    assert!(
+        hints.iter().all(|h| h["label"].as_str().unwrap().starts_with('✓')),
+        "{hints:?}"
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn settings_without_a_config_file_and_corpus_changes_on_disk() {
+    let fx = Fixture::write(
+        r#"
+        //- src/a.txt
+        Police rescued 382 babies in the raids.
+        "#,
+    );
+    let draft = "Police rescued 383 babies in the raids.\n";
+    std::fs::write(fx.path("draft.md"), draft).unwrap();
+    let (mut client, _) = Client::start(
+        fx.dir.path(),
+        capabilities(false, true),
+        json!({"corpus": {"paths": ["src"]}}),
+        &[],
+    );
+    let uri = url(&fx.path("draft.md"));
+    open(&mut client, &uri, draft);
+    let diags = diagnostics_for(&mut client, &uri, 1);
+    assert!(diags.iter().any(|d| d["code"] == "figure-mismatch"), "{diags:?}");
+    // The server asked the client to watch files.
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability")
+    );
+    // A source changes on disk: re-indexed, the draft re-checked.
+    std::fs::write(fx.path("src/a.txt"), "Police rescued 383 babies in the raids.\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": url(&fx.path("src/a.txt")), "type": 2}]}),
+    );
+    let p = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri
+            && !p["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "figure-mismatch")
+    });
+    assert_eq!(p["version"], 1);
+    // A new source added: found too.
+    std::fs::write(fx.path("src/b.txt"), "Police said 17 toddlers were found.\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": url(&fx.path("src/b.txt")), "type": 1}]}),
+    );
+    // Handlers run concurrently: the re-check after re-indexing tells us it is done.
+    client.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    let status = client.request("copydesk/status", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(status["sources"], 2, "{status}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn conflicts_request_lists_what_the_sources_disagree_on() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    diagnostics_for(&mut client, &uri, 1);
+    let r = client.request("copydesk/conflicts", json!({"textDocument": {"uri": uri}}));
+    let conflicts = r["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{r}");
+    let texts: Vec<&str> = conflicts[0]["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, vec!["27 cities", "27 provinces"]);
+    let src = &conflicts[0]["versions"][1]["sources"][0];
+    assert_eq!(src["key"], "mps");
+    assert!(src["uri"].as_str().unwrap().ends_with("ministry.md"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn bad_input_panics_and_unknown_methods_leave_the_server_alive() {
+    let fx = story();
+    let (mut client, _) = Client::start(
+        fx.dir.path(),
+        capabilities(false, true),
+        Value::Null,
+        &[("COPYDESK_TEST_HOOKS", "1")],
+    );
+    let uri = url(&fx.path("draft.md"));
+    open(&mut client, &uri, DRAFT);
+    diagnostics_for(&mut client, &uri, 1);
+    // Malformed JSON, a message with no method, garbage params.
+    client.send_raw(b"{this is not json");
+    client.send_raw(br#"{"jsonrpc":"2.0","id":99}"#);
+    let r = client.request_raw("textDocument/hover", json!({"textDocument": "nope"}));
+    assert!(r.get("error").is_some(), "{r}");
+    // Unknown method.
+    let r = client.request_raw("copydesk/nonsense", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    // A panic in a handler is an error reply.
+    let r = client.request_raw("copydesk/testPanic", json!({}));
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    // Changes for a document that is not open, and out of range positions.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere.md", "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
+    let h = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
+    );
+    assert_eq!(h, Value::Null);
+    // Still serving.
+    let h = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 18}}),
+    );
+    assert!(h["contents"]["value"].as_str().unwrap().contains("copydesk"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_huge_document_does_not_block_requests_on_another() {
+    let fx = story();
+    let (mut client, uri) = start(&fx, false);
+    open(&mut client, &uri, DRAFT);
+    diagnostics_for(&mut client, &uri, 1);
+    // About 4 MB of prose with figures.
+    let para = "Officers rescued 382 infants in 27 cities after a tip-off, and police detained 43 suspects in Anhui. ";
+    let big: String = std::iter::repeat_n(format!("{}\n\n", para.repeat(8)), 5000).collect();
+    assert!(big.len() > 4_000_000);
+    let big_uri = url(fx.dir.path()) + "/big.md";
+    open(&mut client, &big_uri, &big);
+    // While the big one is being checked, hover on the small one answers quickly.
+    let started = Instant::now();
+    let h = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 18}}),
+    );
+    let took = started.elapsed();
+    assert!(h["contents"]["value"].as_str().is_some());
+    assert!(took < Duration::from_secs(2), "hover took {took:?}");
+    assert_eq!(client.shutdown(), Some(0));
+}
