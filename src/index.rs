@@ -81,6 +81,9 @@ pub struct Index {
     sentences: Vec<SentenceRec>,
     postings: FxHashMap<u64, Vec<u32>>,
     values: FxHashMap<u64, Vec<FactRef>>,
+    /// Source id by absolute path, and by key.
+    by_path: FxHashMap<std::path::PathBuf, u32>,
+    by_key: FxHashMap<String, u32>,
     pub warnings: Vec<crate::corpus::CorpusWarning>,
 }
 
@@ -129,6 +132,11 @@ fn canonical(v: f64) -> i64 {
     let mag = v.abs().log10().floor() as i32;
     let scale = 10f64.powi(5 - mag);
     ((v * scale).round() / scale * 1000.0).round() as i64
+}
+
+/// A path made absolute without touching the file system.
+fn absolute(p: &std::path::Path) -> std::path::PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Combines a tag and numbers into one key.
@@ -304,6 +312,18 @@ impl Index {
     fn rebuild_tables(&mut self) {
         self.postings.clear();
         self.values.clear();
+        self.by_path = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (absolute(&e.source.path), i as u32))
+            .collect();
+        self.by_key = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.source.key.clone(), i as u32))
+            .collect();
         let mut seen = FxHashSet::default();
         for (id, s) in self.sentences.iter().enumerate() {
             let id = id as u32;
@@ -370,6 +390,16 @@ impl Index {
             });
         }
         self.rebuild_tables();
+    }
+
+    /// The id of the source read from `path` (compared as absolute paths).
+    pub fn source_id_by_path(&self, path: &std::path::Path) -> Option<u32> {
+        self.by_path.get(&absolute(path)).copied()
+    }
+
+    /// The id of the source with citation key `key`.
+    pub fn source_id_by_key(&self, key: &str) -> Option<u32> {
+        self.by_key.get(key).copied()
     }
 
     pub fn sources(&self) -> impl ExactSizeIterator<Item = &Source> {

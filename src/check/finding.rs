@@ -103,6 +103,8 @@ impl Severity {
 /// A source sentence that bears on a figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passage {
+    /// The source's id in the index it came from.
+    pub source: u32,
     pub key: String,
     pub title: String,
     pub path: PathBuf,

@@ -231,13 +231,11 @@ impl<'a> Checker<'a> {
 
     /// Never cites the source read from `path` (the draft being checked).
     pub fn excluding(mut self, path: &std::path::Path) -> Checker<'a> {
-        let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let target = canon(path);
-        self.exclude = self
-            .index
-            .sources()
-            .position(|s| canon(&s.path) == target)
-            .map(|i| i as u32);
+        self.exclude = self.index.source_id_by_path(path).or_else(|| {
+            // The same file under another name (a symlink, "./"): resolve both.
+            let canon = std::fs::canonicalize(path).ok()?;
+            self.index.source_id_by_path(&canon)
+        });
         self
     }
 
@@ -760,6 +758,7 @@ impl<'a> Checker<'a> {
         let lc = src.line_col(span.start);
         let figure = fig.span.start as usize..fig.span.end as usize;
         Passage {
+            source: sent.source,
             key: src.key.clone(),
             title: src.title.clone(),
             path: src.path.clone(),

@@ -256,7 +256,11 @@ impl State {
 
     /// The findings for a document's current text: the last check if the text
     /// has not changed since, else a check of the blocks that changed.
-    pub async fn checked(self: &Arc<State>, doc: &Arc<Doc>) -> Option<Arc<Checked>> {
+    ///
+    /// `wait` is for diagnostics, which may wait for the corpus to load or be
+    /// re-indexed. Interactive requests (hover, completion, ...) pass `false`
+    /// and get `None` rather than stall behind a corpus that is loading.
+    pub async fn checked(self: &Arc<State>, doc: &Arc<Doc>, wait: bool) -> Option<Arc<Checked>> {
         let (text, version) = {
             let t = lock(&doc.text);
             (t.text(), t.version())
@@ -266,11 +270,19 @@ impl State {
         {
             return Some(last);
         }
-        let loaded = self.loaded_for(doc).await?;
+        let loaded = if wait {
+            self.loaded_for(doc).await?
+        } else {
+            self.slot_for(doc).loaded_now()?
+        };
         let doc2 = doc.clone();
-        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version)).await;
+        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version, wait)).await;
         match result {
-            Ok(checked) => {
+            Ok(None) => {
+                tracing::debug!(uri = %doc.uri, "corpus busy re-indexing; request answered empty");
+                None
+            }
+            Ok(Some(checked)) => {
                 let checked = Arc::new(checked);
                 let current = lock(&doc.text).version();
                 if current == version {
@@ -299,9 +311,20 @@ impl State {
 }
 
 /// Checks a document's text on the calling thread, reusing unchanged blocks.
-pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32) -> Checked {
+/// Without `wait`, gives up (`None`) when the index is being rewritten.
+pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wait: bool) -> Option<Checked> {
+    let t0 = std::time::Instant::now();
+    let project = if wait {
+        read(&loaded.project)
+    } else {
+        match loaded.project.try_read() {
+            Ok(p) => p,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    };
     let parsed = Document::parse(text.clone());
-    let project = read(&loaded.project);
+    let t_parse = t0.elapsed();
     let mut checker = Checker::new(&project.index, &project.rules, &project.options);
     if let Some(p) = &doc.path {
         checker = checker.excluding(p);
@@ -312,12 +335,18 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32) ->
         cache.retain(&parsed.blocks);
         findings
     };
-    Checked {
+    tracing::debug!(
+        parse_us = t_parse.as_micros() as u64,
+        total_us = t0.elapsed().as_micros() as u64,
+        findings = findings.len(),
+        "checked"
+    );
+    Some(Checked {
         version,
         lines: LineIndex::new(&text),
         text,
         doc: parsed,
         findings,
         loaded: loaded.clone(),
-    }
+    })
 }

@@ -554,3 +554,151 @@ fn a_huge_document_does_not_block_requests_on_another() {
     assert!(took < Duration::from_secs(2), "hover took {took:?}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// Columns of `needle` on `line` in the given encoding.
+fn col(line: &str, needle: &str, utf8: bool) -> u64 {
+    let b = line
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {line:?}"));
+    if utf8 { b as u64 } else { utf16_col(line, b) }
+}
+
+#[test]
+fn every_conversion_handles_multibyte_text_in_both_encodings() {
+    // Multibyte text before the figures, in the draft and in a source.
+    let src_line = "北京 🎉 e\u{301}: In Anhui, police detained 43 suspects and freed 11 babies.";
+    for utf8 in [false, true] {
+        let fx = Fixture::write(
+            r#"
+            //- copydesk.toml
+            [corpus]
+            paths = ["sources"]
+            [lsp]
+            inlay-hints = true
+            "#,
+        );
+        std::fs::create_dir_all(fx.path("sources")).unwrap();
+        std::fs::write(fx.path("sources/mps.txt"), format!("{src_line}\n")).unwrap();
+        let line0 = "東京 🚀 ñ\u{303}: In Anhui, police detained 34 suspects and freed 11 babies [@";
+        let draft = format!("{line0}\n");
+        std::fs::write(fx.path("draft.md"), &draft).unwrap();
+        let (mut client, uri) = start(&fx, utf8);
+        open(&mut client, &uri, &draft);
+        let diags = diagnostics_for(&mut client, &uri, 1);
+        let d = diags.iter().find(|d| d["code"] == "figure-mismatch").expect("mismatch");
+        let (a, b) = (col(line0, "34 suspects", utf8), col(line0, " and freed", utf8));
+        assert_eq!(d["range"]["start"]["character"], a, "diagnostic start, utf8={utf8}");
+        assert_eq!(d["range"]["end"]["character"], b, "diagnostic end, utf8={utf8}");
+        // Related information points into the source past its multibyte prefix.
+        let rel = &d["relatedInformation"][0]["location"]["range"];
+        assert_eq!(
+            rel["start"],
+            json!({"line": 0, "character": col(src_line, "43 suspects", utf8)}),
+            "related, utf8={utf8}"
+        );
+        assert_eq!(
+            rel["end"],
+            json!({"line": 0, "character": col(src_line, " and freed", utf8)})
+        );
+        // Hover range.
+        let h = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": a + 1}}),
+        );
+        assert_eq!(h["range"], d["range"], "hover range, utf8={utf8}");
+        // Code action edit range.
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        );
+        let edit = &actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["title"].as_str().unwrap().starts_with("Replace"))
+            .unwrap()["edit"]["changes"][&uri][0];
+        assert_eq!(edit["range"], d["range"], "code action edit, utf8={utf8}");
+        // Completion edit range after the multibyte text.
+        let end = if utf8 {
+            line0.len() as u64
+        } else {
+            line0.encode_utf16().count() as u64
+        };
+        let items = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": end}}),
+        );
+        let item = &items.as_array().unwrap()[0];
+        assert_eq!(
+            item["textEdit"]["range"]["start"]["character"], end,
+            "completion edit, utf8={utf8}"
+        );
+        // Inlay hint after "11 babies".
+        let hints = client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}}),
+        );
+        let hint = &hints.as_array().unwrap()[0];
+        assert_eq!(
+            hint["position"]["character"],
+            col(line0, " [@", utf8),
+            "inlay hint, utf8={utf8}"
+        );
+        // Definition into the source, past its multibyte prefix.
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2},
+                   "contentChanges": [{"range": {"start": {"line": 0, "character": end}, "end": {"line": 0, "character": end}}, "text": "mps]."}]}),
+        );
+        let loc = client.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": end + 1}}),
+        );
+        assert_eq!(
+            loc["range"]["start"],
+            json!({"line": 0, "character": col(src_line, "43 suspects", utf8)}),
+            "definition, utf8={utf8}"
+        );
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}
+
+#[test]
+fn without_client_file_watching_the_server_watches_the_corpus_itself() {
+    let fx = Fixture::write(
+        r#"
+        //- copydesk.toml
+        [corpus]
+        paths = ["src"]
+        //- src/a.txt
+        Police rescued 382 babies in the raids.
+        "#,
+    );
+    let draft = "Police rescued 383 babies in the raids.\n";
+    std::fs::write(fx.path("draft.md"), draft).unwrap();
+    let (mut client, _) = Client::start(fx.dir.path(), capabilities(false, false), Value::Null, &[]);
+    let uri = url(&fx.path("draft.md"));
+    open(&mut client, &uri, draft);
+    assert!(
+        diagnostics_for(&mut client, &uri, 1)
+            .iter()
+            .any(|d| d["code"] == "figure-mismatch")
+    );
+    assert!(
+        !client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability")
+    );
+    std::fs::write(fx.path("src/a.txt"), "Police rescued 383 babies in the raids.\n").unwrap();
+    let p = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri
+            && !p["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "figure-mismatch")
+    });
+    assert_eq!(p["version"], 1);
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -61,7 +61,10 @@ impl Client {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(match std::env::var_os("COPYDESK_TEST_STDERR") {
+                Some(_) => Stdio::inherit(),
+                None => Stdio::null(),
+            })
             .env("COPYDESK_LOG", "warn");
         for (k, v) in env {
             cmd.env(k, v);

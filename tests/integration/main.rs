@@ -7,6 +7,7 @@
 //!   or `cargo insta review`).
 
 mod cli;
+mod external;
 mod fixtures;
 mod lsp;
 mod lsp_client;

@@ -47,7 +47,7 @@ pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Result
     let Some(doc) = state.doc(&uri) else {
         return Ok(None);
     };
-    let Some(checked) = state.checked(&doc).await else {
+    let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
     let enc = state.encoding();

@@ -98,7 +98,7 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
     let Some(at) = typing(&line_text, col) else {
         return Ok(None);
     };
-    let Some(checked) = state.checked(&doc).await else {
+    let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
     let text = Text {

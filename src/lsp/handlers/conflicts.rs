@@ -45,7 +45,7 @@ pub async fn conflicts(state: &Arc<State>, params: Value) -> Result<Value> {
                         .passages
                         .iter()
                         .map(|p| {
-                            let loc = source_location(&loaded, &p.path, p.figure.clone(), enc);
+                            let loc = source_location(&loaded, p.source, p.figure.clone(), enc);
                             json!({
                                 "key": p.key,
                                 "title": p.title,

@@ -16,7 +16,7 @@ pub async fn definition(state: &Arc<State>, params: GotoDefinitionParams) -> Res
     let Some(doc) = state.doc(&pos.text_document.uri) else {
         return Ok(None);
     };
-    let Some(checked) = state.checked(&doc).await else {
+    let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
     let enc = state.encoding();
@@ -47,7 +47,7 @@ pub async fn definition(state: &Arc<State>, params: GotoDefinitionParams) -> Res
     }
     // Else the top of the source file.
     let project = read(&checked.loaded.project);
-    let Some(src) = project.index.sources().find(|s| s.key == key) else {
+    let Some(src) = project.index.source_id_by_key(key).map(|id| project.index.source(id)) else {
         return Ok(None);
     };
     let Some(uri) = std::path::absolute(&src.path)

@@ -34,18 +34,26 @@ pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
 /// Checks the document's current text and publishes the result if the text
 /// has not changed meanwhile.
 pub async fn publish(state: &Arc<State>, doc: &Arc<Doc>) {
-    let Some(checked) = state.checked(doc).await else {
+    let started = std::time::Instant::now();
+    let Some(checked) = state.checked(doc, true).await else {
         return;
     };
     if lock(&doc.text).version() != checked.version || state.doc(&doc.uri).is_none() {
         // Stale, or closed meanwhile: a newer check (or none) follows.
         return;
     }
+    let t = std::time::Instant::now();
     let diagnostics = to_diagnostics(&checked, state.encoding());
+    tracing::debug!(
+        us = t.elapsed().as_micros() as u64,
+        n = diagnostics.len(),
+        "converted diagnostics"
+    );
     state
         .client
         .publish_diagnostics(doc.uri.clone(), diagnostics, Some(checked.version))
         .await;
+    tracing::debug!(us = started.elapsed().as_micros() as u64, "published");
 }
 
 /// The findings a writer should see, as LSP diagnostics.

@@ -16,7 +16,7 @@ pub async fn hover(state: &Arc<State>, params: HoverParams) -> Result<Option<Hov
     let Some(doc) = state.doc(&pos.text_document.uri) else {
         return Ok(None);
     };
-    let Some(checked) = state.checked(&doc).await else {
+    let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
     let enc = state.encoding();

@@ -17,7 +17,7 @@ pub async fn inlay_hint(state: &Arc<State>, params: InlayHintParams) -> Result<O
     if !state.slot_for(&doc).config.lsp.inlay_hints() {
         return Ok(None);
     }
-    let Some(checked) = state.checked(&doc).await else {
+    let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
     let enc = state.encoding();

@@ -12,7 +12,6 @@ pub mod inlay;
 pub mod workspace;
 
 use std::ops::Range;
-use std::path::Path;
 
 use tower_lsp::lsp_types::{Location, Url};
 
@@ -20,11 +19,14 @@ use super::convert::{Encoding, Text};
 use super::state::{Checked, Loaded, read};
 use crate::check::{Finding, Passage};
 
-/// The location of a span of a source file.
-pub fn source_location(loaded: &Loaded, path: &Path, span: Range<usize>, enc: Encoding) -> Option<Location> {
+/// The location of a span of a source file, by the source's id.
+pub fn source_location(loaded: &Loaded, source: u32, span: Range<usize>, enc: Encoding) -> Option<Location> {
     let project = read(&loaded.project);
-    let src = project.index.sources().find(|s| s.path == path)?;
-    let abs = std::path::absolute(path).ok()?;
+    if source as usize >= project.index.source_count() {
+        return None;
+    }
+    let src = project.index.source(source);
+    let abs = std::path::absolute(&src.path).ok()?;
     let uri = Url::from_file_path(abs).ok()?;
     let text = Text {
         text: &src.text,
@@ -38,7 +40,7 @@ pub fn source_location(loaded: &Loaded, path: &Path, span: Range<usize>, enc: En
 
 /// Where a passage's figure is.
 pub fn passage_location(loaded: &Loaded, p: &Passage, enc: Encoding) -> Option<Location> {
-    source_location(loaded, &p.path, p.figure.clone(), enc)
+    source_location(loaded, p.source, p.figure.clone(), enc)
 }
 
 /// The innermost finding whose figure contains `offset`.

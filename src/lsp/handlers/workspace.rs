@@ -268,9 +268,8 @@ pub async fn files_changed(state: &Arc<State>, paths: Vec<PathBuf>) {
                 // Match the indexed path whether it was given absolute or relative.
                 let indexed = project
                     .index
-                    .sources()
-                    .map(|s| s.path.clone())
-                    .find(|p| std::path::absolute(p).ok() == std::path::absolute(&path).ok())
+                    .source_id_by_path(&path)
+                    .map(|id| project.index.source(id).path.clone())
                     .unwrap_or(path.clone());
                 project.index.update_source(&indexed, source, &rules);
                 project.rules = rules;

@@ -1,0 +1,126 @@
+//! Keystroke latency of `copydesk lsp`: the time from a `didChange` to the
+//! `publishDiagnostics` for that version, minus the debounce, for 2,000- and
+//! 20,000-word drafts, against the example corpus and a generated corpus.
+//!
+//! `cargo bench --bench lsp_latency`. `COPYDESK_BENCH_SOURCES` sets the size of
+//! the generated corpus (default 100000; 0 skips it); `COPYDESK_BENCH_KEYS`
+//! the keystrokes per case (default 60).
+
+#[path = "../tests/integration/lsp_client.rs"]
+#[allow(dead_code)]
+mod lsp_client;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use lsp_client::{Client, capabilities, url};
+use serde_json::{Value, json};
+
+const DEBOUNCE_MS: u64 = 100;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Opens `draft` in a workspace whose corpus is `corpus`, types `keys`
+/// characters into its middle paragraph, and returns the latencies in ms.
+fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("copydesk.toml"),
+        format!(
+            "[corpus]\npaths = [{:?}]\n[lsp]\ndebounce-ms = {DEBOUNCE_MS}\n",
+            std::fs::canonicalize(corpus).unwrap()
+        ),
+    )
+    .unwrap();
+    let path = ws.path().join("draft.md");
+    std::fs::write(&path, draft).unwrap();
+    let log = std::env::var("COPYDESK_BENCH_LOG").unwrap_or_else(|_| "warn".into());
+    let (mut client, _) = Client::start(
+        ws.path(),
+        capabilities(false, true),
+        Value::Null,
+        &[("COPYDESK_LOG", log.as_str())],
+    );
+    let uri = url(&path);
+    let started = Instant::now();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": draft}}),
+    );
+    client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 1
+    });
+    let first = started.elapsed();
+    // Type into the middle of the draft, at the end of a paragraph line.
+    let lines: Vec<&str> = draft.lines().collect();
+    let mid = lines.len() / 2;
+    let line = (mid..lines.len()).find(|&i| !lines[i].is_empty()).unwrap_or(0);
+    let start_col = lines[line].encode_utf16().count() as u64;
+    let mut out = Vec::new();
+    for (k, col) in (0..keys).zip(start_col..) {
+        let version = k as i64 + 2;
+        let t = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+        );
+        client.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        let ms = t.elapsed().as_secs_f64() * 1000.0 - DEBOUNCE_MS as f64;
+        out.push(ms);
+    }
+    client.shutdown();
+    (first, out)
+}
+
+fn report(name: &str, first: Duration, mut ms: Vec<f64>) {
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{name:<44} open+first check {:>8.1} ms | keystroke beyond debounce: p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (n={})",
+        first.as_secs_f64() * 1000.0,
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        ms.last().copied().unwrap_or(0.0),
+        ms.len()
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; accept and ignore harness flags.
+    let keys: usize = std::env::var("COPYDESK_BENCH_KEYS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let sources: usize = std::env::var("COPYDESK_BENCH_SOURCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let small = copydesk::synth::Synth::new(11).draft(2_000);
+    let large = copydesk::synth::Synth::new(12).draft(20_000);
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sources");
+    for (name, draft) in [("2,000 words", &small), ("20,000 words", &large)] {
+        let (first, ms) = run(&example, draft, keys);
+        report(&format!("example corpus (6 sources), {name}"), first, ms);
+    }
+    if sources > 0 {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Instant::now();
+        let bytes = copydesk::synth::Synth::new(2)
+            .write_corpus(&dir.path().join("s"), sources)
+            .unwrap();
+        println!(
+            "generated {sources} sources ({:.0} MB) in {:.1} s",
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
+        for (name, draft) in [("2,000 words", &small), ("20,000 words", &large)] {
+            let (first, ms) = run(&dir.path().join("s"), draft, keys);
+            report(&format!("generated corpus ({sources} sources), {name}"), first, ms);
+        }
+    }
+}
