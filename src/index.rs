@@ -410,6 +410,21 @@ impl Index {
         &self.entries[id as usize].source
     }
 
+    /// The whole text of a source file. Callers go through this rather than
+    /// `Source::text` so that an index kept on disk can read it on demand.
+    pub fn source_text(&self, id: u32) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.entries[id as usize].source.text)
+    }
+
+    /// A sentence's text as the source file has it (line breaks and all).
+    pub fn sentence_text(&self, id: u32) -> String {
+        let s = &self.sentences[id as usize];
+        let text = self.source_text(s.source);
+        text.get(s.span.start as usize..s.span.end as usize)
+            .unwrap_or("")
+            .to_string()
+    }
+
     pub fn source_count(&self) -> usize {
         self.entries.len()
     }

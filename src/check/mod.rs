@@ -754,16 +754,17 @@ impl<'a> Checker<'a> {
         let sent = self.index.sentence(r.sentence);
         let fig = &sent.figures[r.figure as usize];
         let src = self.index.source(sent.source);
+        let body = self.index.source_text(sent.source);
         let span = sent.span.start as usize..sent.span.end as usize;
-        let lc = src.line_col(span.start);
+        let lc = crate::text::LineIndex::new(&body).line_col(&body, span.start);
         let figure = fig.span.start as usize..fig.span.end as usize;
         Passage {
             source: sent.source,
             key: src.key.clone(),
             title: src.title.clone(),
             path: src.path.clone(),
-            text: src.text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
-            figure_text: src.text[figure.clone()].to_string(),
+            text: body[span.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
+            figure_text: body[figure.clone()].to_string(),
             span,
             figure,
             line: lc.line,
@@ -775,7 +776,7 @@ impl<'a> Checker<'a> {
     fn replacement(&self, doc: &Document, block: &Block, d: &Figure, r: FactRef, code: Code) -> Option<String> {
         let sent = self.index.sentence(r.sentence);
         let s = &sent.figures[r.figure as usize];
-        let src = &self.index.source(sent.source).text;
+        let src = self.index.source_text(sent.source);
         let draft_span = block.map.range(d.span.clone());
         let draft = &doc.text[draft_span.clone()];
         let map = |x: &Range<u32>| block.map.range(x.clone());

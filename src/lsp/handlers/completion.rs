@@ -145,8 +145,10 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
             let doc_text = match rank {
                 Some(r) => quote(backing[r]),
                 None => {
-                    let first = project.index.source_sentences(i as u32).next().map(|(_, s)| {
-                        src.text[s.span.start as usize..s.span.end as usize]
+                    let first = project.index.source_sentences(i as u32).next().map(|(id, _)| {
+                        project
+                            .index
+                            .sentence_text(id)
                             .split_whitespace()
                             .collect::<Vec<_>>()
                             .join(" ")

@@ -28,9 +28,11 @@ pub fn source_location(loaded: &Loaded, source: u32, span: Range<usize>, enc: En
     let src = project.index.source(source);
     let abs = std::path::absolute(&src.path).ok()?;
     let uri = Url::from_file_path(abs).ok()?;
+    let body = project.index.source_text(source);
+    let lines = crate::text::LineIndex::new(&body);
     let text = Text {
-        text: &src.text,
-        lines: &src.lines,
+        text: &body,
+        lines: &lines,
     };
     Some(Location {
         uri,
