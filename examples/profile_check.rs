@@ -13,7 +13,10 @@ fn main() {
     let rules = copydesk::rules::Rules::builtin();
     let t = Instant::now();
     let index = copydesk::index::Index::from_paths(&[sources], &rules, |_, _| {}).unwrap();
-    let bytes: usize = index.sources().map(|s| s.text.len()).sum();
+    let bytes: usize = index
+        .sources()
+        .map(|(id, _)| index.source_stamp(id).map_or(0, |s| s.size as usize))
+        .sum();
     let t_index = t.elapsed();
     eprintln!(
         "read and index {:?} ({:.1} MB/s), {} sentences, {} facts",

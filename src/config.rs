@@ -82,6 +82,18 @@ impl LspConfig {
     }
 }
 
+/// `[index]`: where the corpus index is kept.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IndexConfig {
+    /// Folder for index files (default: the user's cache folder, or
+    /// `COPYDESK_CACHE_DIR`).
+    pub path: Option<PathBuf>,
+    /// Keep the index on disk between runs (default true). Off, the corpus is
+    /// read and analysed at every start.
+    pub persist: Option<bool>,
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +107,8 @@ pub struct Config {
     pub severity: BTreeMap<Code, Severity>,
     #[serde(default)]
     pub lsp: LspConfig,
+    #[serde(default)]
+    pub index: IndexConfig,
     /// Folder that relative paths are resolved against (the file's folder).
     #[serde(skip)]
     pub root: PathBuf,
@@ -150,6 +164,15 @@ impl Config {
         self.resolve(&self.corpus.paths)
     }
 
+    /// The folder the index is kept under, or `None` to keep it in memory.
+    pub fn index_root(&self) -> Option<PathBuf> {
+        if self.index.persist == Some(false) {
+            return None;
+        }
+        let configured = self.index.path.as_ref().map(|p| self.root.join(p));
+        crate::index::store::cache_root(configured.as_deref())
+    }
+
     /// Rule paths, resolved.
     pub fn rule_paths(&self) -> Vec<PathBuf> {
         self.resolve(&self.rules.paths)
@@ -165,7 +188,7 @@ impl Config {
         let mut ignored = Vec::new();
         if let Some(map) = value.as_object() {
             for (k, v) in map {
-                if matches!(k.as_str(), "corpus" | "rules" | "severity" | "lsp") {
+                if matches!(k.as_str(), "corpus" | "rules" | "severity" | "lsp" | "index") {
                     known.insert(k.clone(), v.clone());
                 } else {
                     ignored.push(k.clone());
@@ -206,6 +229,13 @@ impl Config {
                 inlay_hints: file.lsp.inlay_hints.or(self.lsp.inlay_hints),
                 debounce_ms: file.lsp.debounce_ms.or(self.lsp.debounce_ms),
                 citation_style: file.lsp.citation_style.or(self.lsp.citation_style),
+            },
+            index: IndexConfig {
+                path: match &file.index.path {
+                    Some(p) => Some(file.root.join(p)),
+                    None => self.index.path.as_ref().map(|p| self.root.join(p)),
+                },
+                persist: file.index.persist.or(self.index.persist),
             },
             // Paths above are absolute now.
             root: PathBuf::new(),

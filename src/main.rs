@@ -81,6 +81,11 @@ enum Command {
         #[arg(long, hide = true)]
         stdio: bool,
     },
+    /// Build or refresh the corpus index kept on disk, and say what it holds.
+    Index {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
     /// Every fact on which the sources disagree, with each version and its sources.
     Conflicts {
         #[command(flatten)]
@@ -132,6 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => check(corpus, format, include_supported, deny, files),
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
+        Command::Index { corpus } => index(corpus),
         Command::Lsp { .. } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -147,9 +153,73 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A progress bar on stderr while files are read, on a terminal only.
+fn progress_bar() -> impl FnMut(usize, usize) {
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let on_terminal = std::io::stderr().is_terminal();
+    move |done, total| {
+        if !on_terminal || total < 500 {
+            return;
+        }
+        let b = bar.get_or_insert_with(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("indexing {bar:40} {pos}/{len} files {per_sec} eta {eta}")
+                    .expect("valid template"),
+            );
+            b
+        });
+        b.set_length(total as u64);
+        b.set_position(done as u64);
+        if done >= total {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn index(args: CorpusArgs) -> Result<ExitCode> {
+    let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    if config.index_root().is_none() {
+        bail!("the index is not kept on disk ([index] persist = false); nothing to build");
+    }
+    let started = std::time::Instant::now();
+    let (project, stats) = Project::load_with(config, &args.corpus, progress_bar())?;
+    let elapsed = started.elapsed();
+    for w in &project.index.warnings {
+        eprintln!("warning: {w}");
+    }
+    let how = match &stats.rebuilt {
+        Some(why) => format!("built ({why})"),
+        None if stats.analysed > 0 || stats.removed > 0 => format!(
+            "refreshed: {} source{} re-read, {} removed",
+            stats.analysed,
+            if stats.analysed == 1 { "" } else { "s" },
+            stats.removed
+        ),
+        None => "up to date".to_string(),
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "index {how}")?;
+    writeln!(
+        out,
+        "{} sources, {} sentences, {} facts, {} segment{}, {:.1} MB",
+        stats.sources,
+        project.index.sentence_count(),
+        project.index.fact_count(),
+        stats.segments,
+        if stats.segments == 1 { "" } else { "s" },
+        stats.bytes as f64 / 1e6
+    )?;
+    if let Some(dir) = project.index.store_dir() {
+        writeln!(out, "kept in {}", dir.display())?;
+    }
+    writeln!(out, "took {:.2} s", elapsed.as_secs_f64())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
-    let project = Project::load(config, &args.corpus)?;
+    let (project, _) = Project::load_with(config, &args.corpus, progress_bar())?;
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
     }
@@ -202,7 +272,7 @@ fn check(
     files: Vec<PathBuf>,
 ) -> Result<ExitCode> {
     let config = load_config(&args, &files[0])?;
-    let project = Project::load(config, &args.corpus)?;
+    let (project, _) = Project::load_with(config, &args.corpus, progress_bar())?;
     let mut report = Report {
         sources: project.index.source_count(),
         warnings: project.index.warnings.clone(),

@@ -7,6 +7,7 @@ use crate::check::{CheckOptions, Checker, Finding};
 use crate::config::{Config, ConfigError};
 use crate::corpus::MissingPath;
 use crate::index::Index;
+use crate::index::store::{self, OpenStats};
 use crate::markdown::Document;
 use crate::rules::{Rules, RulesError};
 
@@ -19,6 +20,8 @@ pub enum ProjectError {
     Rules(#[from] RulesError),
     #[error(transparent)]
     Corpus(#[from] MissingPath),
+    #[error(transparent)]
+    Store(#[from] crate::index::store::StoreError),
     #[error("no corpus: pass --corpus PATH or set [corpus] paths in copydesk.toml")]
     NoCorpus,
 }
@@ -36,6 +39,18 @@ impl Project {
     /// Loads rules and corpus for `config`. `corpus` replaces the configured
     /// corpus paths when not empty.
     pub fn load(config: Config, corpus: &[PathBuf]) -> Result<Project, ProjectError> {
+        Project::load_with(config, corpus, |_, _| {}).map(|(p, _)| p)
+    }
+
+    /// Like [`Project::load`], reporting indexing progress as (files done,
+    /// files to read) and how the index was opened. The index is kept on disk
+    /// (see [`crate::index::store`]) unless the configuration says not to; if
+    /// the cache folder cannot be used, it is built in memory with a warning.
+    pub fn load_with(
+        config: Config,
+        corpus: &[PathBuf],
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<(Project, OpenStats), ProjectError> {
         let rules = Rules::load(&config.rule_paths())?;
         let paths = if corpus.is_empty() {
             config.corpus_paths()
@@ -45,13 +60,26 @@ impl Project {
         if paths.is_empty() {
             return Err(ProjectError::NoCorpus);
         }
-        let index = Index::from_paths(&paths, &rules, |_, _| {})?;
-        Ok(Project {
-            options: config.check_options(),
-            config,
-            rules,
-            index,
-        })
+        let (index, stats) = match config.index_root() {
+            Some(root) => match store::open(&paths, &rules, &root, &mut progress) {
+                Ok(r) => r,
+                Err(store::StoreError::Corpus(e)) => return Err(e.into()),
+                Err(e) => {
+                    tracing::warn!("cannot keep the index on disk ({e}); indexing in memory");
+                    (Index::from_paths(&paths, &rules, &mut progress)?, OpenStats::default())
+                }
+            },
+            None => (Index::from_paths(&paths, &rules, &mut progress)?, OpenStats::default()),
+        };
+        Ok((
+            Project {
+                options: config.check_options(),
+                config,
+                rules,
+                index,
+            },
+            stats,
+        ))
     }
 
     /// Checks a draft's text. Returns every figure's finding, `supported` ones

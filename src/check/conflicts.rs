@@ -205,7 +205,7 @@ impl Checker<'_> {
                 let same = versions.iter_mut().find(|v| {
                     v.0 == values
                         && self
-                            .relation(self.index.figure(v.1), fig, &[], &[])
+                            .relation(&self.index.figure(v.1), &fig, &[], &[])
                             .is_some_and(|(_, confusable, _)| !confusable)
                 });
                 match same {

@@ -435,7 +435,7 @@ impl<'a> Checker<'a> {
         for k in keys {
             let facts_with = self.index.facts_with_value(*k);
             if facts_with.len() <= VALUE_FACTS {
-                for &r in facts_with {
+                for r in facts_with {
                     if seen.insert(r) {
                         facts.push(r);
                     }
@@ -583,7 +583,8 @@ impl<'a> Checker<'a> {
     }
 
     fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
-        let sent = self.index.sentence(r.sentence);
+        let sent_arc = self.index.sentence(r.sentence);
+        let sent: &SentenceRec = &sent_arc;
         let s = &sent.figures[r.figure as usize];
         let s_events = clause_events(sent, s);
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
@@ -596,13 +597,13 @@ impl<'a> Checker<'a> {
         } else {
             compare::values(d.bound, d.value, s.bound, s.value, factor)?
         };
-        let mut neighbors: [&SentenceRec; 2] = [sent, sent];
-        let mut n_neighbors = 0;
-        for n in self.index.neighbors(r.sentence) {
-            neighbors[n_neighbors] = self.index.sentence(n);
-            n_neighbors += 1;
-        }
-        let neighbors = &neighbors[..n_neighbors];
+        let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
+            .index
+            .neighbors(r.sentence)
+            .map(|n| self.index.sentence(n))
+            .collect();
+        let neighbors: Vec<&SentenceRec> = neighbor_recs.iter().map(|n| &**n).collect();
+        let neighbors = &neighbors[..];
 
         // Shared context, weighted by rarity and closeness on both sides.
         let weights = self.source_weights(ctx, sent, s, neighbors);

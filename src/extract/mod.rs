@@ -21,7 +21,7 @@ use crate::rules::{Bound, ClassId, CurrencyId, EventId, Rules, UnitId};
 use crate::text::{Token, TokenKind, sentences, tokenize, word_hash};
 
 /// What a figure measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Dim {
     /// A number of things; what is counted is in [`Figure::noun`].
     Count,
@@ -45,7 +45,7 @@ pub enum Dim {
 }
 
 /// A calendar date; any part may be missing ("February 19", "April 2009", "2010").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct DateVal {
     pub year: Option<i32>,
     pub month: Option<u8>,
@@ -53,7 +53,7 @@ pub struct DateVal {
 }
 
 /// A figure's value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// A number or a range of numbers (`lo == hi` for a single number).
     Num { lo: f64, hi: f64 },
@@ -68,7 +68,7 @@ impl Value {
 }
 
 /// The counted thing (or, for measures, the measured thing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Noun {
     /// Hash of the head word's stem.
     pub head: u64,
@@ -79,7 +79,7 @@ pub struct Noun {
 }
 
 /// One figure found in text. Spans are byte ranges in the analysed text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     /// Qualifier, number and counted noun.
     pub span: Range<u32>,
@@ -112,7 +112,7 @@ pub struct Figure {
 
 /// A few word keys kept inline: a figure's modifiers or subject rarely run
 /// past three words, and millions of figures should not each own a heap vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Words {
     keys: [u64; 3],
     n: u8,
@@ -155,7 +155,7 @@ impl FromIterator<u64> for Words {
 }
 
 /// A content word of a sentence, as context for the figures in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     /// Hash of the word's stem, or of an event class (see [`event_key`]).
     pub key: u64,

@@ -34,6 +34,7 @@ fn pytest_lsp_suite() {
         .args(["-q", "-p", "no:cacheprovider"])
         .current_dir(root().join("tests/pytest"))
         .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
+        .env("COPYDESK_CACHE_DIR", crate::support::test_cache_dir())
         .output()
         .unwrap();
     assert!(

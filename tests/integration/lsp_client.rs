@@ -57,6 +57,7 @@ impl Client {
     /// Starts `copydesk lsp` in `dir` and initializes it.
     pub fn start(dir: &Path, capabilities: Value, init_options: Value, env: &[(&str, &str)]) -> (Client, Value) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+        cmd.env("COPYDESK_CACHE_DIR", crate::support::test_cache_dir());
         cmd.arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())

@@ -169,6 +169,7 @@ pub fn check(fixture: &str) {
 /// The binary under test.
 pub fn copydesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+    cmd.env("COPYDESK_CACHE_DIR", test_cache_dir());
     cmd.env_remove("COPYDESK_LOG").env("NO_COLOR", "1");
     cmd
 }
@@ -189,4 +190,10 @@ pub fn stderr(o: &Output) -> String {
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The index cache for binaries run by the tests: one folder per test run,
+/// shared by its tests (so they also exercise sharing one index).
+pub fn test_cache_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("index-cache-{}", std::process::id()))
 }

@@ -136,16 +136,33 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
         end: pos.position,
     };
     let style = at.style;
-    let items = project
-        .index
-        .sources()
-        .enumerate()
+    // A newsroom archive has far more sources than a menu can show: the
+    // supporting ones, then those whose key starts with what is typed, up to
+    // a cap (the list is marked incomplete so the client asks again).
+    let typed = line_text[at.key.clone()].to_lowercase();
+    let mut chosen: Vec<(u32, crate::index::SourceInfo)> = backing
+        .iter()
+        .filter_map(|p| project.index.get_source(p.source).map(|s| (p.source, s)))
+        .collect();
+    let mut incomplete = false;
+    for (id, s) in project.index.sources() {
+        if chosen.iter().any(|(c, _)| *c == id) || !s.key.to_lowercase().starts_with(&typed) {
+            continue;
+        }
+        if chosen.len() >= MAX_ITEMS {
+            incomplete = true;
+            break;
+        }
+        chosen.push((id, s));
+    }
+    let items = chosen
+        .into_iter()
         .map(|(i, src)| {
             let rank = backing.iter().position(|p| p.key == src.key);
             let doc_text = match rank {
                 Some(r) => quote(backing[r]),
                 None => {
-                    let first = project.index.source_sentences(i as u32).next().map(|(id, _)| {
+                    let first = project.index.source_sentences(i).next().map(|(id, _)| {
                         project
                             .index
                             .sentence_text(id)
@@ -202,8 +219,17 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
             }
         })
         .collect();
+    if incomplete {
+        return Ok(Some(CompletionResponse::List(tower_lsp::lsp_types::CompletionList {
+            is_incomplete: true,
+            items,
+        })));
+    }
     Ok(Some(CompletionResponse::Array(items)))
 }
+
+/// Sources offered at once.
+const MAX_ITEMS: usize = 200;
 
 fn units(s: &str, enc: crate::lsp::convert::Encoding) -> u32 {
     match enc {

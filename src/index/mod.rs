@@ -1,0 +1,936 @@
+//! The fact index: every source sentence with its figures and context, found
+//! by content words and by value rather than by scanning the corpus.
+//!
+//! Two tables serve the checker:
+//! - postings: term key → sentences containing it, for retrieving the source
+//!   sentences most like a draft sentence (a BM25-style ranking with rare
+//!   terms first, so the cost follows the query's rare words, not corpus size);
+//! - values: value key → figures stating that value, so a supported figure is
+//!   found even when its sentence is worded differently.
+//!
+//! Sources are analysed once. Replacing one source re-analyses only that
+//! source; the tables are rebuilt from the per-source analyses.
+
+pub mod segment;
+pub mod store;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use segment::{SourceInfo, Stamp};
+
+use crate::corpus::{Corpus, Source};
+use crate::extract::{Analyzer, DateVal, Dim, Figure, Sentence, Term, Value};
+use crate::rules::Rules;
+use crate::text::word_hash;
+
+/// A source sentence, with spans in the source file's bytes.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SentenceRec {
+    pub source: u32,
+    pub span: Range<u32>,
+    pub terms: Vec<Term>,
+    pub figures: Vec<Figure>,
+    /// The keys of each figure, computed once.
+    pub keys: Vec<Keys>,
+}
+
+/// A figure's index keys: up to three value keys and its dimension key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Keys {
+    vals: [u64; 3],
+    n: u8,
+    pub dim: u64,
+}
+
+impl Keys {
+    pub fn of(f: &Figure, rules: &Rules) -> Keys {
+        let mut k = Keys {
+            dim: dim_key(f, rules),
+            ..Keys::default()
+        };
+        for v in value_keys(f, rules) {
+            if (k.n as usize) < k.vals.len() {
+                k.vals[k.n as usize] = v;
+                k.n += 1;
+            }
+        }
+        k
+    }
+
+    pub fn values(&self) -> &[u64] {
+        &self.vals[..self.n as usize]
+    }
+}
+
+/// A figure in the index: sentence id and position in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactRef {
+    pub sentence: u32,
+    pub figure: u16,
+}
+
+/// A segment placed in the index: the global ids its local ids start at.
+#[derive(Debug)]
+struct Placed {
+    seg: segment::Segment,
+    src_base: u32,
+    sent_base: u32,
+    /// Texts of sources given in memory (not read from files).
+    texts: Option<Vec<std::sync::Arc<str>>>,
+}
+
+/// The index over a corpus: segments in id order, and the sources replaced or
+/// removed since they were written.
+pub struct Index {
+    segs: Vec<Placed>,
+    /// Global ids of sources no longer in the corpus (replaced or removed).
+    dead: FxHashSet<u32>,
+    n_sources: u32,
+    n_sentences: u32,
+    /// Decoded sentence records, most recently used.
+    cache: quick_cache::sync::Cache<u32, Arc<SentenceRec>>,
+    /// Where the index is kept on disk, if it is.
+    store: Option<store::Store>,
+    pub warnings: Vec<crate::corpus::CorpusWarning>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("segments", &self.segs.len())
+            .field("sources", &self.source_count())
+            .field("sentences", &self.n_sentences)
+            .finish()
+    }
+}
+
+impl Default for Index {
+    fn default() -> Index {
+        Index::empty()
+    }
+}
+
+/// Decoded sentences kept for reuse.
+const SENTENCE_CACHE: usize = 65_536;
+
+/// Analyses one source into sentence records.
+pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
+    let mut out = Vec::new();
+    for block in &source.blocks {
+        for s in an.analyze(&block.text) {
+            out.push(to_file_offsets(s, block, source_id, an.rules()));
+        }
+    }
+    out
+}
+
+fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rules: &Rules) -> SentenceRec {
+    let map = |r: &Range<u32>| {
+        let o = block.map.range(r.clone());
+        o.start as u32..o.end as u32
+    };
+    let figures = s
+        .figures
+        .into_iter()
+        .map(|mut f| {
+            f.span = map(&f.span);
+            f.num_span = map(&f.num_span);
+            f.qual_span = f.qual_span.as_ref().map(map);
+            f.noun_span = f.noun_span.as_ref().map(map);
+            f
+        })
+        .collect();
+    let figures: Vec<Figure> = figures;
+    SentenceRec {
+        source,
+        span: map(&s.span),
+        terms: s.terms,
+        keys: figures.iter().map(|f| Keys::of(f, rules)).collect(),
+        figures,
+    }
+}
+
+/// Rounds to 6 significant digits so "1.2 million" and "1,200,000" share a key.
+fn canonical(v: f64) -> i64 {
+    if v == 0.0 {
+        return 0;
+    }
+    let mag = v.abs().log10().floor() as i32;
+    let scale = 10f64.powi(5 - mag);
+    ((v * scale).round() / scale * 1000.0).round() as i64
+}
+
+/// A path made absolute without touching the file system.
+fn absolute(p: &std::path::Path) -> std::path::PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Combines a tag and numbers into one key.
+fn mix(tag: u64, parts: &[u64]) -> u64 {
+    let mut h = tag;
+    for &p in parts {
+        h = xxhash_rust::xxh3::xxh3_64_with_seed(&p.to_le_bytes(), h);
+    }
+    h
+}
+
+/// The family of a dimension: what values compare across (all lengths, all
+/// dollar amounts).
+fn family(f: &Figure, rules: &Rules) -> u64 {
+    match f.dim {
+        Dim::Count => word_hash("count"),
+        Dim::Money(c) => mix(word_hash("money"), &[word_hash(&rules.currencies[c as usize].family)]),
+        Dim::Measure(u) => mix(word_hash("measure"), &[word_hash(&rules.units[u as usize].dimension)]),
+        Dim::Age => word_hash("age"),
+        Dim::Date => word_hash("date"),
+        Dim::Ordinal => word_hash("ordinal"),
+        Dim::Fraction => word_hash("fraction"),
+        Dim::Time => word_hash("time"),
+        Dim::Score => word_hash("score"),
+    }
+}
+
+/// A key for the kind of thing a figure measures (a noun class, a unit's
+/// dimension, a currency family), so retrieval favours sentences with a
+/// figure of the same kind.
+pub fn dim_key(f: &Figure, rules: &Rules) -> u64 {
+    let tag = word_hash("\u{3}dim");
+    match (f.dim, f.noun) {
+        (Dim::Count, Some(n)) => match n.class {
+            Some(c) => mix(tag, &[1, c as u64]),
+            None => mix(tag, &[2, n.head]),
+        },
+        _ => mix(tag, &[3, family(f, rules)]),
+    }
+}
+
+/// Keys under which a figure's value is indexed. Figures that could state the
+/// same fact share a key: same kind of dimension, same value in base units.
+/// Dates get a key per pair of parts they have, so "February 19" meets
+/// "February 19, 2014".
+pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
+    let fam = mix(word_hash("\u{2}value"), &[family(f, rules)]);
+    let factor = match f.dim {
+        Dim::Measure(u) => rules.units[u as usize].factor,
+        _ => 1.0,
+    };
+    match f.value {
+        Value::Num { lo, hi } => {
+            let (lo, hi) = (canonical(lo * factor), canonical(hi * factor));
+            if lo == hi {
+                vec![mix(fam, &[lo as u64])]
+            } else {
+                vec![mix(fam, &[lo as u64, hi as u64])]
+            }
+        }
+        Value::Date(DateVal { year, month, day }) => {
+            let (y, m, d) = (year.map(|y| y as u64), month.map(u64::from), day.map(u64::from));
+            let mut keys = Vec::new();
+            if let (Some(m), Some(d)) = (m, d) {
+                keys.push(mix(fam, &[1, m, d]));
+            }
+            if let (Some(y), Some(m)) = (y, m) {
+                keys.push(mix(fam, &[2, y, m]));
+            }
+            if let Some(y) = y {
+                keys.push(mix(fam, &[3, y]));
+            }
+            if keys.is_empty()
+                && let Some(m) = m
+            {
+                keys.push(mix(fam, &[4, m]));
+            }
+            keys
+        }
+    }
+}
+
+/// A source read and analysed, ready to be added to a segment.
+pub struct Analysed {
+    pub info: SourceInfo,
+    pub stamp: Stamp,
+    pub sentences: Vec<SentenceRec>,
+}
+
+/// What the index keeps of a source read from `source`.
+pub fn info_of(source: &Source) -> SourceInfo {
+    SourceInfo {
+        key: source.key.clone(),
+        title: source.title.clone(),
+        path: absolute(&source.path),
+        date: source.date.clone(),
+        url: source.url.clone(),
+        publisher: source.publisher.clone(),
+    }
+}
+
+/// Reads and analyses one file. `Err` is a file that could not be used.
+pub fn analyse_file(
+    an: &mut Analyzer<'_>,
+    path: &std::path::Path,
+) -> Result<(Source, Vec<SentenceRec>, Stamp, Option<crate::corpus::CorpusWarning>), crate::corpus::CorpusWarning> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::corpus::CorpusWarning {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
+    match crate::corpus::read_source(path) {
+        crate::corpus::ReadOutcome::Source(mut s, w) => {
+            let sentences = analyze_source(an, &s, 0);
+            s.blocks = Vec::new();
+            let mut stamp = Stamp::of_metadata(&meta);
+            stamp.hash = xxhash_rust::xxh3::xxh3_64(s.text.as_bytes());
+            s.text = String::new();
+            s.lines = crate::text::LineIndex::default();
+            Ok((*s, sentences, stamp, w))
+        }
+        crate::corpus::ReadOutcome::Skipped(w) => Err(w),
+    }
+}
+
+impl Index {
+    fn empty() -> Index {
+        Index {
+            segs: Vec::new(),
+            dead: FxHashSet::default(),
+            n_sources: 0,
+            n_sentences: 0,
+            cache: quick_cache::sync::Cache::new(SENTENCE_CACHE),
+            store: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Indexes sources given in memory (their texts are kept).
+    pub fn build(corpus: Corpus, rules: &Rules) -> Index {
+        let mut index = Index::empty();
+        index.warnings = corpus.warnings;
+        let mut an = Analyzer::new(rules);
+        let mut b = segment::Builder::default();
+        let mut texts = Vec::new();
+        for mut source in corpus.sources {
+            let sentences = analyze_source(&mut an, &source, 0);
+            let stamp = Stamp {
+                size: source.text.len() as u64,
+                mtime: 0,
+                hash: xxhash_rust::xxh3::xxh3_64(source.text.as_bytes()),
+            };
+            b.add(&info_of(&source), stamp, sentences);
+            texts.push(Arc::from(std::mem::take(&mut source.text)));
+        }
+        index.push(b.finish(rules.fingerprint), Some(texts));
+        index
+    }
+
+    /// Reads and indexes the sources under `paths` in memory, without keeping
+    /// the index on disk. `progress` is called with (files done, files in all).
+    pub fn from_paths(
+        paths: &[std::path::PathBuf],
+        rules: &Rules,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Index, crate::corpus::MissingPath> {
+        let (files, warnings) = crate::corpus::source_files(paths)?;
+        let mut index = Index::empty();
+        index.warnings = warnings;
+        let mut keys = std::collections::HashSet::new();
+        let (segs, warnings) = build_segments(&files, rules, &mut keys, 0, progress, |b| {
+            Ok::<_, std::convert::Infallible>(b.finish(rules.fingerprint))
+        })
+        .expect("building in memory cannot fail");
+        index.warnings.extend(warnings.into_iter().map(|w| w.warning));
+        for seg in segs {
+            index.push(seg, None);
+        }
+        Ok(index)
+    }
+
+    /// Appends a segment after the others.
+    fn push(&mut self, seg: segment::Segment, texts: Option<Vec<Arc<str>>>) {
+        let placed = Placed {
+            src_base: self.n_sources,
+            sent_base: self.n_sentences,
+            texts,
+            seg,
+        };
+        self.n_sources += placed.seg.source_count();
+        self.n_sentences += placed.seg.sentence_count();
+        self.segs.push(placed);
+    }
+
+    /// Replaces (or adds) the source at `path`, analysing only it; `None`
+    /// removes it. The old version stays in its segment, marked dead; the new
+    /// one goes into a segment of its own (written to disk when the index is
+    /// kept there).
+    pub fn update_source(&mut self, path: &std::path::Path, source: Option<Source>, rules: &Rules) {
+        let old = self.source_id_by_path(path);
+        if let Some(id) = old {
+            self.dead.insert(id);
+        }
+        let Some(mut source) = source else {
+            if let Some(st) = &mut self.store {
+                st.commit(None, &self.dead, rules.fingerprint);
+            }
+            self.cache.clear();
+            return;
+        };
+        let mut keys: std::collections::HashSet<String> = self.sources().map(|(_, s)| s.key).collect();
+        if let Some(w) = crate::corpus::unique_key(&mut source, &mut keys) {
+            self.warnings.push(w);
+        }
+        let mut an = Analyzer::new(rules);
+        let sentences = analyze_source(&mut an, &source, 0);
+        let stamp = std::fs::metadata(&source.path)
+            .map(|m| Stamp::of_metadata(&m))
+            .unwrap_or_default();
+        let stamp = Stamp {
+            hash: xxhash_rust::xxh3::xxh3_64(source.text.as_bytes()),
+            ..stamp
+        };
+        let mut b = segment::Builder::default();
+        b.add(&info_of(&source), stamp, sentences);
+        let text: Arc<str> = Arc::from(std::mem::take(&mut source.text));
+        // Kept on disk when the index is; the text stays at hand either way,
+        // as the editor may change the file again before it is read.
+        let dead = self.dead.clone();
+        let seg = match &mut self.store {
+            Some(st) => st.commit(Some(b), &dead, rules.fingerprint),
+            None => Some(b.finish(rules.fingerprint)),
+        };
+        if let Some(seg) = seg {
+            self.push(seg, Some(vec![text]));
+        }
+        self.cache.clear();
+    }
+
+    fn placed(&self, src: u32) -> Option<(&Placed, u32)> {
+        let i = self.segs.partition_point(|p| p.src_base + p.seg.source_count() <= src);
+        let p = self.segs.get(i)?;
+        (src >= p.src_base).then(|| (p, src - p.src_base))
+    }
+
+    fn placed_sentence(&self, id: u32) -> Option<(&Placed, u32)> {
+        let i = self
+            .segs
+            .partition_point(|p| p.sent_base + p.seg.sentence_count() <= id);
+        let p = self.segs.get(i)?;
+        (id >= p.sent_base).then(|| (p, id - p.sent_base))
+    }
+
+    fn is_live(&self, src: u32) -> bool {
+        !self.dead.contains(&src)
+    }
+
+    /// The source a sentence belongs to, without decoding it.
+    fn source_of_sentence(&self, id: u32) -> Option<u32> {
+        let (p, local) = self.placed_sentence(id)?;
+        p.seg.source_of(local).map(|s| s + p.src_base)
+    }
+
+    fn sentence_live(&self, id: u32) -> bool {
+        self.dead.is_empty() || self.source_of_sentence(id).is_some_and(|s| self.is_live(s))
+    }
+
+    /// The id of the live source read from `path` (compared as absolute paths).
+    pub fn source_id_by_path(&self, path: &std::path::Path) -> Option<u32> {
+        let abs = absolute(path);
+        let h = segment::path_hash(&abs);
+        self.segs.iter().rev().find_map(|p| {
+            p.seg
+                .by_path_hash(h)
+                .map(|l| l + p.src_base)
+                .find(|&id| self.is_live(id) && p.seg.info(id - p.src_base).is_some_and(|i| i.path == abs))
+        })
+    }
+
+    /// The id of the live source with citation key `key`.
+    pub fn source_id_by_key(&self, key: &str) -> Option<u32> {
+        let h = segment::key_hash(key);
+        self.segs.iter().rev().find_map(|p| {
+            p.seg
+                .by_key_hash(h)
+                .map(|l| l + p.src_base)
+                .find(|&id| self.is_live(id) && p.seg.info(id - p.src_base).is_some_and(|i| i.key == key))
+        })
+    }
+
+    /// Every live source, with its id, in id order.
+    pub fn sources(&self) -> impl Iterator<Item = (u32, SourceInfo)> + '_ {
+        self.segs.iter().flat_map(move |p| {
+            (0..p.seg.source_count()).filter_map(move |l| {
+                let id = p.src_base + l;
+                if !self.is_live(id) {
+                    return None;
+                }
+                p.seg.info(l).map(|i| (id, i))
+            })
+        })
+    }
+
+    /// A source's metadata. Ids come from this index; an unknown id gets an
+    /// empty record rather than a panic.
+    pub fn source(&self, id: u32) -> SourceInfo {
+        self.get_source(id).unwrap_or_else(|| SourceInfo {
+            key: String::new(),
+            title: String::new(),
+            path: std::path::PathBuf::new(),
+            date: None,
+            url: None,
+            publisher: None,
+        })
+    }
+
+    pub fn get_source(&self, id: u32) -> Option<SourceInfo> {
+        let (p, l) = self.placed(id)?;
+        p.seg.info(l)
+    }
+
+    /// The file stamp recorded for a source.
+    pub fn source_stamp(&self, id: u32) -> Option<Stamp> {
+        let (p, l) = self.placed(id)?;
+        p.seg.rows().get(l as usize).map(|r| r.stamp)
+    }
+
+    /// The whole text of a source: kept in memory for sources given that way,
+    /// else read from the file (lossily, as when it was indexed).
+    pub fn source_text(&self, id: u32) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        let Some((p, l)) = self.placed(id) else {
+            return Cow::Borrowed("");
+        };
+        if let Some(t) = p.texts.as_ref().and_then(|t| t.get(l as usize)) {
+            return Cow::Borrowed(t);
+        }
+        let Some(info) = p.seg.info(l) else {
+            return Cow::Borrowed("");
+        };
+        match std::fs::read(&info.path) {
+            Ok(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+            Err(e) => {
+                tracing::warn!(path = %info.path.display(), "cannot read source: {e}");
+                Cow::Borrowed("")
+            }
+        }
+    }
+
+    /// A sentence's text as the source file has it (line breaks and all).
+    pub fn sentence_text(&self, id: u32) -> String {
+        let s = self.sentence(id);
+        let text = self.source_text(s.source);
+        text.get(s.span.start as usize..s.span.end as usize)
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Live sources.
+    pub fn source_count(&self) -> usize {
+        self.n_sources as usize - self.dead.len()
+    }
+
+    /// Sentences, counting those of replaced sources until they are compacted.
+    pub fn sentence_count(&self) -> usize {
+        self.n_sentences as usize
+    }
+
+    /// Figures in live sources.
+    pub fn fact_count(&self) -> usize {
+        let all: u64 = self.segs.iter().map(|p| p.seg.fact_count()).sum();
+        let dead: usize = self
+            .dead
+            .iter()
+            .map(|&d| self.source_sentences(d).map(|(_, s)| s.figures.len()).sum::<usize>())
+            .sum();
+        all as usize - dead
+    }
+
+    /// The folder the index is kept in, when it is kept on disk.
+    pub fn store_dir(&self) -> Option<&std::path::Path> {
+        self.store.as_ref().map(|s| s.dir())
+    }
+
+    /// Segments, and bytes they take (on disk or in memory).
+    pub fn segment_stats(&self) -> (usize, usize) {
+        (self.segs.len(), self.segs.iter().map(|p| p.seg.byte_len()).sum())
+    }
+
+    /// The sentences of one source, with their global ids.
+    pub fn source_sentences(&self, source: u32) -> impl Iterator<Item = (u32, Arc<SentenceRec>)> + '_ {
+        let range = self.placed(source).and_then(|(p, l)| {
+            let r = p.seg.rows().get(l as usize)?;
+            Some(p.sent_base + r.sent_start..p.sent_base + r.sent_end)
+        });
+        range.unwrap_or(0..0).map(move |id| (id, self.sentence(id)))
+    }
+
+    /// A sentence by global id, decoded once and cached.
+    pub fn sentence(&self, id: u32) -> Arc<SentenceRec> {
+        if let Some(s) = self.cache.get(&id) {
+            return s;
+        }
+        let rec = self.placed_sentence(id).and_then(|(p, l)| {
+            let mut s = p.seg.sentence(l)?;
+            s.source += p.src_base;
+            Some(s)
+        });
+        let rec = Arc::new(rec.unwrap_or_else(|| SentenceRec {
+            source: u32::MAX,
+            span: 0..0,
+            terms: Vec::new(),
+            figures: Vec::new(),
+            keys: Vec::new(),
+        }));
+        self.cache.insert(id, rec.clone());
+        rec
+    }
+
+    /// The sentences just before and after `id` in the same source.
+    pub fn neighbors(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let source = self.source_of_sentence(id);
+        [id.checked_sub(1), Some(id + 1)]
+            .into_iter()
+            .flatten()
+            .filter(move |&n| source.is_some() && self.source_of_sentence(n) == source)
+    }
+
+    pub fn figure(&self, r: FactRef) -> Figure {
+        self.sentence(r.sentence).figures[r.figure as usize].clone()
+    }
+
+    /// Document frequency of a key over all segments.
+    fn df(&self, key: u64) -> usize {
+        self.segs.iter().map(|p| p.seg.postings(key).len()).sum()
+    }
+
+    /// Inverse document frequency of a term over sentences. A term the corpus
+    /// never uses counts as one it uses once: unknown words are often only
+    /// other wording, and must not outweigh every word the sources share.
+    pub fn idf(&self, key: u64) -> f32 {
+        idf(self.n_sentences as usize, self.df(key))
+    }
+
+    /// The idf of a term seen once.
+    pub fn max_idf(&self) -> f32 {
+        let n = (self.n_sentences as usize).max(1) as f32;
+        (1.0 + (n - 0.5) / 1.5).ln()
+    }
+
+    /// A term's idf relative to a term seen once: 1 for the rarest, near 0 for
+    /// a term in every sentence.
+    pub fn rarity(&self, key: u64) -> f32 {
+        (self.idf(key) / self.max_idf()).min(1.0)
+    }
+
+    /// Figures in live sources indexed under a value key.
+    pub fn facts_with_value(&self, key: u64) -> Vec<FactRef> {
+        let mut out = Vec::new();
+        for p in &self.segs {
+            for f in p.seg.values(key) {
+                let r = FactRef {
+                    sentence: p.sent_base + f.sentence,
+                    figure: f.figure as u16,
+                };
+                if self.sentence_live(r.sentence) {
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+
+    /// The `k` sentences that share the most (rarest) terms with the query.
+    /// Each query term carries a weight (its idf is multiplied by it); a term
+    /// given twice keeps its highest weight.
+    ///
+    /// The cost is bounded whatever the corpus size: only terms found in at
+    /// most [`GENERATE_DF`] sentences bring in candidates; the pool is then cut
+    /// to the best few; commoner terms only add to the sentences in the pool,
+    /// found by binary search in their posting lists.
+    pub fn retrieve(&self, query: &[(u64, f32)], k: usize) -> Vec<(u32, f32)> {
+        let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
+        for &(key, w) in query {
+            let e = weights.entry(key).or_default();
+            *e = e.max(w);
+        }
+        let n = self.n_sentences as usize;
+        let mut terms: Vec<(f32, Postings<'_>)> = weights
+            .into_iter()
+            .filter_map(|(key, w)| {
+                let p = Postings::new(self, key);
+                (p.len > 0).then(|| (idf(n, p.len) * w, p))
+            })
+            .collect();
+        // Rarest first.
+        terms.sort_by(|a, b| a.1.len.cmp(&b.1.len).then(b.0.total_cmp(&a.0)));
+        let split = terms.partition_point(|t| t.1.len <= GENERATE_DF);
+        let (rare, common) = terms.split_at(split);
+
+        let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
+        for (w, postings) in rare {
+            for id in postings.iter() {
+                *acc.entry(id).or_default() += w;
+            }
+        }
+        // Nothing rare enough: let the rarest common term bring in a bounded
+        // share of its sentences.
+        let mut common = common;
+        if acc.len() < k
+            && let Some(((w, postings), rest)) = common.split_first()
+        {
+            let first: FxHashSet<u32> = postings.iter().take(GENERATE_DF).collect();
+            for &id in &first {
+                *acc.entry(id).or_default() += w;
+            }
+            for (id, score) in acc.iter_mut() {
+                if !first.contains(id) && postings.contains(*id) {
+                    *score += w;
+                }
+            }
+            common = rest;
+        }
+        let mut pool: Vec<(u32, f32)> = acc.into_iter().filter(|&(id, _)| self.sentence_live(id)).collect();
+        top(&mut pool, k * POOL_FACTOR);
+        for (w, postings) in common {
+            for (id, score) in pool.iter_mut() {
+                if postings.contains(*id) {
+                    *score += w;
+                }
+            }
+        }
+        top(&mut pool, k);
+        pool
+    }
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    let n = n.max(1) as f32;
+    let df = df.max(1) as f32;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A term's postings across segments, as global sentence ids in order.
+struct Postings<'a> {
+    parts: Vec<(u32, &'a [u32])>,
+    len: usize,
+}
+
+impl<'a> Postings<'a> {
+    fn new(index: &'a Index, key: u64) -> Postings<'a> {
+        let parts: Vec<(u32, &[u32])> = index
+            .segs
+            .iter()
+            .map(|p| (p.sent_base, p.seg.postings(key)))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        let len = parts.iter().map(|(_, s)| s.len()).sum();
+        Postings { parts, len }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.parts
+            .iter()
+            .flat_map(|&(base, ids)| ids.iter().map(move |&i| base + i))
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.parts
+            .iter()
+            .rev()
+            .find(|(base, _)| *base <= id)
+            .is_some_and(|&(base, ids)| ids.binary_search(&(id - base)).is_ok())
+    }
+}
+
+/// Reads, analyses and groups files into segments of at most
+/// [`SEGMENT_SOURCES`] sources, handing each to `finish` (which keeps it in
+/// memory or writes it out). Files are read and analysed in parallel, a chunk
+/// at a time, so memory holds one chunk of parsed text and one segment.
+pub fn build_segments<E>(
+    files: &[std::path::PathBuf],
+    rules: &Rules,
+    keys: &mut std::collections::HashSet<String>,
+    done_before: usize,
+    mut progress: impl FnMut(usize, usize),
+    mut finish: impl FnMut(segment::Builder) -> Result<segment::Segment, E>,
+) -> Result<(Vec<segment::Segment>, Vec<FileWarning>), E> {
+    use rayon::prelude::*;
+    let mut warnings = Vec::new();
+    let mut segs = Vec::new();
+    let mut b = segment::Builder::default();
+    let mut done = done_before;
+    let total = done_before + files.len();
+    for chunk in files.chunks(256) {
+        let analysed: Vec<_> = chunk
+            .par_iter()
+            .map_init(|| Analyzer::new(rules), |an, f| analyse_file(an, f))
+            .collect();
+        for item in analysed {
+            match item {
+                Ok((mut source, sentences, stamp, w)) => {
+                    let note = |warning| FileWarning {
+                        warning,
+                        stamp,
+                        skipped: false,
+                    };
+                    warnings.extend(w.map(note));
+                    if let Some(w) = crate::corpus::unique_key(&mut source, keys) {
+                        warnings.push(note(w));
+                    }
+                    b.add(&info_of(&source), stamp, sentences);
+                }
+                Err(w) => warnings.push(FileWarning {
+                    stamp: std::fs::metadata(&w.path)
+                        .map(|m| Stamp::of_metadata(&m))
+                        .unwrap_or_default(),
+                    warning: w,
+                    skipped: true,
+                }),
+            }
+        }
+        done += chunk.len();
+        progress(done, total);
+        if b.source_count() >= SEGMENT_SOURCES {
+            segs.push(finish(std::mem::take(&mut b))?);
+        }
+    }
+    if !b.is_empty() || segs.is_empty() {
+        segs.push(finish(b)?);
+    }
+    Ok((segs, warnings))
+}
+
+/// A warning about one corpus file, with the file's stamp so it can be
+/// repeated without reading the file again while it is unchanged.
+#[derive(Debug, Clone)]
+pub struct FileWarning {
+    pub warning: crate::corpus::CorpusWarning,
+    pub stamp: Stamp,
+    /// The file was not indexed.
+    pub skipped: bool,
+}
+
+/// Sources per segment written by a build: bounds the memory a build needs.
+pub const SEGMENT_SOURCES: usize = 65_536;
+
+/// Terms found in at most this many sentences bring in retrieval candidates.
+const GENERATE_DF: usize = 512;
+/// Candidates kept for re-scoring by common terms, as a multiple of `k`.
+const POOL_FACTOR: usize = 3;
+
+/// Keeps the `k` best, best first, ties by id.
+fn top(v: &mut Vec<(u32, f32)>, k: usize) {
+    let cmp = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if v.len() > k {
+        v.select_nth_unstable_by(k, cmp);
+        v.truncate(k);
+    }
+    v.sort_by(cmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn corpus(files: &[(&str, &str)]) -> Corpus {
+        Corpus {
+            sources: files
+                .iter()
+                .map(|(name, text)| Source::from_text(Path::new(name), text.to_string()))
+                .collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn figures_map_to_file_offsets() {
+        let text = "---\nkey: k\n---\nPolice in **Anhui** arrested 43 suspects.\n";
+        let rules = Rules::builtin();
+        let idx = Index::build(corpus(&[("a.md", text)]), &rules);
+        let s = idx.sentence(0);
+        let f = &s.figures[0];
+        assert_eq!(&text[f.span.start as usize..f.span.end as usize], "43 suspects");
+    }
+
+    #[test]
+    fn retrieve_prefers_rare_shared_terms() {
+        let rules = Rules::builtin();
+        let idx = Index::build(
+            corpus(&[
+                (
+                    "a.txt",
+                    "Police said the weather was fine.\n\nIn Anhui, 43 suspects were arrested by police.\n",
+                ),
+                ("b.txt", "Police said 27 suspects were held in Sichuan.\n"),
+            ]),
+            &rules,
+        );
+        let mut an = Analyzer::new(&rules);
+        let q = an.analyze("Anhui police arrested 34 suspects.");
+        let keys: Vec<(u64, f32)> = q[0].terms.iter().map(|t| (t.key, 1.0)).collect();
+        let hits = idx.retrieve(&keys, 1);
+        assert_eq!(hits.len(), 1);
+        let s = idx.sentence(hits[0].0);
+        assert_eq!(s.figures[0].value, Value::num(43.0));
+    }
+
+    #[test]
+    fn same_value_in_other_units_shares_a_key() {
+        let rules = Rules::builtin();
+        let mut an = Analyzer::new(&rules);
+        let a = an.analyze("a 25 kilometre front");
+        let b = an.analyze("a 25,000 metre front");
+        assert_eq!(
+            value_keys(&a[0].figures[0], &rules),
+            value_keys(&b[0].figures[0], &rules)
+        );
+        let c = an.analyze("1.2 million children");
+        let d = an.analyze("1,200,000 children");
+        assert_eq!(
+            value_keys(&c[0].figures[0], &rules),
+            value_keys(&d[0].figures[0], &rules)
+        );
+    }
+
+    #[test]
+    fn updating_one_source_keeps_the_others() {
+        let rules = Rules::builtin();
+        let mut idx = Index::build(
+            corpus(&[
+                ("a.txt", "Police held 43 suspects.\n"),
+                ("b.txt", "Police held 27 suspects.\n"),
+            ]),
+            &rules,
+        );
+        idx.update_source(
+            Path::new("a.txt"),
+            Some(Source::from_text(
+                Path::new("a.txt"),
+                "Police held 44 suspects.\n".into(),
+            )),
+            &rules,
+        );
+        let live = |idx: &Index| -> Vec<(String, Value)> {
+            let mut v: Vec<_> = idx
+                .sources()
+                .flat_map(|(id, s)| {
+                    idx.source_sentences(id)
+                        .map(move |(_, r)| (s.key.clone(), r.figures[0].value))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        assert_eq!(
+            live(&idx),
+            vec![("a".into(), Value::num(44.0)), ("b".into(), Value::num(27.0))]
+        );
+        // The old version is no longer found by value.
+        let old_key = value_keys(&Analyzer::new(&rules).analyze("43 suspects")[0].figures[0], &rules)[0];
+        assert!(idx.facts_with_value(old_key).is_empty());
+        idx.update_source(Path::new("b.txt"), None, &rules);
+        assert_eq!(idx.source_count(), 1);
+        assert_eq!(live(&idx), vec![("a".into(), Value::num(44.0))]);
+    }
+}

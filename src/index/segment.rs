@@ -1,0 +1,568 @@
+//! One immutable piece of the index, laid out so it is used in place: mapped
+//! from disk or held in memory, never parsed as a whole.
+//!
+//! A segment is a header and twelve sections, each 8-byte aligned:
+//!
+//! | section        | contents                                              |
+//! |----------------|-------------------------------------------------------|
+//! | `ROWS`         | one [`SourceRow`] per source (fixed size)             |
+//! | `META`         | postcard-encoded [`SourceInfo`]s, found through rows  |
+//! | `SENT_OFFS`    | `u64` offset of each sentence record, plus the end    |
+//! | `SENTS`        | postcard-encoded [`SentenceRec`]s                     |
+//! | `POST_KEYS`    | sorted term keys                                      |
+//! | `POST_OFFS`    | `u64` start of each key's postings, plus the end      |
+//! | `POST_IDS`     | `u32` local sentence ids, ascending per key           |
+//! | `VAL_KEYS`, `VAL_OFFS`, `VAL_REFS` | the same for value keys → [`FactPod`] |
+//! | `BY_PATH`, `BY_KEY` | sorted (hash, local source id) pairs             |
+//!
+//! Fixed-size tables are read with `bytemuck` casts (no copy); records are
+//! decoded one at a time when asked for. The header holds an xxh3 hash of the
+//! body, checked when the segment is opened, so a torn or corrupted file is
+//! never trusted.
+
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use bytemuck::{Pod, Zeroable};
+use rustc_hash::FxHashMap;
+
+use super::SentenceRec;
+
+/// File magic, and the layout version: bump `FORMAT` whenever the layout or
+/// any encoded type changes.
+pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
+pub const FORMAT: u32 = 1;
+const ENDIAN: u32 = 0x0102_0304;
+const NSEC: usize = 12;
+const ROWS: usize = 0;
+const META: usize = 1;
+const SENT_OFFS: usize = 2;
+const SENTS: usize = 3;
+const POST_KEYS: usize = 4;
+const POST_OFFS: usize = 5;
+const POST_IDS: usize = 6;
+const VAL_KEYS: usize = 7;
+const VAL_OFFS: usize = 8;
+const VAL_REFS: usize = 9;
+const BY_PATH: usize = 10;
+const BY_KEY: usize = 11;
+/// Size of the blocks hashed separately (in parallel) for the body hash.
+const HASH_BLOCK: usize = 8 << 20;
+
+/// The fixed header at offset 0.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct Header {
+    magic: [u8; 8],
+    format: u32,
+    endian: u32,
+    pub rules: u64,
+    body_hash: u64,
+    pub sources: u32,
+    pub sentences: u32,
+    /// Figures in all sentences.
+    pub facts: u64,
+    /// (offset, length) of each section, from the start of the file.
+    sections: [[u64; 2]; NSEC],
+}
+
+const HEADER_LEN: usize = std::mem::size_of::<Header>();
+
+/// What identifies a file's content without reading it, plus its hash.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Pod, Zeroable)]
+pub struct Stamp {
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch (0 when unknown).
+    pub mtime: u64,
+    /// xxh3 of the bytes read.
+    pub hash: u64,
+}
+
+impl Stamp {
+    /// Size and modification time of a file (the hash is left 0).
+    pub fn of_metadata(m: &std::fs::Metadata) -> Stamp {
+        let mtime = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        Stamp {
+            size: m.len(),
+            mtime,
+            hash: 0,
+        }
+    }
+
+    /// Same size and modification time.
+    pub fn same_file(&self, other: &Stamp) -> bool {
+        self.size == other.size && self.mtime == other.mtime
+    }
+}
+
+/// A source in a segment: where its metadata and sentences are.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct SourceRow {
+    pub path_hash: u64,
+    pub key_hash: u64,
+    pub stamp: Stamp,
+    meta_off: u64,
+    meta_len: u32,
+    pub sent_start: u32,
+    pub sent_end: u32,
+    _pad: u32,
+}
+
+/// A figure in a segment: local sentence id and figure position.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct FactPod {
+    pub sentence: u32,
+    pub figure: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+struct HashPair {
+    hash: u64,
+    id: u32,
+    _pad: u32,
+}
+
+/// What the index keeps of a source: enough to cite and find it. The text is
+/// read from the file when needed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceInfo {
+    pub key: String,
+    pub title: String,
+    pub path: PathBuf,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+}
+
+/// Why a segment cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn invalid(msg: impl Into<String>) -> SegmentError {
+    SegmentError::Invalid(msg.into())
+}
+
+/// The hash of a path as the index keys it (absolute, as given).
+pub fn path_hash(path: &Path) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes())
+}
+
+pub fn key_hash(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+}
+
+/// The bytes of a segment: owned (8-byte aligned) or mapped from a file.
+enum Bytes {
+    Owned(Vec<u64>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Bytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => bytemuck::cast_slice(v),
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// A segment ready to be read.
+pub struct Segment {
+    bytes: Bytes,
+    header: Header,
+}
+
+impl std::fmt::Debug for Segment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segment")
+            .field("sources", &self.header.sources)
+            .field("sentences", &self.header.sentences)
+            .field("bytes", &self.bytes.as_slice().len())
+            .finish()
+    }
+}
+
+impl Segment {
+    /// Maps a segment file and checks it whole: header, rules fingerprint,
+    /// section bounds and the body hash.
+    pub fn open(path: &Path, rules: u64) -> Result<Segment, SegmentError> {
+        let io = |source| SegmentError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: segment files are written once under a temporary name and
+        // renamed into place; no process writes to a published segment, and
+        // removing it leaves this mapping valid (the inode lives on).
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        let seg = Segment::from_bytes(Bytes::Mapped(map), rules)?;
+        // The hash check touched every page; let them go from this process's
+        // resident set (they stay in the page cache and fault back on use).
+        #[cfg(unix)]
+        if let Bytes::Mapped(m) = &seg.bytes {
+            let _ = m.advise(memmap2::Advice::Random);
+            // SAFETY: the mapping is read-only and file-backed; dropped pages
+            // are re-read from the file.
+            let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+        Ok(seg)
+    }
+
+    fn from_bytes(bytes: Bytes, rules: u64) -> Result<Segment, SegmentError> {
+        let b = bytes.as_slice();
+        if b.len() < HEADER_LEN {
+            return Err(invalid("segment shorter than its header"));
+        }
+        let header: Header = bytemuck::pod_read_unaligned(&b[..HEADER_LEN]);
+        if header.magic != MAGIC || header.endian != ENDIAN {
+            return Err(invalid("not a copydesk index segment"));
+        }
+        if header.format != FORMAT {
+            return Err(invalid(format!("index format {} (expected {FORMAT})", header.format)));
+        }
+        if header.rules != rules {
+            return Err(invalid("built with other rules"));
+        }
+        for [off, len] in header.sections {
+            let end = off.checked_add(len).ok_or_else(|| invalid("section out of bounds"))?;
+            if off % 8 != 0 || end > b.len() as u64 {
+                return Err(invalid("section out of bounds"));
+            }
+        }
+        if body_hash(&b[HEADER_LEN..]) != header.body_hash {
+            return Err(invalid("checksum mismatch (corrupted or torn write)"));
+        }
+        let seg = Segment { bytes, header };
+        seg.validate()?;
+        Ok(seg)
+    }
+
+    /// Structural checks that make every later lookup in-bounds.
+    fn validate(&self) -> Result<(), SegmentError> {
+        let n_src = self.header.sources as usize;
+        let n_sent = self.header.sentences as usize;
+        let rows = self.try_table::<SourceRow>(ROWS)?;
+        let sent_offs = self.try_table::<u64>(SENT_OFFS)?;
+        if rows.len() != n_src || sent_offs.len() != n_sent + 1 {
+            return Err(invalid("table sizes disagree with the header"));
+        }
+        let post = (
+            self.try_table::<u64>(POST_KEYS)?,
+            self.try_table::<u64>(POST_OFFS)?,
+            self.try_table::<u32>(POST_IDS)?,
+        );
+        let vals = (
+            self.try_table::<u64>(VAL_KEYS)?,
+            self.try_table::<u64>(VAL_OFFS)?,
+            self.try_table::<FactPod>(VAL_REFS)?,
+        );
+        if post.1.len() != post.0.len() + 1 || post.1.last().copied() != Some(post.2.len() as u64) {
+            return Err(invalid("postings tables disagree"));
+        }
+        if vals.1.len() != vals.0.len() + 1 || vals.1.last().copied() != Some(vals.2.len() as u64) {
+            return Err(invalid("value tables disagree"));
+        }
+        if sent_offs.last().copied() != Some(self.section(SENTS).len() as u64) {
+            return Err(invalid("sentence table disagrees"));
+        }
+        self.try_table::<HashPair>(BY_PATH)?;
+        self.try_table::<HashPair>(BY_KEY)?;
+        Ok(())
+    }
+
+    fn section(&self, i: usize) -> &[u8] {
+        let [off, len] = self.header.sections[i];
+        &self.bytes.as_slice()[off as usize..(off + len) as usize]
+    }
+
+    fn try_table<T: Pod>(&self, i: usize) -> Result<&[T], SegmentError> {
+        bytemuck::try_cast_slice(self.section(i)).map_err(|e| invalid(format!("section {i}: {e}")))
+    }
+
+    fn table<T: Pod>(&self, i: usize) -> &[T] {
+        // Checked in `validate`.
+        self.try_table(i).unwrap_or(&[])
+    }
+
+    pub fn source_count(&self) -> u32 {
+        self.header.sources
+    }
+
+    pub fn sentence_count(&self) -> u32 {
+        self.header.sentences
+    }
+
+    pub fn fact_count(&self) -> u64 {
+        self.header.facts
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.bytes.as_slice().len()
+    }
+
+    pub fn rows(&self) -> &[SourceRow] {
+        self.table(ROWS)
+    }
+
+    /// A source's metadata.
+    pub fn info(&self, local: u32) -> Option<SourceInfo> {
+        let row = self.rows().get(local as usize)?;
+        let meta = self.section(META);
+        let bytes = meta.get(row.meta_off as usize..row.meta_off as usize + row.meta_len as usize)?;
+        postcard::from_bytes(bytes).ok()
+    }
+
+    /// A sentence record, its `source` set to the local source id.
+    pub fn sentence(&self, local: u32) -> Option<SentenceRec> {
+        let offs = self.table::<u64>(SENT_OFFS);
+        let start = *offs.get(local as usize)? as usize;
+        let end = *offs.get(local as usize + 1)? as usize;
+        postcard::from_bytes(self.section(SENTS).get(start..end)?).ok()
+    }
+
+    /// Local ids of the sentences containing a term key, ascending.
+    pub fn postings(&self, key: u64) -> &[u32] {
+        lookup(self.table(POST_KEYS), self.table(POST_OFFS), self.table(POST_IDS), key)
+    }
+
+    pub fn values(&self, key: u64) -> &[FactPod] {
+        lookup(self.table(VAL_KEYS), self.table(VAL_OFFS), self.table(VAL_REFS), key)
+    }
+
+    pub fn by_path_hash(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        pairs(self.table(BY_PATH), hash)
+    }
+
+    pub fn by_key_hash(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        pairs(self.table(BY_KEY), hash)
+    }
+
+    /// The local source a local sentence belongs to.
+    pub fn source_of(&self, sentence: u32) -> Option<u32> {
+        let rows = self.rows();
+        let i = rows.partition_point(|r| r.sent_end <= sentence);
+        (i < rows.len() && rows[i].sent_start <= sentence).then_some(i as u32)
+    }
+}
+
+fn lookup<'a, T: Pod>(keys: &[u64], offs: &[u64], items: &'a [T], key: u64) -> &'a [T] {
+    match keys.binary_search(&key) {
+        Ok(i) => {
+            let (a, b) = (offs[i] as usize, offs[i + 1] as usize);
+            items.get(a..b).unwrap_or(&[])
+        }
+        Err(_) => &[],
+    }
+}
+
+fn pairs(table: &[HashPair], hash: u64) -> impl Iterator<Item = u32> + '_ {
+    let start = table.partition_point(|p| p.hash < hash);
+    table[start..].iter().take_while(move |p| p.hash == hash).map(|p| p.id)
+}
+
+/// The body hash: xxh3 of each block (in parallel), then of the block hashes.
+fn body_hash(body: &[u8]) -> u64 {
+    use rayon::prelude::*;
+    let blocks: Vec<u64> = body.par_chunks(HASH_BLOCK).map(xxhash_rust::xxh3::xxh3_64).collect();
+    xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&blocks))
+}
+
+/// Collects sources and their sentences into a segment.
+#[derive(Default)]
+pub struct Builder {
+    rows: Vec<SourceRow>,
+    meta: Vec<u8>,
+    sent_offs: Vec<u64>,
+    sents: Vec<u8>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    values: FxHashMap<u64, Vec<FactPod>>,
+    facts: u64,
+}
+
+impl Builder {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn source_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Adds a source; its sentences' `source` fields are ignored (the
+    /// segment-local id is written instead).
+    pub fn add(&mut self, info: &SourceInfo, stamp: Stamp, sentences: Vec<SentenceRec>) {
+        let local = self.rows.len() as u32;
+        let meta = postcard::to_stdvec(info).expect("source metadata serialises");
+        let sent_start = self.sent_offs.len() as u32;
+        let mut seen = rustc_hash::FxHashSet::default();
+        for mut s in sentences {
+            let id = self.sent_offs.len() as u32;
+            s.source = local;
+            self.facts += s.figures.len() as u64;
+            seen.clear();
+            for t in &s.terms {
+                if seen.insert(t.key) {
+                    self.postings.entry(t.key).or_default().push(id);
+                }
+            }
+            for (fi, k) in s.keys.iter().enumerate() {
+                if seen.insert(k.dim) {
+                    self.postings.entry(k.dim).or_default().push(id);
+                }
+                for &v in k.values() {
+                    if seen.insert(v) {
+                        self.postings.entry(v).or_default().push(id);
+                    }
+                    self.values.entry(v).or_default().push(FactPod {
+                        sentence: id,
+                        figure: fi as u32,
+                    });
+                }
+            }
+            self.sent_offs.push(self.sents.len() as u64);
+            postcard::to_io(&s, &mut self.sents).expect("writing to a vector");
+        }
+        self.rows.push(SourceRow {
+            path_hash: path_hash(&info.path),
+            key_hash: key_hash(&info.key),
+            stamp,
+            meta_off: self.meta.len() as u64,
+            meta_len: meta.len() as u32,
+            sent_start,
+            sent_end: self.sent_offs.len() as u32,
+            _pad: 0,
+        });
+        self.meta.extend_from_slice(&meta);
+    }
+
+    /// Lays the segment out in memory.
+    pub fn finish(self, rules: u64) -> Segment {
+        let mut out = Vec::new();
+        self.write(rules, &mut out).expect("writing to a vector");
+        let mut words = vec![0u64; out.len().div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..out.len()].copy_from_slice(&out);
+        // The layout was just written: checking it again is cheap and keeps one path.
+        Segment::from_bytes(Bytes::Owned(words), rules).expect("a freshly built segment is valid")
+    }
+
+    /// Writes the segment to `path` atomically: a temporary file, synced, then
+    /// renamed, so a reader sees the whole segment or none.
+    pub fn write_file(self, rules: u64, path: &Path) -> Result<(), SegmentError> {
+        let io = |source| SegmentError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let tmp = path.with_extension("tmp");
+        let mut bytes = Vec::new();
+        self.write(rules, &mut bytes).map_err(io)?;
+        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        f.write_all(&bytes).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        drop(f);
+        std::fs::rename(&tmp, path).map_err(io)?;
+        Ok(())
+    }
+
+    fn write(self, rules: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
+        let mut sent_offs = self.sent_offs;
+        sent_offs.push(self.sents.len() as u64);
+        let (post_keys, post_offs, post_ids) = flatten(self.postings);
+        let (val_keys, val_offs, val_refs) = flatten(self.values);
+        let mut by_path: Vec<HashPair> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| HashPair {
+                hash: r.path_hash,
+                id: i as u32,
+                _pad: 0,
+            })
+            .collect();
+        by_path.sort_by_key(|p| (p.hash, p.id));
+        let mut by_key: Vec<HashPair> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| HashPair {
+                hash: r.key_hash,
+                id: i as u32,
+                _pad: 0,
+            })
+            .collect();
+        by_key.sort_by_key(|p| (p.hash, p.id));
+        let sections: [&[u8]; NSEC] = [
+            bytemuck::cast_slice(&self.rows),
+            &self.meta,
+            bytemuck::cast_slice(&sent_offs),
+            &self.sents,
+            bytemuck::cast_slice(&post_keys),
+            bytemuck::cast_slice(&post_offs),
+            bytemuck::cast_slice(&post_ids),
+            bytemuck::cast_slice(&val_keys),
+            bytemuck::cast_slice(&val_offs),
+            bytemuck::cast_slice(&val_refs),
+            bytemuck::cast_slice(&by_path),
+            bytemuck::cast_slice(&by_key),
+        ];
+        let mut header = Header {
+            magic: MAGIC,
+            format: FORMAT,
+            endian: ENDIAN,
+            rules,
+            body_hash: 0,
+            sources: self.rows.len() as u32,
+            sentences: (sent_offs.len() - 1) as u32,
+            facts: self.facts,
+            sections: [[0; 2]; NSEC],
+        };
+        out.clear();
+        out.resize(HEADER_LEN.next_multiple_of(8), 0);
+        for (i, s) in sections.iter().enumerate() {
+            header.sections[i] = [out.len() as u64, s.len() as u64];
+            out.extend_from_slice(s);
+            out.resize(out.len().next_multiple_of(8), 0);
+        }
+        header.body_hash = body_hash(&out[HEADER_LEN..]);
+        out[..HEADER_LEN].copy_from_slice(bytemuck::bytes_of(&header));
+        Ok(())
+    }
+}
+
+/// Sorted keys, offsets and the concatenated lists.
+fn flatten<T: Pod>(map: FxHashMap<u64, Vec<T>>) -> (Vec<u64>, Vec<u64>, Vec<T>) {
+    let mut entries: Vec<(u64, Vec<T>)> = map.into_iter().collect();
+    entries.sort_unstable_by_key(|e| e.0);
+    let mut keys = Vec::with_capacity(entries.len());
+    let mut offs = Vec::with_capacity(entries.len() + 1);
+    let mut items = Vec::new();
+    for (k, v) in entries {
+        keys.push(k);
+        offs.push(items.len() as u64);
+        items.extend(v);
+    }
+    offs.push(items.len() as u64);
+    (keys, offs, items)
+}
+
+/// The range of global ids a segment covers, for callers that place it.
+pub fn ids(base: u32, count: u32) -> Range<u32> {
+    base..base + count
+}

@@ -1,0 +1,452 @@
+//! The index kept on disk, so a corpus is analysed once, not at every start.
+//!
+//! One folder per corpus (keyed by its absolute root paths) under the user's
+//! cache folder, or `[index] path` in `copydesk.toml`:
+//!
+//! - `seg-N.cdx`: immutable segments (see [`super::segment`]), each written
+//!   under a temporary name, synced and renamed;
+//! - `catalog.json`: which segments make the index, in order, which of their
+//!   sources are dead (replaced or removed), files skipped with their warnings,
+//!   the rules fingerprint and the format. Replaced by rename, so it always
+//!   names whole segments: a process killed mid-write leaves at worst an
+//!   orphan temporary file, removed at the next open;
+//! - `lock`: an advisory file lock held while the catalog is read or changed,
+//!   so a language server and a CI run can share one corpus.
+//!
+//! Opening checks every segment's hash; anything unreadable, corrupted, of
+//! another format or built with other rules is rebuilt, never trusted. Then
+//! the corpus is compared with the recorded file stamps (size and
+//! modification time): unchanged files are not read, changed and new ones are
+//! analysed into a new segment, removed ones are marked dead.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::segment::{self, Builder, Segment, Stamp};
+use super::{Index, build_segments};
+use crate::corpus::CorpusWarning;
+use crate::rules::Rules;
+
+/// Why the index could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::MissingPath),
+    #[error("index folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Segment(#[from] segment::SegmentError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A warning about a file, remembered so it is repeated (and a file that
+/// could not be used is not read again) while the file is unchanged.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Note {
+    path: PathBuf,
+    size: u64,
+    mtime: u64,
+    message: String,
+    /// The file is not in the index.
+    skipped: bool,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Catalog {
+    format: u32,
+    rules: u64,
+    roots: Vec<PathBuf>,
+    /// Bumped by every change; a process that finds it moved since it read
+    /// the catalog does not write over another's change.
+    generation: u64,
+    next: u64,
+    segments: Vec<String>,
+    dead: Vec<u32>,
+    notes: Vec<Note>,
+}
+
+/// How an open went.
+#[derive(Debug, Clone, Default)]
+pub struct OpenStats {
+    /// Why the index was built from scratch, if it was.
+    pub rebuilt: Option<String>,
+    /// Sources analysed in this open (all of them on a rebuild).
+    pub analysed: usize,
+    /// Sources found removed.
+    pub removed: usize,
+    pub sources: usize,
+    pub segments: usize,
+    pub bytes: usize,
+}
+
+/// The on-disk side of an [`Index`].
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    catalog: Catalog,
+    /// Set when another process changed the catalog since this one read it:
+    /// later updates stay in memory.
+    detached: bool,
+}
+
+/// The cache folder to use: `COPYDESK_CACHE_DIR`, else the configured one,
+/// else the user's cache folder.
+pub fn cache_root(configured: Option<&Path>) -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("COPYDESK_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    configured
+        .map(Path::to_path_buf)
+        .or_else(|| dirs::cache_dir().map(|d| d.join("copydesk")))
+}
+
+/// The folder of a corpus's index under `root`.
+pub fn corpus_dir(root: &Path, roots: &[PathBuf]) -> PathBuf {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for r in roots {
+        h.update(r.as_os_str().as_encoded_bytes());
+        h.update(b"\0");
+    }
+    root.join(format!("corpus-{:016x}", h.digest()))
+}
+
+/// Holds the folder's lock until dropped.
+struct Locked(std::fs::File);
+
+fn lock(dir: &Path) -> Result<Locked, StoreError> {
+    let path = dir.join("lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    f.lock().map_err(io(&path))?;
+    Ok(Locked(f))
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+fn read_catalog(dir: &Path) -> Option<Catalog> {
+    let text = std::fs::read(dir.join("catalog.json")).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+fn write_catalog(dir: &Path, c: &Catalog) -> Result<(), StoreError> {
+    let path = dir.join("catalog.json");
+    let tmp = dir.join("catalog.json.tmp");
+    let bytes = serde_json::to_vec(c).expect("catalog serialises");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(&bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    Ok(())
+}
+
+/// Test hook: abort the process after writing this many segments, to test
+/// recovery from a build killed mid-way.
+fn abort_after() -> Option<usize> {
+    std::env::var_os("COPYDESK_TEST_HOOKS")?;
+    std::env::var("COPYDESK_TEST_ABORT_AFTER_SEGMENTS").ok()?.parse().ok()
+}
+
+impl Store {
+    fn write_segment(&mut self, b: Builder, rules: u64) -> Result<Segment, StoreError> {
+        let name = format!("seg-{}.cdx", self.catalog.next);
+        self.catalog.next += 1;
+        let path = self.dir.join(&name);
+        b.write_file(rules, &path)?;
+        let seg = Segment::open(&path, rules)?;
+        self.catalog.segments.push(name);
+        if let Some(n) = abort_after()
+            && self.catalog.segments.len() >= n
+        {
+            tracing::error!("test hook: aborting after {n} segments");
+            std::process::abort();
+        }
+        Ok(seg)
+    }
+
+    /// Records a change made by [`Index::update_source`]: a new segment (or
+    /// none, for a removal) and the dead set. Returns the segment to use,
+    /// mapped from disk, or kept in memory when the catalog moved under us or
+    /// the disk failed.
+    pub(super) fn commit(&mut self, b: Option<Builder>, dead: &FxHashSet<u32>, rules: u64) -> Option<Segment> {
+        if self.detached {
+            return b.map(|b| b.finish(rules));
+        }
+        let lock = match lock(&self.dir) {
+            Ok(l) => l,
+            Err(e) => return self.detach(b, rules, &e.to_string()),
+        };
+        if read_catalog(&self.dir).map(|c| c.generation) != Some(self.catalog.generation) {
+            return self.detach(b, rules, "index changed by another process");
+        }
+        let seg = match b {
+            Some(b) => match self.write_segment(b, rules) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    self.detached = true;
+                    tracing::warn!("could not write the index: {e}");
+                    return None;
+                }
+            },
+            None => None,
+        };
+        self.catalog.dead = sorted(dead);
+        self.catalog.generation += 1;
+        if let Err(e) = write_catalog(&self.dir, &self.catalog) {
+            tracing::warn!("could not write the index catalog: {e}");
+            self.detached = true;
+        }
+        drop(lock);
+        seg
+    }
+
+    fn detach(&mut self, b: Option<Builder>, rules: u64, why: &str) -> Option<Segment> {
+        tracing::info!("{why}; keeping index changes in memory");
+        self.detached = true;
+        b.map(|b| b.finish(rules))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+fn sorted(set: &FxHashSet<u32>) -> Vec<u32> {
+    let mut v: Vec<u32> = set.iter().copied().collect();
+    v.sort_unstable();
+    v
+}
+
+/// Opens (building or refreshing as needed) the index of the corpus under
+/// `paths`, kept under `root`.
+pub fn open(
+    paths: &[PathBuf],
+    rules: &Rules,
+    root: &Path,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(Index, OpenStats), StoreError> {
+    let mut roots: Vec<PathBuf> = paths.iter().map(|p| super::absolute(p)).collect();
+    roots.sort();
+    roots.dedup();
+    let dir = corpus_dir(root, &roots);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let _lock = lock(&dir)?;
+    let fp = rules.fingerprint;
+    let mut stats = OpenStats::default();
+
+    // Trust nothing that does not check out.
+    let mut opened = match read_catalog(&dir) {
+        None => Err("no index yet".to_string()),
+        Some(c) if c.format != segment::FORMAT => Err("index format changed".into()),
+        Some(c) if c.rules != fp => Err("rules changed".into()),
+        Some(c) if c.roots != roots => Err("corpus folders changed".into()),
+        Some(c) => {
+            let segs: Result<Vec<Segment>, _> = c.segments.iter().map(|n| Segment::open(&dir.join(n), fp)).collect();
+            segs.map(|s| (c, s)).map_err(|e| format!("index damaged ({e})"))
+        }
+    };
+    clean(&dir, opened.as_ref().ok().map(|(c, _)| c));
+
+    let (files, mut warnings) = crate::corpus::source_files(paths)?;
+    if let Err(why) = &opened {
+        tracing::info!(dir = %dir.display(), "building the index: {why}");
+        stats.rebuilt = Some(why.clone());
+        let mut store = Store {
+            dir: dir.clone(),
+            catalog: Catalog {
+                format: segment::FORMAT,
+                rules: fp,
+                roots: roots.clone(),
+                ..Catalog::default()
+            },
+            detached: false,
+        };
+        let mut keys = HashSet::new();
+        let (segs, w) = build_segments(&files, rules, &mut keys, 0, &mut progress, |b| {
+            store.write_segment(b, fp)
+        })?;
+        store.catalog.notes = notes_of(&w);
+        warnings.extend(w.into_iter().map(|w| w.warning));
+        store.catalog.generation = 1;
+        write_catalog(&dir, &store.catalog)?;
+        stats.analysed = files.len();
+        opened = Ok((store.catalog, segs));
+    }
+    let (catalog, segs) = opened.expect("built above");
+
+    let mut index = Index::empty();
+    for s in segs {
+        index.push(s, None);
+    }
+    index.dead = catalog.dead.iter().copied().collect();
+    let mut store = Store {
+        dir,
+        catalog,
+        detached: false,
+    };
+
+    if stats.rebuilt.is_none() {
+        refresh(
+            &mut index,
+            &mut store,
+            &files,
+            rules,
+            &mut warnings,
+            &mut stats,
+            &mut progress,
+        )?;
+    }
+    index.warnings = warnings;
+    let (segments, bytes) = index.segment_stats();
+    stats.sources = index.source_count();
+    stats.segments = segments;
+    stats.bytes = bytes;
+    index.store = Some(store);
+    Ok((index, stats))
+}
+
+/// Brings an opened index up to date with the files on disk.
+fn refresh(
+    index: &mut Index,
+    store: &mut Store,
+    files: &[PathBuf],
+    rules: &Rules,
+    warnings: &mut Vec<CorpusWarning>,
+    stats: &mut OpenStats,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<(), StoreError> {
+    use rayon::prelude::*;
+    // Live sources by path hash.
+    let mut known: FxHashMap<u64, (u32, Stamp)> = FxHashMap::default();
+    for p in &index.segs {
+        for (l, row) in p.seg.rows().iter().enumerate() {
+            let id = p.src_base + l as u32;
+            if index.is_live(id) {
+                known.insert(row.path_hash, (id, row.stamp));
+            }
+        }
+    }
+    let mut notes: FxHashMap<&Path, Vec<&Note>> = FxHashMap::default();
+    for n in &store.catalog.notes {
+        notes.entry(n.path.as_path()).or_default().push(n);
+    }
+    let stamps: Vec<Option<Stamp>> = files
+        .par_iter()
+        .map(|f| std::fs::metadata(f).ok().map(|m| Stamp::of_metadata(&m)))
+        .collect();
+    let mut changed = Vec::new();
+    let mut seen: FxHashSet<u32> = FxHashSet::default();
+    let mut kept_notes: Vec<Note> = Vec::new();
+    for (f, stamp) in files.iter().zip(stamps) {
+        let abs = super::absolute(f);
+        let hit = known.get(&segment::path_hash(&abs)).copied();
+        let recorded = notes.get(abs.as_path()).map(Vec::as_slice).unwrap_or(&[]);
+        let unchanged_notes = |stamp: &Stamp| -> Vec<Note> {
+            recorded
+                .iter()
+                .filter(|n| n.size == stamp.size && n.mtime == stamp.mtime)
+                .map(|n| (*n).clone())
+                .collect()
+        };
+        match (hit, stamp) {
+            (Some((id, old)), Some(new)) if old.same_file(&new) => {
+                seen.insert(id);
+                kept_notes.extend(unchanged_notes(&new).into_iter().filter(|n| !n.skipped));
+            }
+            (Some((id, _)), _) => {
+                index.dead.insert(id);
+                seen.insert(id);
+                changed.push(f.clone());
+            }
+            (None, Some(new)) if recorded.iter().any(|n| n.skipped) && !unchanged_notes(&new).is_empty() => {
+                kept_notes.extend(unchanged_notes(&new));
+            }
+            (None, _) => changed.push(f.clone()),
+        }
+    }
+    for (id, _) in known.values() {
+        if !seen.contains(id) {
+            index.dead.insert(*id);
+            stats.removed += 1;
+        }
+    }
+    stats.analysed = changed.len();
+    let dirty = !changed.is_empty() || stats.removed > 0 || kept_notes.len() != store.catalog.notes.len();
+    let fp = rules.fingerprint;
+    let mut new_segs = Vec::new();
+    if !changed.is_empty() {
+        let mut keys: HashSet<String> = index.sources().map(|(_, s)| s.key).collect();
+        let (segs, w) = build_segments(&changed, rules, &mut keys, 0, progress, |b| store.write_segment(b, fp))?;
+        kept_notes.extend(notes_of(&w));
+        new_segs = segs;
+    }
+    // Warnings in corpus order: kept notes first, then those of files just read.
+    warnings.extend(kept_notes.iter().map(|n| CorpusWarning {
+        path: n.path.clone(),
+        message: n.message.clone(),
+    }));
+    if !dirty {
+        return Ok(());
+    }
+    for s in new_segs {
+        index.push(s, None);
+    }
+    store.catalog.notes = kept_notes;
+    store.catalog.dead = sorted(&index.dead);
+    store.catalog.generation += 1;
+    write_catalog(&store.dir, &store.catalog)?;
+    Ok(())
+}
+
+fn notes_of(w: &[super::FileWarning]) -> Vec<Note> {
+    w.iter()
+        .map(|w| Note {
+            path: super::absolute(&w.warning.path),
+            size: w.stamp.size,
+            mtime: w.stamp.mtime,
+            message: w.warning.message.clone(),
+            skipped: w.skipped,
+        })
+        .collect()
+}
+
+/// Removes files the catalog does not name: temporaries of interrupted
+/// writes, and segments of a discarded index.
+fn clean(dir: &Path, keep: Option<&Catalog>) {
+    let keep: HashSet<&str> = keep
+        .map(|c| c.segments.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with("seg-") || name.ends_with(".tmp");
+        if ours && !keep.contains(name.as_ref()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
