@@ -57,7 +57,11 @@ impl Client {
     /// Starts `copydesk lsp` in `dir` and initializes it.
     pub fn start(dir: &Path, capabilities: Value, init_options: Value, env: &[(&str, &str)]) -> (Client, Value) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_copydesk"));
-        cmd.env("COPYDESK_CACHE_DIR", crate::support::test_cache_dir());
+        // Tests and benches keep the index out of the user's cache folder.
+        let cache = std::env::var_os("COPYDESK_CACHE_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("copydesk-test-cache-{}", std::process::id())));
+        cmd.env("COPYDESK_CACHE_DIR", cache);
         cmd.arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())
