@@ -544,6 +544,25 @@ impl Index {
         all as usize - dead
     }
 
+    /// Keeps the mapped index from growing this process's resident set past
+    /// `budget` bytes: pages read by checks pile up in the mapping, and over
+    /// days a server would hold the whole index resident. Over the budget,
+    /// mapped pages are dropped (they stay in the page cache). Returns whether
+    /// it released anything.
+    pub fn trim_resident(&self, budget: usize) -> bool {
+        let Some(file) = resident_file_bytes() else {
+            return false;
+        };
+        if file <= budget {
+            return false;
+        }
+        for p in &self.segs {
+            p.seg.release_pages();
+        }
+        tracing::debug!(resident_file_mb = file / (1 << 20), "released mapped index pages");
+        true
+    }
+
     /// The folder the index is kept in, when it is kept on disk.
     pub fn store_dir(&self) -> Option<&std::path::Path> {
         self.store.as_ref().map(|s| s.dir())
@@ -702,6 +721,17 @@ impl Index {
     }
 }
 
+/// File-backed resident memory of this process (Linux), in bytes.
+fn resident_file_bytes() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("RssFile:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Resident memory of the mapped index a server keeps before dropping pages.
+pub const RESIDENT_BUDGET: usize = 192 << 20;
+
 fn idf(n: usize, df: usize) -> f32 {
     let n = n.max(1) as f32;
     let df = df.max(1) as f32;
@@ -777,6 +807,9 @@ pub fn build_segments<E>(
                         warnings.push(note(w));
                     }
                     b.add(&info_of(&source), stamp, sentences);
+                    if b.source_count() >= segment_sources() {
+                        segs.push(finish(std::mem::take(&mut b))?);
+                    }
                 }
                 Err(w) => warnings.push(FileWarning {
                     stamp: std::fs::metadata(&w.path)
@@ -789,9 +822,6 @@ pub fn build_segments<E>(
         }
         done += chunk.len();
         progress(done, total);
-        if b.source_count() >= SEGMENT_SOURCES {
-            segs.push(finish(std::mem::take(&mut b))?);
-        }
     }
     if !b.is_empty() || segs.is_empty() {
         segs.push(finish(b)?);
@@ -811,6 +841,16 @@ pub struct FileWarning {
 
 /// Sources per segment written by a build: bounds the memory a build needs.
 pub const SEGMENT_SOURCES: usize = 65_536;
+
+/// [`SEGMENT_SOURCES`], or `COPYDESK_SEGMENT_SOURCES` (tests use small
+/// segments to exercise multi-segment indexes on small corpora).
+fn segment_sources() -> usize {
+    std::env::var("COPYDESK_SEGMENT_SOURCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(SEGMENT_SOURCES)
+}
 
 /// Terms found in at most this many sentences bring in retrieval candidates.
 const GENERATE_DF: usize = 512;

@@ -209,24 +209,31 @@ impl Segment {
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
+        // The hash is checked by reading the file, not the mapping, so the
+        // check does not fill this process's resident set.
+        let len = file.metadata().map_err(io)?.len() as usize;
+        if len < HEADER_LEN {
+            return Err(invalid("segment shorter than its header"));
+        }
+        let mut head = [0u8; HEADER_LEN];
+        {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(&mut head, 0).map_err(io)?;
+        }
+        let header: Header = bytemuck::pod_read_unaligned(&head);
+        if header.magic == MAGIC && file_body_hash(&file, len).map_err(io)? != header.body_hash {
+            return Err(invalid("checksum mismatch (corrupted or torn write)"));
+        }
         // SAFETY: segment files are written once under a temporary name and
         // renamed into place; no process writes to a published segment, and
         // removing it leaves this mapping valid (the inode lives on).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-        let seg = Segment::from_bytes(Bytes::Mapped(map), rules)?;
-        // The hash check touched every page; let them go from this process's
-        // resident set (they stay in the page cache and fault back on use).
-        #[cfg(unix)]
-        if let Bytes::Mapped(m) = &seg.bytes {
-            let _ = m.advise(memmap2::Advice::Random);
-            // SAFETY: the mapping is read-only and file-backed; dropped pages
-            // are re-read from the file.
-            let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
-        }
-        Ok(seg)
+        // Lookups jump around; read-ahead would only fill memory.
+        let _ = map.advise(memmap2::Advice::Random);
+        Segment::from_bytes(Bytes::Mapped(map), rules, false)
     }
 
-    fn from_bytes(bytes: Bytes, rules: u64) -> Result<Segment, SegmentError> {
+    fn from_bytes(bytes: Bytes, rules: u64, check_hash: bool) -> Result<Segment, SegmentError> {
         let b = bytes.as_slice();
         if b.len() < HEADER_LEN {
             return Err(invalid("segment shorter than its header"));
@@ -247,7 +254,7 @@ impl Segment {
                 return Err(invalid("section out of bounds"));
             }
         }
-        if body_hash(&b[HEADER_LEN..]) != header.body_hash {
+        if check_hash && body_hash(&b[HEADER_LEN..]) != header.body_hash {
             return Err(invalid("checksum mismatch (corrupted or torn write)"));
         }
         let seg = Segment { bytes, header };
@@ -308,6 +315,16 @@ impl Segment {
 
     pub fn sentence_count(&self) -> u32 {
         self.header.sentences
+    }
+
+    /// Drops the pages of a mapped segment from this process's resident set;
+    /// they stay in the page cache and fault back when read again.
+    pub fn release_pages(&self) {
+        if let Bytes::Mapped(m) = &self.bytes {
+            // SAFETY: the mapping is read-only and file-backed: dropped pages
+            // are re-read from the (immutable) file on next access.
+            let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
     }
 
     pub fn fact_count(&self) -> u64 {
@@ -385,6 +402,26 @@ fn body_hash(body: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&blocks))
 }
 
+/// [`body_hash`] of a file's body, read block by block (in parallel).
+fn file_body_hash(file: &std::fs::File, len: usize) -> std::io::Result<u64> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    let body = len - HEADER_LEN;
+    let blocks: std::io::Result<Vec<u64>> = (0..body.div_ceil(HASH_BLOCK))
+        .into_par_iter()
+        .map_init(
+            || vec![0u8; HASH_BLOCK],
+            |buf, i| {
+                let start = i * HASH_BLOCK;
+                let n = HASH_BLOCK.min(body - start);
+                file.read_exact_at(&mut buf[..n], (HEADER_LEN + start) as u64)?;
+                Ok(xxhash_rust::xxh3::xxh3_64(&buf[..n]))
+            },
+        )
+        .collect();
+    Ok(xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&blocks?)))
+}
+
 /// Collects sources and their sentences into a segment.
 #[derive(Default)]
 pub struct Builder {
@@ -460,7 +497,7 @@ impl Builder {
         let mut words = vec![0u64; out.len().div_ceil(8)];
         bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..out.len()].copy_from_slice(&out);
         // The layout was just written: checking it again is cheap and keeps one path.
-        Segment::from_bytes(Bytes::Owned(words), rules).expect("a freshly built segment is valid")
+        Segment::from_bytes(Bytes::Owned(words), rules, false).expect("a freshly built segment is valid")
     }
 
     /// Writes the segment to `path` atomically: a temporary file, synced, then

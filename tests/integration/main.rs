@@ -9,6 +9,7 @@
 mod cli;
 mod external;
 mod fixtures;
+mod index;
 mod lsp;
 mod lsp_client;
 mod support;

@@ -1,0 +1,315 @@
+//! The index kept on disk: rebuilt when interrupted, corrupted or stale,
+//! refreshed file by file, shared by processes running at once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::support::{stderr, stdout};
+
+/// A corpus of `n` storm reports, each with its own town and count.
+fn corpus(dir: &Path, n: usize) -> PathBuf {
+    let c = dir.join("sources");
+    std::fs::create_dir_all(&c).unwrap();
+    for i in 0..n {
+        std::fs::write(
+            c.join(format!("report-{i:03}.txt")),
+            format!(
+                "Storm report {i}\n\nIn Town{i}, {} houses were damaged by the storm on Monday, officials said.\n",
+                40 + i
+            ),
+        )
+        .unwrap();
+    }
+    c
+}
+
+/// The binary with its own cache folder.
+fn copydesk(cache: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+    cmd.env("COPYDESK_CACHE_DIR", cache)
+        .env_remove("COPYDESK_LOG")
+        .env_remove("COPYDESK_TEST_HOOKS")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn index(cache: &Path, corpus: &Path) -> Output {
+    copydesk(cache)
+        .arg("index")
+        .arg("--corpus")
+        .arg(corpus)
+        .output()
+        .unwrap()
+}
+
+/// Findings as (figure, code, source keys) from `check --format json`.
+fn findings(cache: &Path, corpus: &Path, draft: &Path) -> Vec<(String, String, Vec<String>)> {
+    let out = copydesk(cache)
+        .args(["check", "--format", "json", "--include-supported", "--corpus"])
+        .arg(corpus)
+        .arg(draft)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<_> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let mut keys: Vec<String> = f["sources"]
+                .as_array()
+                .map(|ps| ps.iter().map(|p| p["key"].as_str().unwrap_or("").to_string()).collect())
+                .unwrap_or_default();
+            keys.sort();
+            keys.dedup();
+            (
+                f["text"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+                keys,
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+fn draft(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("draft.md");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn index_dir(cache: &Path) -> PathBuf {
+    std::fs::read_dir(cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("corpus-"))
+        .expect("an index folder")
+}
+
+fn segments(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cdx" || e == "tmp"))
+        .collect();
+    v.sort();
+    v
+}
+
+const DRAFT: &str =
+    "In Town3, 45 houses were damaged by the storm on Monday.\n\nIn Town7, 47 houses were damaged by the storm.\n";
+
+#[test]
+fn a_build_killed_mid_write_is_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 30);
+    let d = draft(tmp.path(), DRAFT);
+    // Abort (as a kill would) after the second of several segments.
+    let out = copydesk(&cache)
+        .args(["index", "--corpus"])
+        .arg(&c)
+        .env("COPYDESK_TEST_HOOKS", "1")
+        .env("COPYDESK_TEST_ABORT_AFTER_SEGMENTS", "2")
+        .env("COPYDESK_SEGMENT_SOURCES", "8")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the hook should have aborted the build");
+    let dir = index_dir(&cache);
+    assert!(!segments(&dir).is_empty(), "segments were written before the abort");
+    assert!(!dir.join("catalog.json").exists(), "no catalog names a partial build");
+
+    let out = copydesk(&cache)
+        .args(["index", "--corpus"])
+        .arg(&c)
+        .env("COPYDESK_SEGMENT_SOURCES", "8")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("index built"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("30 sources"), "{}", stdout(&out));
+    assert_eq!(segments(&dir).len(), 4, "orphans of the killed build are removed");
+
+    let fresh = tmp.path().join("fresh");
+    assert_eq!(findings(&cache, &c, &d), findings(&fresh, &c, &d));
+    let got = findings(&cache, &c, &d);
+    assert!(
+        got.iter().any(|f| f.0 == "45 houses" && f.1 == "figure-mismatch"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_corrupted_index_is_detected_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 12);
+    let d = draft(tmp.path(), DRAFT);
+    let expected = findings(&tmp.path().join("fresh"), &c, &d);
+    assert!(index(&cache, &c).status.success());
+    let dir = index_dir(&cache);
+    let seg = segments(&dir).pop().unwrap();
+
+    // One flipped byte in the middle of a segment.
+    let mut bytes = std::fs::read(&seg).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(&seg, &bytes).unwrap();
+    let out = index(&cache, &c);
+    assert!(stdout(&out).contains("index built (index damaged"), "{}", stdout(&out));
+    assert_eq!(findings(&cache, &c, &d), expected);
+
+    // A truncated segment.
+    let seg = segments(&dir).pop().unwrap();
+    let len = std::fs::metadata(&seg).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&seg)
+        .unwrap()
+        .set_len(len / 3)
+        .unwrap();
+    assert!(stdout(&index(&cache, &c)).contains("index built (index damaged"));
+    assert_eq!(findings(&cache, &c, &d), expected);
+
+    // A catalog that is not JSON.
+    std::fs::write(dir.join("catalog.json"), b"{\"format\": 1, \"segm").unwrap();
+    assert!(stdout(&index(&cache, &c)).contains("index built"));
+    assert_eq!(findings(&cache, &c, &d), expected);
+    assert!(stdout(&index(&cache, &c)).contains("index up to date"));
+}
+
+#[test]
+fn a_rules_change_rebuilds_the_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 5);
+    assert!(index(&cache, &c).status.success());
+    std::fs::write(
+        tmp.path().join("extra.toml"),
+        "[[noun]]\nname = \"dwelling\"\nterms = [\"dwelling\", \"homestead\"]\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("copydesk.toml"), "[rules]\npaths = [\"extra.toml\"]\n").unwrap();
+    let out = copydesk(&cache)
+        .args(["index", "--config"])
+        .arg(tmp.path().join("copydesk.toml"))
+        .arg("--corpus")
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("index built (rules changed)"), "{}", stdout(&out));
+}
+
+#[test]
+fn sources_edited_added_and_deleted_between_runs_are_reindexed_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 10);
+    let d = draft(tmp.path(), DRAFT);
+    assert!(index(&cache, &c).status.success());
+    let before = findings(&cache, &c, &d);
+    assert!(
+        before.iter().any(|f| f.0 == "45 houses" && f.1 == "figure-mismatch"),
+        "{before:?}"
+    );
+    assert!(
+        before.iter().any(|f| f.0 == "47 houses" && f.1 == "supported"),
+        "{before:?}"
+    );
+
+    // Edit: Town3 now says 45. Add: a report on Town11. Delete: Town7.
+    std::fs::write(
+        c.join("report-003.txt"),
+        "Storm report 3\n\nIn Town3, 45 houses were damaged by the storm on Monday, officials said.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("report-011.txt"),
+        "Storm report 11\n\nIn Town11, 60 houses were damaged by the storm on Monday.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(c.join("report-007.txt")).unwrap();
+    // An unchanged file whose bytes change behind the index's back (same size,
+    // same modification time) proves unchanged files are not read again.
+    let p5 = c.join("report-005.txt");
+    let mtime = std::fs::metadata(&p5).unwrap().modified().unwrap();
+    let old = std::fs::read_to_string(&p5).unwrap();
+    std::fs::write(&p5, old.replace("45 houses", "46 houses")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&p5)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+
+    let out = index(&cache, &c);
+    assert!(
+        stdout(&out).contains("refreshed: 2 sources re-read, 1 removed"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("10 sources"), "{}", stdout(&out));
+    let after = findings(&cache, &c, &d);
+    assert!(
+        after
+            .iter()
+            .any(|f| f.0 == "45 houses" && f.1 == "supported" && f.2.iter().any(|k| k == "report-003")),
+        "{after:?}"
+    );
+    assert!(
+        !after.iter().any(|f| f.2.iter().any(|k| k == "report-007")),
+        "{after:?}"
+    );
+    // The refreshed index answers like one built from scratch, except for the
+    // file changed behind its back, which it still knows as it was.
+    let probe = draft(tmp.path(), "In Town5, 45 houses were damaged by the storm.\n");
+    let got = findings(&cache, &c, &probe);
+    assert!(got.iter().any(|f| f.0 == "45 houses" && f.1 == "supported"), "{got:?}");
+    assert!(stdout(&index(&cache, &c)).contains("index up to date"));
+}
+
+#[test]
+fn two_processes_can_share_one_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 200);
+    let d = draft(tmp.path(), DRAFT);
+    let expected = findings(&tmp.path().join("fresh"), &c, &d);
+    // Four runs start together on an empty cache: one builds, the others
+    // wait for the lock and open what it built.
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            copydesk(&cache)
+                .args(["check", "--format", "json", "--include-supported", "--corpus"])
+                .arg(&c)
+                .arg(&d)
+                .env("COPYDESK_SEGMENT_SOURCES", "50")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    }
+    assert_eq!(findings(&cache, &c, &d), expected);
+    // Now one refreshes while others read.
+    std::fs::write(c.join("report-150.txt"), "In Town150, 1 house was damaged.\n").unwrap();
+    let a = copydesk(&cache)
+        .args(["index", "--corpus"])
+        .arg(&c)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let got = findings(&cache, &c, &d);
+    assert!(a.wait_with_output().unwrap().status.success());
+    assert_eq!(got, expected);
+    assert!(stdout(&index(&cache, &c)).contains("index up to date"));
+}
