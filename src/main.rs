@@ -188,6 +188,9 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
     }
+    if project.index.store_dir().is_none() {
+        bail!("the index could not be kept on disk (see the warning above)");
+    }
     let how = match &stats.rebuilt {
         Some(why) => format!("built ({why})"),
         None if stats.analysed > 0 || stats.removed > 0 => format!(

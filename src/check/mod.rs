@@ -433,9 +433,10 @@ impl<'a> Checker<'a> {
         // Every figure stating a telling value, wherever it stands; a common
         // value ("two") only through retrieval, which weighs its context.
         for k in keys {
-            let facts_with = self.index.facts_with_value(*k);
-            if facts_with.len() <= VALUE_FACTS {
-                for r in facts_with {
+            // Counted before listed: a common value's list is long, and
+            // reading it would touch pages of the index for nothing.
+            if self.index.value_fact_count(*k) <= VALUE_FACTS {
+                for r in self.index.facts_with_value(*k) {
                     if seen.insert(r) {
                         facts.push(r);
                     }

@@ -640,6 +640,12 @@ impl Index {
         (self.idf(key) / self.max_idf()).min(1.0)
     }
 
+    /// How many figures (live or not) are indexed under a value key, without
+    /// listing them.
+    pub fn value_fact_count(&self, key: u64) -> usize {
+        self.segs.iter().map(|p| p.seg.values(key).len()).sum()
+    }
+
     /// Figures in live sources indexed under a value key.
     pub fn facts_with_value(&self, key: u64) -> Vec<FactRef> {
         let mut out = Vec::new();

@@ -14,6 +14,12 @@
 //! | `POST_IDS`     | `u32` local sentence ids, ascending per key           |
 //! | `VAL_KEYS`, `VAL_OFFS`, `VAL_REFS` | the same for value keys → [`FactPod`] |
 //! | `BY_PATH`, `BY_KEY` | sorted (hash, local source id) pairs             |
+//! | `SENT_SRC`     | `u32` local source id of each sentence                |
+//! | `POST_SPARSE`, `VAL_SPARSE` | every [`SPARSE`]th key, to find a key's block |
+//!
+//! A key is found by a binary search in its sparse table, then in one block
+//! of [`SPARSE`] keys (one page), so a lookup touches two pages however large
+//! the segment: a check reads a few megabytes of a multi-gigabyte index.
 //!
 //! Fixed-size tables are read with `bytemuck` casts (no copy); records are
 //! decoded one at a time when asked for. The header holds an xxh3 hash of the
@@ -32,9 +38,9 @@ use super::SentenceRec;
 /// File magic, and the layout version: bump `FORMAT` whenever the layout or
 /// any encoded type changes.
 pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 const ENDIAN: u32 = 0x0102_0304;
-const NSEC: usize = 12;
+const NSEC: usize = 15;
 const ROWS: usize = 0;
 const META: usize = 1;
 const SENT_OFFS: usize = 2;
@@ -47,6 +53,11 @@ const VAL_OFFS: usize = 8;
 const VAL_REFS: usize = 9;
 const BY_PATH: usize = 10;
 const BY_KEY: usize = 11;
+const SENT_SRC: usize = 12;
+const POST_SPARSE: usize = 13;
+const VAL_SPARSE: usize = 14;
+/// Keys per block of the sparse tables: 512 keys are one 4 KiB page.
+pub const SPARSE: usize = 512;
 /// Size of the blocks hashed separately (in parallel) for the body hash.
 const HASH_BLOCK: usize = 8 << 20;
 
@@ -290,6 +301,14 @@ impl Segment {
         if sent_offs.last().copied() != Some(self.section(SENTS).len() as u64) {
             return Err(invalid("sentence table disagrees"));
         }
+        if self.try_table::<u32>(SENT_SRC)?.len() != n_sent {
+            return Err(invalid("sentence sources disagree"));
+        }
+        if self.try_table::<u64>(POST_SPARSE)?.len() != post.0.len().div_ceil(SPARSE)
+            || self.try_table::<u64>(VAL_SPARSE)?.len() != vals.0.len().div_ceil(SPARSE)
+        {
+            return Err(invalid("sparse tables disagree"));
+        }
         self.try_table::<HashPair>(BY_PATH)?;
         self.try_table::<HashPair>(BY_KEY)?;
         Ok(())
@@ -352,16 +371,30 @@ impl Segment {
         let offs = self.table::<u64>(SENT_OFFS);
         let start = *offs.get(local as usize)? as usize;
         let end = *offs.get(local as usize + 1)? as usize;
-        postcard::from_bytes(self.section(SENTS).get(start..end)?).ok()
+        let mut s: SentenceRec = postcard::from_bytes(self.section(SENTS).get(start..end)?).ok()?;
+        s.source = self.source_of(local)?;
+        Some(s)
     }
 
     /// Local ids of the sentences containing a term key, ascending.
     pub fn postings(&self, key: u64) -> &[u32] {
-        lookup(self.table(POST_KEYS), self.table(POST_OFFS), self.table(POST_IDS), key)
+        lookup(
+            self.table(POST_SPARSE),
+            self.table(POST_KEYS),
+            self.table(POST_OFFS),
+            self.table(POST_IDS),
+            key,
+        )
     }
 
     pub fn values(&self, key: u64) -> &[FactPod] {
-        lookup(self.table(VAL_KEYS), self.table(VAL_OFFS), self.table(VAL_REFS), key)
+        lookup(
+            self.table(VAL_SPARSE),
+            self.table(VAL_KEYS),
+            self.table(VAL_OFFS),
+            self.table(VAL_REFS),
+            key,
+        )
     }
 
     pub fn by_path_hash(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
@@ -374,15 +407,22 @@ impl Segment {
 
     /// The local source a local sentence belongs to.
     pub fn source_of(&self, sentence: u32) -> Option<u32> {
-        let rows = self.rows();
-        let i = rows.partition_point(|r| r.sent_end <= sentence);
-        (i < rows.len() && rows[i].sent_start <= sentence).then_some(i as u32)
+        self.table::<u32>(SENT_SRC).get(sentence as usize).copied()
     }
 }
 
-fn lookup<'a, T: Pod>(keys: &[u64], offs: &[u64], items: &'a [T], key: u64) -> &'a [T] {
-    match keys.binary_search(&key) {
+/// Finds `key`'s items: its block through the sparse table, then the key in
+/// that block.
+fn lookup<'a, T: Pod>(sparse: &[u64], keys: &[u64], offs: &[u64], items: &'a [T], key: u64) -> &'a [T] {
+    let block = sparse.partition_point(|&k| k <= key);
+    if block == 0 {
+        return &[];
+    }
+    let start = (block - 1) * SPARSE;
+    let end = (start + SPARSE).min(keys.len());
+    match keys[start..end].binary_search(&key) {
         Ok(i) => {
+            let i = start + i;
             let (a, b) = (offs[i] as usize, offs[i + 1] as usize);
             items.get(a..b).unwrap_or(&[])
         }
@@ -431,6 +471,7 @@ pub struct Builder {
     sents: Vec<u8>,
     postings: FxHashMap<u64, Vec<u32>>,
     values: FxHashMap<u64, Vec<FactPod>>,
+    sent_src: Vec<u32>,
     facts: u64,
 }
 
@@ -452,7 +493,10 @@ impl Builder {
         let mut seen = rustc_hash::FxHashSet::default();
         for mut s in sentences {
             let id = self.sent_offs.len() as u32;
-            s.source = local;
+            // The source is kept in its own table (so merging segments does
+            // not re-encode records).
+            s.source = 0;
+            self.sent_src.push(local);
             self.facts += s.figures.len() as u64;
             seen.clear();
             for t in &s.terms {
@@ -545,6 +589,7 @@ impl Builder {
             })
             .collect();
         by_key.sort_by_key(|p| (p.hash, p.id));
+        let (post_sparse, val_sparse) = (sparse(&post_keys), sparse(&val_keys));
         let sections: [&[u8]; NSEC] = [
             bytemuck::cast_slice(&self.rows),
             &self.meta,
@@ -558,6 +603,9 @@ impl Builder {
             bytemuck::cast_slice(&val_refs),
             bytemuck::cast_slice(&by_path),
             bytemuck::cast_slice(&by_key),
+            bytemuck::cast_slice(&self.sent_src),
+            bytemuck::cast_slice(&post_sparse),
+            bytemuck::cast_slice(&val_sparse),
         ];
         let mut header = Header {
             magic: MAGIC,
@@ -583,6 +631,11 @@ impl Builder {
     }
 }
 
+/// Every [`SPARSE`]th key.
+fn sparse(keys: &[u64]) -> Vec<u64> {
+    keys.iter().step_by(SPARSE).copied().collect()
+}
+
 /// Sorted keys, offsets and the concatenated lists.
 fn flatten<T: Pod>(map: FxHashMap<u64, Vec<T>>) -> (Vec<u64>, Vec<u64>, Vec<T>) {
     let mut entries: Vec<(u64, Vec<T>)> = map.into_iter().collect();
@@ -602,4 +655,313 @@ fn flatten<T: Pod>(map: FxHashMap<u64, Vec<T>>) -> (Vec<u64>, Vec<u64>, Vec<T>) 
 /// The range of global ids a segment covers, for callers that place it.
 pub fn ids(base: u32, count: u32) -> Range<u32> {
     base..base + count
+}
+
+/// Writes a bookkeeping of where each section went, padding to 8 bytes.
+struct SectionWriter {
+    w: std::io::BufWriter<std::fs::File>,
+    pos: u64,
+    sections: [[u64; 2]; NSEC],
+}
+
+impl SectionWriter {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(bytes)?;
+        self.pos += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes a whole section.
+    fn section(&mut self, i: usize, bytes: &[u8]) -> std::io::Result<()> {
+        let start = self.pos;
+        self.put(bytes)?;
+        self.end(i, start)
+    }
+
+    fn end(&mut self, i: usize, start: u64) -> std::io::Result<()> {
+        self.sections[i] = [start, self.pos - start];
+        let pad = self.pos.next_multiple_of(8) - self.pos;
+        self.put(&[0u8; 8][..pad as usize])
+    }
+}
+
+/// Merges consecutive segments into one file, streaming: the result holds
+/// the same sources and sentences in the same order (so global ids do not
+/// change), with one table of each kind instead of one per segment. Memory
+/// holds the merged key lists, not the postings.
+pub fn merge(segs: &[&Segment], rules: u64, path: &Path) -> Result<(), SegmentError> {
+    use std::os::unix::fs::FileExt;
+    let io = |source| SegmentError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_extension("tmp");
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(io)?;
+    let mut out = SectionWriter {
+        w: std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?),
+        pos: 0,
+        sections: [[0; 2]; NSEC],
+    };
+    let mut src_base = Vec::with_capacity(segs.len());
+    let mut sent_base = Vec::with_capacity(segs.len());
+    let (mut ns, mut nt, mut facts) = (0u32, 0u32, 0u64);
+    for s in segs {
+        src_base.push(ns);
+        sent_base.push(nt);
+        ns += s.source_count();
+        nt += s.sentence_count();
+        facts += s.fact_count();
+    }
+    let release = || segs.iter().for_each(|s| s.release_pages());
+    (|| -> std::io::Result<()> {
+        out.put(&[0u8; HEADER_LEN])?;
+        // Sources, with their offsets moved.
+        let start = out.pos;
+        let (mut meta_base, mut sent_b) = (0u64, 0u32);
+        for s in segs {
+            for r in s.rows() {
+                let mut r = *r;
+                r.meta_off += meta_base;
+                r.sent_start += sent_b;
+                r.sent_end += sent_b;
+                out.put(bytemuck::bytes_of(&r))?;
+            }
+            meta_base += s.section(META).len() as u64;
+            sent_b += s.sentence_count();
+        }
+        out.end(ROWS, start)?;
+        let start = out.pos;
+        for s in segs {
+            out.put(s.section(META))?;
+        }
+        out.end(META, start)?;
+        let start = out.pos;
+        let mut base = 0u64;
+        for s in segs {
+            let offs = s.table::<u64>(SENT_OFFS);
+            for o in &offs[..offs.len() - 1] {
+                out.put(&(o + base).to_le_bytes())?;
+            }
+            base += s.section(SENTS).len() as u64;
+        }
+        out.put(&base.to_le_bytes())?;
+        out.end(SENT_OFFS, start)?;
+        let start = out.pos;
+        for s in segs {
+            out.put(s.section(SENTS))?;
+        }
+        out.end(SENTS, start)?;
+        release();
+        let start = out.pos;
+        for (k, s) in segs.iter().enumerate() {
+            for x in s.table::<u32>(SENT_SRC) {
+                out.put(&(x + src_base[k]).to_le_bytes())?;
+            }
+        }
+        out.end(SENT_SRC, start)?;
+
+        let (keys, offs) = merge_lists::<u32>(segs, [POST_KEYS, POST_OFFS, POST_IDS], &mut out, |id, k| {
+            id + sent_base[k]
+        })?;
+        out.section(POST_KEYS, bytemuck::cast_slice(&keys))?;
+        out.section(POST_OFFS, bytemuck::cast_slice(&offs))?;
+        out.section(POST_SPARSE, bytemuck::cast_slice(&sparse(&keys)))?;
+        release();
+        let (keys, offs) = merge_lists::<FactPod>(segs, [VAL_KEYS, VAL_OFFS, VAL_REFS], &mut out, |f, k| FactPod {
+            sentence: f.sentence + sent_base[k],
+            figure: f.figure,
+        })?;
+        out.section(VAL_KEYS, bytemuck::cast_slice(&keys))?;
+        out.section(VAL_OFFS, bytemuck::cast_slice(&offs))?;
+        out.section(VAL_SPARSE, bytemuck::cast_slice(&sparse(&keys)))?;
+        drop((keys, offs));
+        for (i, sec) in [(BY_PATH, BY_PATH), (BY_KEY, BY_KEY)] {
+            let mut pairs: Vec<HashPair> = Vec::with_capacity(ns as usize);
+            for (k, s) in segs.iter().enumerate() {
+                pairs.extend(s.table::<HashPair>(sec).iter().map(|p| HashPair {
+                    id: p.id + src_base[k],
+                    ..*p
+                }));
+            }
+            pairs.sort_by_key(|p| (p.hash, p.id));
+            out.section(i, bytemuck::cast_slice(&pairs))?;
+        }
+        release();
+        out.w.flush()?;
+        Ok(())
+    })()
+    .map_err(io)?;
+    let len = out.pos as usize;
+    let header = Header {
+        magic: MAGIC,
+        format: FORMAT,
+        endian: ENDIAN,
+        rules,
+        body_hash: file_body_hash(&file, len).map_err(io)?,
+        sources: ns,
+        sentences: nt,
+        facts,
+        sections: out.sections,
+    };
+    file.write_all_at(bytemuck::bytes_of(&header), 0).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(())
+}
+
+/// Merges the keyed lists of `segs` (sections: keys, offsets, items),
+/// writing the items as one section and returning the merged keys and
+/// offsets. Items of one key keep segment order, so ids stay ascending.
+fn merge_lists<T: Pod>(
+    segs: &[&Segment],
+    [keys_i, offs_i, items_i]: [usize; 3],
+    out: &mut SectionWriter,
+    rebase: impl Fn(T, usize) -> T,
+) -> std::io::Result<(Vec<u64>, Vec<u64>)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let tables: Vec<(&[u64], &[u64], &[T])> = segs
+        .iter()
+        .map(|s| (s.table::<u64>(keys_i), s.table::<u64>(offs_i), s.table::<T>(items_i)))
+        .collect();
+    let mut cur = vec![0usize; segs.len()];
+    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = tables
+        .iter()
+        .enumerate()
+        .filter_map(|(k, t)| t.0.first().map(|&key| Reverse((key, k))))
+        .collect();
+    let (mut keys, mut offs) = (Vec::new(), Vec::new());
+    let mut count = 0u64;
+    let start = out.pos;
+    while let Some(&Reverse((key, _))) = heap.peek() {
+        keys.push(key);
+        offs.push(count);
+        while let Some(&Reverse((k2, k))) = heap.peek()
+            && k2 == key
+        {
+            heap.pop();
+            let (tk, to, ti) = tables[k];
+            let c = cur[k];
+            for &item in &ti[to[c] as usize..to[c + 1] as usize] {
+                out.put(bytemuck::bytes_of(&rebase(item, k)))?;
+            }
+            count += to[c + 1] - to[c];
+            cur[k] += 1;
+            if let Some(&next) = tk.get(cur[k]) {
+                heap.push(Reverse((next, k)));
+            }
+        }
+    }
+    offs.push(count);
+    out.end(items_i, start)?;
+    Ok((keys, offs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Source;
+    use crate::extract::Analyzer;
+    use crate::rules::Rules;
+
+    fn sources() -> Vec<(SourceInfo, Vec<SentenceRec>)> {
+        let rules = Rules::builtin();
+        let mut an = Analyzer::new(&rules);
+        (0..40)
+            .map(|i| {
+                let text = format!(
+                    "In Town{i}, {} houses were damaged. Police said {} people were hurt on May {}.\n",
+                    40 + i % 7,
+                    i % 5,
+                    1 + i % 28
+                );
+                let s = Source::from_text(Path::new(&format!("/c/s{i}.txt")), text);
+                (super::super::info_of(&s), super::super::analyze_source(&mut an, &s, 0))
+            })
+            .collect()
+    }
+
+    fn build(items: &[(SourceInfo, Vec<SentenceRec>)]) -> Builder {
+        let mut b = Builder::default();
+        for (info, sents) in items {
+            b.add(info, Stamp::default(), sents.clone());
+        }
+        b
+    }
+
+    /// Every key's postings and values, as global ids, across segments.
+    fn tables(segs: &[&Segment]) -> Vec<(u64, Vec<u32>, Vec<(u32, u32)>)> {
+        let mut keys: Vec<u64> = segs
+            .iter()
+            .flat_map(|s| {
+                s.table::<u64>(POST_KEYS)
+                    .iter()
+                    .chain(s.table::<u64>(VAL_KEYS))
+                    .copied()
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| {
+                let mut base = 0;
+                let (mut p, mut v) = (Vec::new(), Vec::new());
+                for s in segs {
+                    p.extend(s.postings(k).iter().map(|i| i + base));
+                    v.extend(s.values(k).iter().map(|f| (f.sentence + base, f.figure)));
+                    base += s.sentence_count();
+                }
+                (k, p, v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_segments_answer_like_one_built_whole() {
+        let items = sources();
+        let whole = build(&items).finish(7);
+        let parts: Vec<Segment> = items.chunks(13).map(|c| build(c).finish(7)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.cdx");
+        merge(&parts.iter().collect::<Vec<_>>(), 7, &path).unwrap();
+        let merged = Segment::open(&path, 7).unwrap();
+        assert_eq!(tables(&[&merged]), tables(&[&whole]));
+        assert_eq!(tables(&[&merged]), tables(&parts.iter().collect::<Vec<_>>()));
+        for i in 0..whole.sentence_count() {
+            let (a, b) = (merged.sentence(i).unwrap(), whole.sentence(i).unwrap());
+            assert_eq!(
+                (a.source, a.span.clone(), a.figures.len()),
+                (b.source, b.span.clone(), b.figures.len())
+            );
+        }
+        for i in 0..whole.source_count() {
+            assert_eq!(merged.info(i), whole.info(i));
+        }
+        let h = path_hash(Path::new("/c/s17.txt"));
+        assert_eq!(merged.by_path_hash(h).collect::<Vec<_>>(), vec![17]);
+        assert_eq!(merged.fact_count(), whole.fact_count());
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.cdx");
+        build(&sources()).write_file(7, &path).unwrap();
+        assert!(Segment::open(&path, 7).is_ok());
+        assert!(Segment::open(&path, 8).is_err(), "other rules");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 9;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Segment::open(&path, 7).is_err(), "one bit flipped");
+        std::fs::write(&path, b"CDXSEG\0\0 short").unwrap();
+        assert!(Segment::open(&path, 7).is_err(), "truncated");
+    }
 }

@@ -186,6 +186,35 @@ impl Store {
         Ok(seg)
     }
 
+    /// Merges segments `from..` into one (ids do not change), naming it in
+    /// the catalog in their place. The caller writes the catalog; the old
+    /// files are removed after that by [`clean`].
+    fn compact(&mut self, segs: Vec<Segment>, from: usize, rules: u64) -> Result<Vec<Segment>, StoreError> {
+        if segs.len() - from < 2 {
+            return Ok(segs);
+        }
+        let name = format!("seg-{}.cdx", self.catalog.next);
+        self.catalog.next += 1;
+        let path = self.dir.join(&name);
+        let started = std::time::Instant::now();
+        {
+            let parts: Vec<&Segment> = segs[from..].iter().collect();
+            segment::merge(&parts, rules, &path)?;
+        }
+        let merged = Segment::open(&path, rules)?;
+        tracing::debug!(
+            segments = segs.len() - from,
+            ms = started.elapsed().as_millis() as u64,
+            "segments merged"
+        );
+        let mut out = segs;
+        out.truncate(from);
+        out.push(merged);
+        self.catalog.segments.truncate(from);
+        self.catalog.segments.push(name);
+        Ok(out)
+    }
+
     /// Records a change made by [`Index::update_source`]: a new segment (or
     /// none, for a removal) and the dead set. Returns the segment to use,
     /// mapped from disk, or kept in memory when the catalog moved under us or
@@ -253,6 +282,7 @@ pub fn open(
     let dir = corpus_dir(root, &roots);
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let _lock = lock(&dir)?;
+    let started = std::time::Instant::now();
     let fp = rules.fingerprint;
     let mut stats = OpenStats::default();
 
@@ -269,7 +299,16 @@ pub fn open(
     };
     clean(&dir, opened.as_ref().ok().map(|(c, _)| c));
 
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "catalog and segments checked"
+    );
     let (files, mut warnings) = crate::corpus::source_files(paths)?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        files = files.len(),
+        "corpus listed"
+    );
     if let Err(why) = &opened {
         tracing::info!(dir = %dir.display(), "building the index: {why}");
         stats.rebuilt = Some(why.clone());
@@ -289,8 +328,11 @@ pub fn open(
         })?;
         store.catalog.notes = notes_of(&w);
         warnings.extend(w.into_iter().map(|w| w.warning));
+        // One segment answers a lookup with one search, not one per segment.
+        let segs = store.compact(segs, 0, fp)?;
         store.catalog.generation = 1;
         write_catalog(&dir, &store.catalog)?;
+        clean(&dir, Some(&store.catalog));
         stats.analysed = files.len();
         opened = Ok((store.catalog, segs));
     }
@@ -318,6 +360,7 @@ pub fn open(
             &mut progress,
         )?;
     }
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "index open and current");
     index.warnings = warnings;
     let (segments, bytes) = index.segment_stats();
     stats.sources = index.source_count();
@@ -352,6 +395,7 @@ fn refresh(
     for n in &store.catalog.notes {
         notes.entry(n.path.as_path()).or_default().push(n);
     }
+    tracing::debug!(known = known.len(), "recorded stamps read");
     let stamps: Vec<Option<Stamp>> = files
         .par_iter()
         .map(|f| std::fs::metadata(f).ok().map(|m| Stamp::of_metadata(&m)))
@@ -413,12 +457,27 @@ fn refresh(
     for s in new_segs {
         index.push(s, None);
     }
+    // Changes pile up as small segments after the first; past a few, they
+    // are merged into one (ids stay, so the dead list stays right).
+    if store.catalog.segments.len() > MAX_SEGMENTS {
+        let segs: Vec<Segment> = std::mem::take(&mut index.segs).into_iter().map(|p| p.seg).collect();
+        let segs = store.compact(segs, 1, fp)?;
+        index.n_sources = 0;
+        index.n_sentences = 0;
+        for s in segs {
+            index.push(s, None);
+        }
+    }
     store.catalog.notes = kept_notes;
     store.catalog.dead = sorted(&index.dead);
     store.catalog.generation += 1;
     write_catalog(&store.dir, &store.catalog)?;
+    clean(&store.dir, Some(&store.catalog));
     Ok(())
 }
+
+/// Segments an index may have before the changes after the first are merged.
+const MAX_SEGMENTS: usize = 8;
 
 fn notes_of(w: &[super::FileWarning]) -> Vec<Note> {
     w.iter()

@@ -132,7 +132,11 @@ fn a_build_killed_mid_write_is_rebuilt() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("index built"), "{}", stdout(&out));
     assert!(stdout(&out).contains("30 sources"), "{}", stdout(&out));
-    assert_eq!(segments(&dir).len(), 4, "orphans of the killed build are removed");
+    assert_eq!(
+        segments(&dir).len(),
+        1,
+        "the build's segments are merged into one, orphans of the killed build removed"
+    );
 
     let fresh = tmp.path().join("fresh");
     assert_eq!(findings(&cache, &c, &d), findings(&fresh, &c, &d));
@@ -271,6 +275,32 @@ fn sources_edited_added_and_deleted_between_runs_are_reindexed_alone() {
     let got = findings(&cache, &c, &probe);
     assert!(got.iter().any(|f| f.0 == "45 houses" && f.1 == "supported"), "{got:?}");
     assert!(stdout(&index(&cache, &c)).contains("index up to date"));
+
+    // Many small changes: segments are merged as they pile up, ids and
+    // dead sources stay right.
+    for round in 0..12 {
+        std::fs::write(
+            c.join("report-002.txt"),
+            format!(
+                "Storm report 2\n\nIn Town2, {} houses were damaged by the storm.\n",
+                100 + round
+            ),
+        )
+        .unwrap();
+        assert!(index(&cache, &c).status.success());
+        assert!(segments(&index_dir(&cache)).len() <= 9);
+    }
+    let probe = draft(
+        tmp.path(),
+        "In Town2, 111 houses were damaged by the storm.\n\nIn Town9, 49 houses were damaged.\n",
+    );
+    let got = findings(&cache, &c, &probe);
+    assert_eq!(
+        got,
+        findings(&tmp.path().join("fresh"), &c, &probe),
+        "a compacted index answers like a fresh one"
+    );
+    assert!(got.iter().any(|f| f.0 == "111 houses" && f.1 == "supported"), "{got:?}");
 }
 
 #[test]

@@ -119,6 +119,11 @@ impl Client {
         (client, result)
     }
 
+    /// The server's process id (benchmarks read its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn set_answer(&mut self, answer: Answer) {
         self.answer = answer;
     }
