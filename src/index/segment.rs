@@ -897,7 +897,10 @@ mod tests {
     }
 
     /// Every key's postings and values, as global ids, across segments.
-    fn tables(segs: &[&Segment]) -> Vec<(u64, Vec<u32>, Vec<(u32, u32)>)> {
+    /// A key, its postings, its value references.
+    type KeyTables = (u64, Vec<u32>, Vec<(u32, u32)>);
+
+    fn tables(segs: &[&Segment]) -> Vec<KeyTables> {
         let mut keys: Vec<u64> = segs
             .iter()
             .flat_map(|s| {
