@@ -120,6 +120,7 @@ impl Client {
     }
 
     /// The server's process id (benchmarks read its memory from /proc).
+    #[allow(dead_code)]
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
