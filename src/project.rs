@@ -49,6 +49,22 @@ impl Project {
     pub fn load_with(
         config: Config,
         corpus: &[PathBuf],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<(Project, OpenStats), ProjectError> {
+        Project::open(config, corpus, true, progress)
+    }
+
+    /// Loads for the language server: an index already on disk is used at
+    /// once, without comparing it with the files (`OpenStats::stale`); the
+    /// server refreshes it in the background with [`Project::load`].
+    pub fn load_stale(config: Config) -> Result<(Project, OpenStats), ProjectError> {
+        Project::open(config, &[], false, |_, _| {})
+    }
+
+    fn open(
+        config: Config,
+        corpus: &[PathBuf],
+        refresh: bool,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<(Project, OpenStats), ProjectError> {
         let rules = Rules::load(&config.rule_paths())?;
@@ -61,7 +77,7 @@ impl Project {
             return Err(ProjectError::NoCorpus);
         }
         let (index, stats) = match config.index_root() {
-            Some(root) => match store::open(&paths, &rules, &root, &mut progress) {
+            Some(root) => match store::open(&paths, &rules, &root, refresh, &mut progress) {
                 Ok(r) => r,
                 Err(store::StoreError::Corpus(e)) => return Err(e.into()),
                 Err(e) => {

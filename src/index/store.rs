@@ -89,6 +89,8 @@ pub struct OpenStats {
     pub sources: usize,
     pub segments: usize,
     pub bytes: usize,
+    /// Opened without comparing with the files; a refresh is due.
+    pub stale: bool,
 }
 
 /// The on-disk side of an [`Index`].
@@ -269,11 +271,14 @@ fn sorted(set: &FxHashSet<u32>) -> Vec<u32> {
 }
 
 /// Opens (building or refreshing as needed) the index of the corpus under
-/// `paths`, kept under `root`.
+/// `paths`, kept under `root`. Without `refresh`, an existing index is used
+/// as it is, unchecked against the files (`OpenStats::stale`): the language
+/// server answers at once and refreshes in the background.
 pub fn open(
     paths: &[PathBuf],
     rules: &Rules,
     root: &Path,
+    refresh_now: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(Index, OpenStats), StoreError> {
     let mut roots: Vec<PathBuf> = paths.iter().map(|p| super::absolute(p)).collect();
@@ -303,6 +308,35 @@ pub fn open(
         ms = started.elapsed().as_millis() as u64,
         "catalog and segments checked"
     );
+    if !refresh_now && let Ok((catalog, segs)) = opened {
+        let mut index = Index::empty();
+        for s in segs {
+            index.push(s, None);
+        }
+        index.dead = catalog.dead.iter().copied().collect();
+        index.warnings = catalog
+            .notes
+            .iter()
+            .map(|n| CorpusWarning {
+                path: n.path.clone(),
+                message: n.message.clone(),
+            })
+            .collect();
+        let (segments, bytes) = index.segment_stats();
+        let stats = OpenStats {
+            stale: true,
+            sources: index.source_count(),
+            segments,
+            bytes,
+            ..OpenStats::default()
+        };
+        index.store = Some(Store {
+            dir,
+            catalog,
+            detached: false,
+        });
+        return Ok((index, stats));
+    }
     let (files, mut warnings) = crate::corpus::source_files(paths)?;
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,

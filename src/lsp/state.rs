@@ -219,13 +219,14 @@ impl State {
     /// first time. `None` when it cannot be loaded (told to the user once).
     pub async fn loaded_for(self: &Arc<State>, doc: &Doc) -> Option<Arc<Loaded>> {
         let slot = self.slot_for(doc);
+        let slot2 = slot.clone();
         let result = slot
             .loaded
             .get_or_init(|| {
                 let config = slot.config.clone();
                 async move {
                     let started = std::time::Instant::now();
-                    let loaded = tokio::task::spawn_blocking(move || Project::load(config, &[]))
+                    let (loaded, stats) = tokio::task::spawn_blocking(move || Project::load_stale(config))
                         .await
                         .map_err(|e| format!("loading the corpus failed: {e}"))?
                         .map_err(|e| e.to_string())?;
@@ -237,11 +238,15 @@ impl State {
                     for w in &loaded.index.warnings {
                         tracing::warn!("{w}");
                     }
-                    Ok(Arc::new(Loaded {
+                    let loaded = Arc::new(Loaded {
                         project: RwLock::new(loaded),
                         generation: AtomicU64::new(0),
                         conflicts: Mutex::new(None),
-                    }))
+                    });
+                    if stats.stale {
+                        self.refresh_in_background(slot2, loaded.clone());
+                    }
+                    Ok(loaded)
                 }
             })
             .await;
@@ -252,6 +257,48 @@ impl State {
                 None
             }
         }
+    }
+
+    /// Compares an index opened as it was on disk with the files, off the
+    /// request path; when anything changed, swaps the refreshed project in
+    /// and re-checks the open drafts that use it.
+    fn refresh_in_background(self: &Arc<State>, slot: Arc<Slot>, loaded: Arc<Loaded>) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let config = slot.config.clone();
+            let started = std::time::Instant::now();
+            let fresh = tokio::task::spawn_blocking(move || Project::load_with(config, &[], |_, _| {})).await;
+            let (project, stats) = match fresh {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => {
+                    tracing::warn!("refreshing the index failed: {e}");
+                    return;
+                }
+                Err(e) => {
+                    tracing::error!("refreshing the index failed: {e}");
+                    return;
+                }
+            };
+            tracing::info!(
+                analysed = stats.analysed,
+                removed = stats.removed,
+                ms = started.elapsed().as_millis() as u64,
+                "index compared with the files"
+            );
+            if stats.analysed == 0 && stats.removed == 0 && stats.rebuilt.is_none() {
+                return;
+            }
+            *write(&loaded.project) = project;
+            loaded.generation.fetch_add(1, Ordering::SeqCst);
+            for doc in state.open_docs() {
+                let same = lock(&doc.slot).as_ref().is_some_and(|s| Arc::ptr_eq(s, &slot));
+                if same {
+                    *lock(&doc.last) = None;
+                    lock(&doc.cache).clear();
+                    crate::lsp::handlers::diagnostics::schedule(&state, &doc, std::time::Duration::ZERO);
+                }
+            }
+        });
     }
 
     /// The findings for a document's current text: the last check if the text

@@ -702,3 +702,58 @@ fn without_client_file_watching_the_server_watches_the_corpus_itself() {
     assert_eq!(p["version"], 1);
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_stored_index_is_used_at_once_and_refreshed_in_the_background() {
+    let fx = Fixture::write(
+        r#"
+        //- copydesk.toml
+        [corpus]
+        paths = ["src"]
+        //- src/a.txt
+        Police rescued 382 babies in the raids.
+        "#,
+    );
+    let cache = fx.path("cache");
+    let cache_s = cache.to_string_lossy().into_owned();
+    // An earlier run left an index on disk.
+    let out = crate::support::copydesk()
+        .env("COPYDESK_CACHE_DIR", &cache)
+        .current_dir(fx.dir.path())
+        .args(["index", "--corpus", "src"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The source changed while no copydesk ran.
+    std::fs::write(fx.path("src/a.txt"), "Police rescued 383 babies in the raids.\n").unwrap();
+    let draft = "Police rescued 383 babies in the raids.\n";
+    std::fs::write(fx.path("draft.md"), draft).unwrap();
+    let (mut client, _) = Client::start(
+        fx.dir.path(),
+        capabilities(false, true),
+        Value::Null,
+        &[("COPYDESK_CACHE_DIR", cache_s.as_str())],
+    );
+    let uri = url(&fx.path("draft.md"));
+    open(&mut client, &uri, draft);
+    // Whatever the first answer (from the index as stored), the refresh
+    // brings the draft to agree with the file as it is now.
+    let p = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri
+            && p["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["code"] != "figure-mismatch")
+    });
+    assert_eq!(p["version"], 1);
+    assert_eq!(client.shutdown(), Some(0));
+    // The refresh went to disk: the next run finds the index current.
+    let out = crate::support::copydesk()
+        .env("COPYDESK_CACHE_DIR", &cache)
+        .current_dir(fx.dir.path())
+        .args(["index", "--corpus", "src"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("index up to date"));
+}
