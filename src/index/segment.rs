@@ -215,6 +215,16 @@ impl Segment {
     /// Maps a segment file and checks it whole: header, rules fingerprint,
     /// section bounds and the body hash.
     pub fn open(path: &Path, rules: u64) -> Result<Segment, SegmentError> {
+        Segment::open_checked(path, rules, true)
+    }
+
+    /// Maps a segment this process has just written and synced, skipping the
+    /// body hash (computed while writing); the structure is still checked.
+    pub fn open_written(path: &Path, rules: u64) -> Result<Segment, SegmentError> {
+        Segment::open_checked(path, rules, false)
+    }
+
+    fn open_checked(path: &Path, rules: u64, check_hash: bool) -> Result<Segment, SegmentError> {
         let io = |source| SegmentError::Io {
             path: path.to_path_buf(),
             source,
@@ -232,7 +242,7 @@ impl Segment {
             file.read_exact_at(&mut head, 0).map_err(io)?;
         }
         let header: Header = bytemuck::pod_read_unaligned(&head);
-        if header.magic == MAGIC && file_body_hash(&file, len).map_err(io)? != header.body_hash {
+        if check_hash && header.magic == MAGIC && file_body_hash(&file, len).map_err(io)? != header.body_hash {
             return Err(invalid("checksum mismatch (corrupted or torn write)"));
         }
         // SAFETY: segment files are written once under a temporary name and
@@ -755,6 +765,7 @@ pub fn merge(segs: &[&Segment], rules: u64, path: &Path) -> Result<(), SegmentEr
         let start = out.pos;
         for s in segs {
             out.put(s.section(SENTS))?;
+            s.release_pages();
         }
         out.end(SENTS, start)?;
         release();

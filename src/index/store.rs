@@ -177,7 +177,7 @@ impl Store {
         self.catalog.next += 1;
         let path = self.dir.join(&name);
         b.write_file(rules, &path)?;
-        let seg = Segment::open(&path, rules)?;
+        let seg = Segment::open_written(&path, rules)?;
         self.catalog.segments.push(name);
         if let Some(n) = abort_after()
             && self.catalog.segments.len() >= n
@@ -203,7 +203,7 @@ impl Store {
             let parts: Vec<&Segment> = segs[from..].iter().collect();
             segment::merge(&parts, rules, &path)?;
         }
-        let merged = Segment::open(&path, rules)?;
+        let merged = Segment::open_written(&path, rules)?;
         tracing::debug!(
             segments = segs.len() - from,
             ms = started.elapsed().as_millis() as u64,
