@@ -202,12 +202,13 @@ fn main() {
         let cold = index_run(&cache, &sources).as_secs_f64();
         let warm = median((0..3).map(|_| index_run(&cache, &sources).as_secs_f64()).collect());
         // One changed file, re-indexed by the command line.
-        let victim = std::fs::read_dir(&sources)
-            .unwrap()
+        let victim = walkdir::WalkDir::new(&sources)
+            .sort_by_file_name()
+            .into_iter()
             .flatten()
-            .find(|e| e.path().is_file())
+            .find(|e| e.file_type().is_file())
             .unwrap()
-            .path();
+            .into_path();
         let old = std::fs::read_to_string(&victim).unwrap();
         std::fs::write(
             &victim,

@@ -240,11 +240,20 @@ pub fn source_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<CorpusWarnin
 /// Gives `source` a key not in `seen` (numbering it when taken) and records
 /// it; returns a warning when the key had to change.
 pub fn unique_key(source: &mut Source, seen: &mut HashSet<String>) -> Option<CorpusWarning> {
-    if seen.insert(source.key.clone()) {
+    let w = claim_key(source, |k| seen.contains(k));
+    seen.insert(source.key.clone());
+    w
+}
+
+/// Gives `source` a key for which `taken` is false (numbering it when its
+/// own is taken); returns a warning when the key had to change. The caller
+/// records the key.
+pub fn claim_key(source: &mut Source, mut taken: impl FnMut(&str) -> bool) -> Option<CorpusWarning> {
+    if !taken(&source.key) {
         return None;
     }
     let mut n = 2;
-    while seen.contains(&format!("{}-{n}", source.key)) {
+    while taken(&format!("{}-{n}", source.key)) {
         n += 1;
     }
     let new = format!("{}-{n}", source.key);
@@ -252,7 +261,6 @@ pub fn unique_key(source: &mut Source, seen: &mut HashSet<String>) -> Option<Cor
         path: source.path.clone(),
         message: format!("key {:?} is already used by another source; using {new:?}", source.key),
     };
-    seen.insert(new.clone());
     source.key = new;
     Some(warning)
 }

@@ -227,6 +227,13 @@ fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     let checker = Checker::new(&project.index, &project.rules, &project.options);
+    let n = project.index.source_count();
+    if n > copydesk::check::conflicts::CONFLICT_SOURCE_LIMIT {
+        bail!(
+            "the corpus has {n} sources; a conflict report compares every fact across the corpus and is limited to {} sources (point --corpus at the story's sources)",
+            copydesk::check::conflicts::CONFLICT_SOURCE_LIMIT
+        );
+    }
     let conflicts = checker.conflicts();
     let out = match format {
         ConflictFormat::Markdown => report::conflicts::markdown(&conflicts, project.index.source_count()),

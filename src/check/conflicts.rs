@@ -71,8 +71,14 @@ impl UnionFind {
     }
 }
 
+/// Sources beyond which a corpus-wide conflict report is refused: it
+/// compares every fact with its retrieved peers, so its cost follows the
+/// corpus. It is meant for a story's sources, not a newsroom archive.
+pub const CONFLICT_SOURCE_LIMIT: usize = 20_000;
+
 impl Checker<'_> {
-    /// Every fact on which the sources disagree, in corpus order.
+    /// Every fact on which the sources disagree, in corpus order. Callers
+    /// check [`CONFLICT_SOURCE_LIMIT`] first.
     pub fn conflicts(&self) -> Vec<Conflict> {
         // Number the facts.
         let mut ids: FxHashMap<FactRef, u32> = FxHashMap::default();

@@ -12,7 +12,7 @@
 //! in another.
 
 pub mod compare;
-mod conflicts;
+pub mod conflicts;
 mod finding;
 
 use std::collections::BTreeMap;

@@ -334,7 +334,7 @@ impl Index {
         let (files, warnings) = crate::corpus::source_files(paths)?;
         let mut index = Index::empty();
         index.warnings = warnings;
-        let mut keys = std::collections::HashSet::new();
+        let mut keys = KeyClaims::new(None);
         let (segs, warnings) = build_segments(&files, rules, &mut keys, 0, progress, |b| {
             Ok::<_, std::convert::Infallible>(b.finish(rules.fingerprint))
         })
@@ -375,8 +375,8 @@ impl Index {
             self.cache.clear();
             return;
         };
-        let mut keys: std::collections::HashSet<String> = self.sources().map(|(_, s)| s.key).collect();
-        if let Some(w) = crate::corpus::unique_key(&mut source, &mut keys) {
+        // The old version is dead already: its key is free again.
+        if let Some(w) = crate::corpus::claim_key(&mut source, |k| self.source_id_by_key(k).is_some()) {
             self.warnings.push(w);
         }
         let mut an = Analyzer::new(rules);
@@ -784,7 +784,7 @@ impl<'a> Postings<'a> {
 pub fn build_segments<E>(
     files: &[std::path::PathBuf],
     rules: &Rules,
-    keys: &mut std::collections::HashSet<String>,
+    keys: &mut KeyClaims<'_>,
     done_before: usize,
     mut progress: impl FnMut(usize, usize),
     mut finish: impl FnMut(segment::Builder) -> Result<segment::Segment, E>,
@@ -809,7 +809,7 @@ pub fn build_segments<E>(
                         skipped: false,
                     };
                     warnings.extend(w.map(note));
-                    if let Some(w) = crate::corpus::unique_key(&mut source, keys) {
+                    if let Some(w) = keys.claim(&mut source) {
                         warnings.push(note(w));
                     }
                     b.add(&info_of(&source), stamp, sentences);
@@ -833,6 +833,33 @@ pub fn build_segments<E>(
         segs.push(finish(b)?);
     }
     Ok((segs, warnings))
+}
+
+/// Citation keys handed out while building: those of this batch, and (when
+/// adding to an index) those of its live sources, looked up rather than
+/// listed, so adding one file to an archive does not read a million keys.
+pub struct KeyClaims<'a> {
+    batch: std::collections::HashSet<String>,
+    index: Option<&'a Index>,
+}
+
+impl<'a> KeyClaims<'a> {
+    pub fn new(index: Option<&'a Index>) -> KeyClaims<'a> {
+        KeyClaims {
+            batch: std::collections::HashSet::new(),
+            index,
+        }
+    }
+
+    /// Gives `source` a free key; a warning when its own was taken.
+    pub fn claim(&mut self, source: &mut Source) -> Option<crate::corpus::CorpusWarning> {
+        let (batch, index) = (&self.batch, self.index);
+        let w = crate::corpus::claim_key(source, |k| {
+            batch.contains(k) || index.is_some_and(|i| i.source_id_by_key(k).is_some())
+        });
+        self.batch.insert(source.key.clone());
+        w
+    }
 }
 
 /// A warning about one corpus file, with the file's stamp so it can be

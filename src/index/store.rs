@@ -356,7 +356,7 @@ pub fn open(
             },
             detached: false,
         };
-        let mut keys = HashSet::new();
+        let mut keys = super::KeyClaims::new(None);
         let (segs, w) = build_segments(&files, rules, &mut keys, 0, &mut progress, |b| {
             store.write_segment(b, fp)
         })?;
@@ -475,7 +475,7 @@ fn refresh(
     let fp = rules.fingerprint;
     let mut new_segs = Vec::new();
     if !changed.is_empty() {
-        let mut keys: HashSet<String> = index.sources().map(|(_, s)| s.key).collect();
+        let mut keys = super::KeyClaims::new(Some(index));
         let (segs, w) = build_segments(&changed, rules, &mut keys, 0, progress, |b| store.write_segment(b, fp))?;
         kept_notes.extend(notes_of(&w));
         new_segs = segs;

@@ -145,7 +145,12 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
         .filter_map(|p| project.index.get_source(p.source).map(|s| (p.source, s)))
         .collect();
     let mut incomplete = false;
-    for (id, s) in project.index.sources() {
+    // In an archive, scan a bounded number of sources for the prefix.
+    for (scanned, (id, s)) in project.index.sources().enumerate() {
+        if scanned >= MAX_SCANNED {
+            incomplete = true;
+            break;
+        }
         if chosen.iter().any(|(c, _)| *c == id) || !s.key.to_lowercase().starts_with(&typed) {
             continue;
         }
@@ -230,6 +235,8 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
 
 /// Sources offered at once.
 const MAX_ITEMS: usize = 200;
+/// Sources looked at for a typed prefix.
+const MAX_SCANNED: usize = 50_000;
 
 fn units(s: &str, enc: crate::lsp::convert::Encoding) -> u32 {
     match enc {

@@ -32,6 +32,13 @@ pub async fn conflicts(state: &Arc<State>, params: Value) -> Result<Value> {
     let enc = state.encoding();
     let mut out = Vec::new();
     for loaded in projects(state, &params).await {
+        let n = read(&loaded.project).index.source_count();
+        if n > crate::check::conflicts::CONFLICT_SOURCE_LIMIT {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(format!(
+                "the corpus has {n} sources; conflict reports are limited to {}",
+                crate::check::conflicts::CONFLICT_SOURCE_LIMIT
+            )));
+        }
         let l = loaded.clone();
         let found = tokio::task::spawn_blocking(move || l.conflicts())
             .await
