@@ -236,7 +236,8 @@ impl Index {
 
     /// Reads and indexes the sources under `paths` one file at a time, so only
     /// one source's parsed text is in memory at once. `progress` is called
-    /// after each file with (files done, files in all).
+    /// with (files done, files in all): once with 0 when the files are
+    /// listed, then after each chunk of files.
     pub fn from_paths(
         paths: &[std::path::PathBuf],
         rules: &Rules,
@@ -252,6 +253,7 @@ impl Index {
         use rayon::prelude::*;
         let mut keys = std::collections::HashSet::new();
         let mut done = 0;
+        progress(0, files.len());
         for chunk in files.chunks(256) {
             let analysed: Vec<_> = chunk
                 .par_iter()

@@ -35,7 +35,21 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For a terminal.
     Human,
+    /// copydesk's own JSON report.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// reviewdog's diagnostic format.
+    Rdjson,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SourcesFormat {
+    Text,
     Json,
 }
 
@@ -69,9 +83,21 @@ enum Command {
         /// Exit with 1 on warnings too.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
-        /// Markdown drafts.
+        /// Report only findings on lines changed since this git revision.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
+        /// Markdown drafts: files, folders (walked for .md and .markdown,
+        /// respecting .gitignore) or globs ("drafts/**/*.md").
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// List the corpus: each source's key, title, date and number of figures.
+    Sources {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: SourcesFormat,
     },
     /// List the figures copydesk reads in files (drafts or sources).
     Figures { files: Vec<PathBuf> },
@@ -128,8 +154,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             include_supported,
             deny,
+            changed_since,
             files,
-        } => check(corpus, format, include_supported, deny, files),
+        } => check(
+            corpus,
+            CheckArgs {
+                format,
+                include_supported,
+                deny,
+                changed_since,
+            },
+            files,
+        ),
+        Command::Sources { corpus, format } => sources(corpus, format),
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
         Command::Lsp { .. } => {
@@ -147,9 +184,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Corpora with fewer files than this load too fast for a progress bar.
+const PROGRESS_MIN_FILES: usize = 512;
+
+/// Loads the project, with a progress bar on stderr while a large corpus is
+/// indexed, when stderr is a terminal.
+fn load_project(config: Config, corpus: &[PathBuf]) -> Result<Project> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let terminal = std::io::stderr().is_terminal();
+    let mut bar: Option<ProgressBar> = None;
+    let project = Project::load_with_progress(config, corpus, |done, total| {
+        if !terminal || total < PROGRESS_MIN_FILES {
+            return;
+        }
+        let bar = bar.get_or_insert_with(|| {
+            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("indexing sources {wide_bar} {pos}/{len} ({eta})") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(project?)
+}
+
+fn sources(args: CorpusArgs, format: SourcesFormat) -> Result<ExitCode> {
+    let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    let project = load_project(config, &args.corpus)?;
+    let out = match format {
+        SourcesFormat::Text => report::sources::text(&project.index),
+        SourcesFormat::Json => report::sources::json(&project.index),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
-    let project = Project::load(config, &args.corpus)?;
+    let project = load_project(config, &args.corpus)?;
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
     }
@@ -194,21 +270,39 @@ fn read_draft(path: &Path) -> Result<(String, Option<String>)> {
     }
 }
 
-fn check(
-    args: CorpusArgs,
+/// How `check` reports.
+struct CheckArgs {
     format: Format,
     include_supported: bool,
     deny: Option<Deny>,
-    files: Vec<PathBuf>,
-) -> Result<ExitCode> {
-    let config = load_config(&args, &files[0])?;
-    let project = Project::load(config, &args.corpus)?;
+    changed_since: Option<String>,
+}
+
+fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitCode> {
+    let format = opts.format;
+    let drafts = copydesk::drafts::expand(&files)?;
+    let Some(first) = drafts.first() else {
+        bail!("no drafts to check");
+    };
+    let config = load_config(&args, &first.path)?;
+    let project = load_project(config, &args.corpus)?;
     let mut report = Report {
         sources: project.index.source_count(),
         warnings: project.index.warnings.clone(),
         files: Vec::new(),
     };
-    for path in &files {
+    // Tools see suppressed findings, marked; people don't.
+    let keep_suppressed = matches!(format, Format::Json | Format::Sarif);
+    for draft in &drafts {
+        let path = &draft.path;
+        // A folder or glob may take in the corpus itself: a source is no draft.
+        if !draft.explicit && project.index.source_id_by_path(path).is_some() {
+            continue;
+        }
+        let changed = match &opts.changed_since {
+            Some(rev) => Some(copydesk::changes::changed_lines(path, rev)?),
+            None => None,
+        };
         let (text, warning) = read_draft(path)?;
         if let Some(w) = warning {
             eprintln!("warning: {w}");
@@ -221,27 +315,37 @@ fn check(
             .excluding(path)
             .check(&doc)
             .into_iter()
-            .filter(|f| include_supported || f.code != Code::Supported)
-            .filter(|f| !f.is_suppressed() || format == Format::Json)
+            .filter(|f| opts.include_supported || f.code != Code::Supported)
+            .filter(|f| !f.is_suppressed() || keep_suppressed)
             .collect();
-        report.files.push(FileReport {
+        let mut file = FileReport {
             path: path.clone(),
             lines: LineIndex::new(&doc.text),
             text: doc.text,
             findings,
-        });
+        };
+        if let Some(changed) = changed {
+            let spans: Vec<(usize, usize)> = file.findings.iter().map(|f| file.line_span(&f.span)).collect();
+            let mut keep = spans.into_iter().map(|(a, b)| changed.touches(a, b));
+            file.findings.retain(|_| keep.next().unwrap_or(true));
+        }
+        report.files.push(file);
     }
     let out = match format {
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, &project.index),
+        Format::Github => report::github::render(&report),
+        Format::Rdjson => report::rdjson::render(&report),
         Format::Human => report::human::render(&report, std::io::stdout().is_terminal()),
     };
-    if format == Format::Json {
+    // The human and GitHub reports carry corpus warnings themselves.
+    if matches!(format, Format::Json | Format::Sarif | Format::Rdjson) {
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }
     }
     std::io::stdout().write_all(out.as_bytes())?;
-    let threshold = if deny.is_some() {
+    let threshold = if opts.deny.is_some() {
         Severity::Warning
     } else {
         Severity::Error

@@ -36,6 +36,16 @@ impl Project {
     /// Loads rules and corpus for `config`. `corpus` replaces the configured
     /// corpus paths when not empty.
     pub fn load(config: Config, corpus: &[PathBuf]) -> Result<Project, ProjectError> {
+        Project::load_with_progress(config, corpus, |_, _| {})
+    }
+
+    /// [`Project::load`], calling `progress` with (files indexed, files in
+    /// all) as the corpus is indexed.
+    pub fn load_with_progress(
+        config: Config,
+        corpus: &[PathBuf],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Project, ProjectError> {
         let rules = Rules::load(&config.rule_paths())?;
         let paths = if corpus.is_empty() {
             config.corpus_paths()
@@ -45,7 +55,7 @@ impl Project {
         if paths.is_empty() {
             return Err(ProjectError::NoCorpus);
         }
-        let index = Index::from_paths(&paths, &rules, |_, _| {})?;
+        let index = Index::from_paths(&paths, &rules, progress)?;
         Ok(Project {
             options: config.check_options(),
             config,

@@ -9,6 +9,8 @@
 mod cli;
 mod external;
 mod fixtures;
+mod formats;
 mod lsp;
 mod lsp_client;
+mod reports;
 mod support;
