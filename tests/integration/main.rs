@@ -12,5 +12,6 @@ mod fixtures;
 mod formats;
 mod lsp;
 mod lsp_client;
+mod packaging;
 mod reports;
 mod support;
