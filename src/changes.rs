@@ -65,6 +65,8 @@ fn git(dir: &Path, args: &[&str]) -> Result<Output, ChangesError> {
         .arg(dir)
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
+        // File names are names, not pathspec patterns ("draft[1].md").
+        .env("GIT_LITERAL_PATHSPECS", "1")
         .output()
         .map_err(ChangesError::Spawn)
 }

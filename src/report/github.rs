@@ -3,9 +3,11 @@
 //!
 //! `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::message`
 //!
-//! Lines and columns are 1-based, columns count Unicode scalar values (as in
-//! the JSON report: GitHub's documentation says only "column", and counts
-//! characters when it draws the annotation), `endColumn` is exclusive.
+//! Lines and columns are 1-based, `endColumn` is exclusive. GitHub's
+//! documentation says only "column number, starting at 1" without a unit;
+//! columns here count Unicode scalar values, as in the JSON report, which is
+//! what a reader counts as characters (UTF-16 and byte columns drift after
+//! the first non-ASCII character).
 //! Errors are `::error`, warnings `::warning`, notes and hints `::notice`.
 //! Suppressed findings are left out. Unreadable corpus files are `::warning`
 //! on the file. A plain summary line closes the output, for the log.

@@ -181,3 +181,47 @@ pub fn excerpt(text: &str, figure: std::ops::Range<usize>, width: usize, mark: (
         squash(&a)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_each_unit() {
+        let text = "ab\n🚓 é x\n";
+        let lines = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        let at = |unit| line_col(text, &lines, x, unit);
+        assert_eq!(at(ColumnUnit::Scalar), LineCol { line: 2, column: 5 });
+        assert_eq!(at(ColumnUnit::Utf16), LineCol { line: 2, column: 6 });
+        assert_eq!(at(ColumnUnit::Utf8), LineCol { line: 2, column: 9 });
+        // Inside a character: its start.
+        assert_eq!(
+            line_col(text, &lines, 5, ColumnUnit::Utf8),
+            LineCol { line: 2, column: 1 }
+        );
+        assert_eq!(
+            line_col(text, &lines, text.len(), ColumnUnit::Scalar),
+            LineCol { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn line_spans() {
+        let text = "one\ntwo\nthree\n".to_string();
+        let file = FileReport {
+            path: "d.md".into(),
+            lines: LineIndex::new(&text),
+            text,
+            findings: Vec::new(),
+        };
+        assert_eq!(file.line_span(&(4..7)), (2, 2));
+        assert_eq!(
+            file.line_span(&(4..8)),
+            (2, 2),
+            "ending after the line break stays on the line"
+        );
+        assert_eq!(file.line_span(&(2..9)), (1, 3));
+        assert_eq!(file.line_span(&(5..5)), (2, 2));
+    }
+}

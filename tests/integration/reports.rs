@@ -318,3 +318,28 @@ fn changed_since_outside_a_repository_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not in a git repository"), "{}", stderr(&out));
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let fx = Fixture::write(
+        r#"
+        //- draft.md
+        Police rescued 383 babies in town 7.
+        "#,
+    );
+    let sources = fx.path("sources");
+    std::fs::create_dir(&sources).unwrap();
+    // More files than the progress bar's threshold.
+    for i in 0..600 {
+        std::fs::write(
+            sources.join(format!("s{i:03}.txt")),
+            format!("Police rescued {} babies in town {i}.\n", i + 1),
+        )
+        .unwrap();
+    }
+    let out = run(fx.dir.path(), &["sources", "--corpus", "sources", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing on a piped stderr");
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["sources"].as_array().unwrap().len(), 600);
+}
