@@ -6,9 +6,11 @@
 //! byte offsets and plain structs; the command line (`main.rs`) and the language
 //! server (`lsp`) only convert.
 
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod corpus;
+pub mod drafts;
 pub mod extract;
 pub mod index;
 #[deny(clippy::print_stdout)]

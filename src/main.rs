@@ -35,7 +35,21 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For a terminal.
     Human,
+    /// copydesk's own JSON report.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// reviewdog's diagnostic format.
+    Rdjson,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SourcesFormat {
+    Text,
     Json,
 }
 
@@ -69,9 +83,21 @@ enum Command {
         /// Exit with 1 on warnings too.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
-        /// Markdown drafts.
+        /// Report only findings on lines changed since this git revision.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
+        /// Markdown drafts: files, folders (walked for .md and .markdown,
+        /// respecting .gitignore) or globs ("drafts/**/*.md").
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// List the corpus: each source's key, title, date and number of figures.
+    Sources {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: SourcesFormat,
     },
     /// List the figures copydesk reads in files (drafts or sources).
     Figures { files: Vec<PathBuf> },
@@ -133,8 +159,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             include_supported,
             deny,
+            changed_since,
             files,
-        } => check(corpus, format, include_supported, deny, files),
+        } => check(
+            corpus,
+            CheckArgs {
+                format,
+                include_supported,
+                deny,
+                changed_since,
+            },
+            files,
+        ),
+        Command::Sources { corpus, format } => sources(corpus, format),
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
         Command::Index { corpus } => index(corpus),
@@ -153,28 +190,58 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// A progress bar on stderr while files are read, on a terminal only.
-fn progress_bar() -> impl FnMut(usize, usize) {
-    let mut bar: Option<indicatif::ProgressBar> = None;
-    let on_terminal = std::io::stderr().is_terminal();
-    move |done, total| {
-        if !on_terminal || total < 500 {
+/// Corpora with fewer files than this load too fast for a progress bar.
+const PROGRESS_MIN_FILES: usize = 512;
+
+/// Loads the project, with a progress bar on stderr while a large corpus is
+/// indexed, when stderr is a terminal.
+fn load_project(config: Config, corpus: &[PathBuf]) -> Result<Project> {
+    let mut bar = ProgressBar::default();
+    let project = Project::load_with_progress(config, corpus, |done, total| bar.update(done, total));
+    bar.finish();
+    Ok(project?)
+}
+
+/// A progress bar on stderr while sources are read, shown only on a terminal
+/// and for corpora large enough to take a while.
+#[derive(Default)]
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn update(&mut self, done: usize, total: usize) {
+        if total < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
             return;
         }
-        let b = bar.get_or_insert_with(|| {
-            let b = indicatif::ProgressBar::new(total as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template("indexing {bar:40} {pos}/{len} files {per_sec} eta {eta}")
-                    .expect("valid template"),
-            );
-            b
+        let bar = self.0.get_or_insert_with(|| {
+            let bar =
+                indicatif::ProgressBar::with_draw_target(Some(total as u64), indicatif::ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("indexing sources {wide_bar} {pos}/{len} ({eta})")
+            {
+                bar.set_style(style);
+            }
+            bar
         });
-        b.set_length(total as u64);
-        b.set_position(done as u64);
-        if done >= total {
-            b.finish_and_clear();
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
         }
     }
+}
+
+fn sources(args: CorpusArgs, format: SourcesFormat) -> Result<ExitCode> {
+    let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    let project = load_project(config, &args.corpus)?;
+    let out = match format {
+        SourcesFormat::Text => report::sources::text(&project.index),
+        SourcesFormat::Json => report::sources::json(&project.index),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn index(args: CorpusArgs) -> Result<ExitCode> {
@@ -183,7 +250,12 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
         bail!("the index is not kept on disk ([index] persist = false); nothing to build");
     }
     let started = std::time::Instant::now();
-    let (project, stats) = Project::load_with(config, &args.corpus, progress_bar())?;
+    let (project, stats) = {
+        let mut bar = ProgressBar::default();
+        let r = Project::load_with(config, &args.corpus, |d, t| bar.update(d, t));
+        bar.finish();
+        r?
+    };
     let elapsed = started.elapsed();
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
@@ -222,7 +294,7 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
 
 fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
-    let (project, _) = Project::load_with(config, &args.corpus, progress_bar())?;
+    let project = load_project(config, &args.corpus)?;
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
     }
@@ -274,21 +346,39 @@ fn read_draft(path: &Path) -> Result<(String, Option<String>)> {
     }
 }
 
-fn check(
-    args: CorpusArgs,
+/// How `check` reports.
+struct CheckArgs {
     format: Format,
     include_supported: bool,
     deny: Option<Deny>,
-    files: Vec<PathBuf>,
-) -> Result<ExitCode> {
-    let config = load_config(&args, &files[0])?;
-    let (project, _) = Project::load_with(config, &args.corpus, progress_bar())?;
+    changed_since: Option<String>,
+}
+
+fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitCode> {
+    let format = opts.format;
+    let drafts = copydesk::drafts::expand(&files)?;
+    let Some(first) = drafts.first() else {
+        bail!("no drafts to check");
+    };
+    let config = load_config(&args, &first.path)?;
+    let project = load_project(config, &args.corpus)?;
     let mut report = Report {
         sources: project.index.source_count(),
         warnings: project.index.warnings.clone(),
         files: Vec::new(),
     };
-    for path in &files {
+    // Tools see suppressed findings, marked; people don't.
+    let keep_suppressed = matches!(format, Format::Json | Format::Sarif);
+    for draft in &drafts {
+        let path = &draft.path;
+        // A folder or glob may take in the corpus itself: a source is no draft.
+        if !draft.explicit && project.index.source_id_by_path(path).is_some() {
+            continue;
+        }
+        let changed = match &opts.changed_since {
+            Some(rev) => Some(copydesk::changes::changed_lines(path, rev)?),
+            None => None,
+        };
         let (text, warning) = read_draft(path)?;
         if let Some(w) = warning {
             eprintln!("warning: {w}");
@@ -301,27 +391,37 @@ fn check(
             .excluding(path)
             .check(&doc)
             .into_iter()
-            .filter(|f| include_supported || f.code != Code::Supported)
-            .filter(|f| !f.is_suppressed() || format == Format::Json)
+            .filter(|f| opts.include_supported || f.code != Code::Supported)
+            .filter(|f| !f.is_suppressed() || keep_suppressed)
             .collect();
-        report.files.push(FileReport {
+        let mut file = FileReport {
             path: path.clone(),
             lines: LineIndex::new(&doc.text),
             text: doc.text,
             findings,
-        });
+        };
+        if let Some(changed) = changed {
+            let spans: Vec<(usize, usize)> = file.findings.iter().map(|f| file.line_span(&f.span)).collect();
+            let mut keep = spans.into_iter().map(|(a, b)| changed.touches(a, b));
+            file.findings.retain(|_| keep.next().unwrap_or(true));
+        }
+        report.files.push(file);
     }
     let out = match format {
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, &project.index),
+        Format::Github => report::github::render(&report),
+        Format::Rdjson => report::rdjson::render(&report),
         Format::Human => report::human::render(&report, std::io::stdout().is_terminal()),
     };
-    if format == Format::Json {
+    // The human and GitHub reports carry corpus warnings themselves.
+    if matches!(format, Format::Json | Format::Sarif | Format::Rdjson) {
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }
     }
     std::io::stdout().write_all(out.as_bytes())?;
-    let threshold = if deny.is_some() {
+    let threshold = if opts.deny.is_some() {
         Severity::Warning
     } else {
         Severity::Error

@@ -54,6 +54,15 @@ impl Project {
         Project::open(config, corpus, true, progress)
     }
 
+    /// [`Project::load`] with a progress callback: (files indexed, files to read).
+    pub fn load_with_progress(
+        config: Config,
+        corpus: &[PathBuf],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Project, ProjectError> {
+        Project::load_with(config, corpus, progress).map(|(p, _)| p)
+    }
+
     /// Loads for the language server: an index already on disk is used at
     /// once, without comparing it with the files (`OpenStats::stale`); the
     /// server refreshes it in the background with [`Project::load`].

@@ -277,6 +277,9 @@ impl<'a> Checker<'a> {
                 |an, &(key, start, block)| {
                     let mut found = Vec::new();
                     self.check_block(an, doc, block, &mut found);
+                    // A long draft reads many pages of a mapped index: keep
+                    // the resident set bounded during the check, not only after.
+                    self.index.trim_resident(crate::index::RESIDENT_BUDGET);
                     (key, start, found)
                 },
             )

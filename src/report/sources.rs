@@ -1,0 +1,100 @@
+//! The corpus listing of `copydesk sources`: each source's key, title, date
+//! and number of figures, and the files that could not be read as they are.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::display_path;
+use crate::index::Index;
+
+#[derive(Serialize)]
+struct JsonSources<'a> {
+    version: u32,
+    sources: Vec<JsonSource>,
+    warnings: Vec<JsonWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSource {
+    key: String,
+    title: String,
+    date: Option<String>,
+    path: String,
+    figures: usize,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    path: String,
+    message: &'a str,
+}
+
+/// One row per source, in corpus order.
+fn rows(index: &Index) -> Vec<JsonSource> {
+    index
+        .sources()
+        .map(|(id, s)| JsonSource {
+            path: display_path(&s.path),
+            key: s.key,
+            title: s.title,
+            date: s.date,
+            figures: index.source_sentences(id).map(|(_, rec)| rec.figures.len()).sum(),
+        })
+        .collect()
+}
+
+/// `{"version": 1, "sources": [{"key", "title", "date", "path", "figures"}], "warnings": [{"path", "message"}]}`.
+pub fn json(index: &Index) -> String {
+    let report = JsonSources {
+        version: 1,
+        sources: rows(index),
+        warnings: index
+            .warnings
+            .iter()
+            .map(|w| JsonWarning {
+                path: display_path(&w.path),
+                message: &w.message,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("report serializes");
+    out.push('\n');
+    out
+}
+
+/// A plain table, then the warnings.
+pub fn text(index: &Index) -> String {
+    let rows = rows(index);
+    let key_w = rows.iter().map(|r| r.key.chars().count()).chain([3]).max().unwrap_or(3);
+    let date_w = rows
+        .iter()
+        .map(|r| r.date.as_ref().map_or(1, |d| d.chars().count()))
+        .chain([4])
+        .max()
+        .unwrap_or(4);
+    let mut out = String::new();
+    let _ = writeln!(out, "{:key_w$}  {:date_w$}  {:>7}  title", "key", "date", "figures");
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "{:key_w$}  {:date_w$}  {:>7}  {}",
+            r.key,
+            r.date.as_deref().unwrap_or("-"),
+            r.figures,
+            r.title
+        );
+    }
+    let figures: usize = rows.iter().map(|r| r.figures).sum();
+    let _ = writeln!(
+        out,
+        "{} source{}, {figures} figure{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        if figures == 1 { "" } else { "s" }
+    );
+    for w in &index.warnings {
+        let _ = writeln!(out, "warning: {}: {}", display_path(&w.path), w.message);
+    }
+    out
+}
