@@ -73,8 +73,42 @@ struct Catalog {
     generation: u64,
     next: u64,
     segments: Vec<String>,
+    /// The file identity of each segment when its hash was last checked: a
+    /// segment whose size, times and inode are unchanged since is not read
+    /// whole again (the inode change time cannot be set back by anyone who
+    /// writes to the file).
+    #[serde(default)]
+    verified: std::collections::BTreeMap<String, FileId>,
     dead: Vec<u32>,
     notes: Vec<Note>,
+}
+
+/// What identifies a file's bytes without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: i64,
+    mtime_ns: i64,
+    ctime: i64,
+    ctime_ns: i64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: m.mtime(),
+            mtime_ns: m.mtime_nsec(),
+            ctime: m.ctime(),
+            ctime_ns: m.ctime_nsec(),
+        })
+    }
 }
 
 /// How an open went.
@@ -178,6 +212,9 @@ impl Store {
         let path = self.dir.join(&name);
         b.write_file(rules, &path)?;
         let seg = Segment::open_written(&path, rules)?;
+        if let Some(id) = FileId::of(&path) {
+            self.catalog.verified.insert(name.clone(), id);
+        }
         self.catalog.segments.push(name);
         if let Some(n) = abort_after()
             && self.catalog.segments.len() >= n
@@ -204,6 +241,9 @@ impl Store {
             segment::merge(&parts, rules, &path)?;
         }
         let merged = Segment::open_written(&path, rules)?;
+        if let Some(id) = FileId::of(&path) {
+            self.catalog.verified.insert(name.clone(), id);
+        }
         tracing::debug!(
             segments = segs.len() - from,
             ms = started.elapsed().as_millis() as u64,
@@ -281,7 +321,11 @@ pub fn open(
     refresh_now: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(Index, OpenStats), StoreError> {
-    let mut roots: Vec<PathBuf> = paths.iter().map(|p| super::absolute(p)).collect();
+    // Canonical, so a corpus reached through a symlink or `..` shares one index.
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| super::absolute(p)))
+        .collect();
     roots.sort();
     roots.dedup();
     let dir = corpus_dir(root, &roots);
@@ -298,7 +342,33 @@ pub fn open(
         Some(c) if c.rules != fp => Err("rules changed".into()),
         Some(c) if c.roots != roots => Err("corpus folders changed".into()),
         Some(c) => {
-            let segs: Result<Vec<Segment>, _> = c.segments.iter().map(|n| Segment::open(&dir.join(n), fp)).collect();
+            let mut c = c;
+            let mut verified = false;
+            let segs: Result<Vec<Segment>, _> = c
+                .segments
+                .iter()
+                .map(|n| {
+                    let path = dir.join(n);
+                    let id = FileId::of(&path);
+                    if id.is_some() && c.verified.get(n) == id.as_ref() {
+                        Segment::open_written(&path, fp)
+                    } else {
+                        verified = true;
+                        Segment::open(&path, fp)
+                    }
+                })
+                .collect();
+            if verified && segs.is_ok() {
+                // Remember the check (the content did not change: no new generation).
+                c.verified = c
+                    .segments
+                    .iter()
+                    .filter_map(|n| FileId::of(&dir.join(n)).map(|id| (n.clone(), id)))
+                    .collect();
+                if let Err(e) = write_catalog(&dir, &c) {
+                    tracing::debug!("cannot record segment checks: {e}");
+                }
+            }
             segs.map(|s| (c, s)).map_err(|e| format!("index damaged ({e})"))
         }
     };
@@ -337,7 +407,7 @@ pub fn open(
         });
         return Ok((index, stats));
     }
-    let (files, mut warnings) = crate::corpus::source_files(paths)?;
+    let (files, mut warnings) = crate::corpus::source_files(&roots)?;
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,
         files = files.len(),

@@ -44,6 +44,7 @@ fn run_action(dir: &Path, inputs: &[(&str, &str)]) -> Output {
     ])
     .current_dir(dir)
     .env("PATH", path)
+    .env("COPYDESK_CACHE_DIR", crate::support::test_cache_dir())
     .env("NO_COLOR", "1")
     .env_remove("COPYDESK_LOG");
     for (k, v) in [

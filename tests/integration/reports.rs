@@ -309,7 +309,7 @@ fn changed_since_outside_a_repository_is_a_usage_error() {
         Police rescued 383 babies.
         "#,
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+    let out = crate::support::copydesk()
         .current_dir(fx.dir.path())
         .args(["check", "--corpus", "sources", "--changed-since", "HEAD", "story.md"])
         .env("GIT_CEILING_DIRECTORIES", fx.dir.path().parent().unwrap())
