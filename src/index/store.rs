@@ -162,6 +162,22 @@ pub fn corpus_dir(root: &Path, roots: &[PathBuf]) -> PathBuf {
 struct Locked(std::fs::File);
 
 fn lock(dir: &Path) -> Result<Locked, StoreError> {
+    let (f, path) = lock_file(dir)?;
+    f.lock().map_err(io(&path))?;
+    Ok(Locked(f))
+}
+
+/// The lock if it is free now, else `None`.
+fn try_lock(dir: &Path) -> Result<Option<Locked>, StoreError> {
+    let (f, path) = lock_file(dir)?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(Locked(f))),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
+}
+
+fn lock_file(dir: &Path) -> Result<(std::fs::File, PathBuf), StoreError> {
     let path = dir.join("lock");
     let f = std::fs::OpenOptions::new()
         .create(true)
@@ -169,8 +185,7 @@ fn lock(dir: &Path) -> Result<Locked, StoreError> {
         .write(true)
         .open(&path)
         .map_err(io(&path))?;
-    f.lock().map_err(io(&path))?;
-    Ok(Locked(f))
+    Ok((f, path))
 }
 
 impl Drop for Locked {
@@ -265,8 +280,16 @@ impl Store {
         if self.detached {
             return b.map(|b| b.finish(rules));
         }
-        let lock = match lock(&self.dir) {
-            Ok(l) => l,
+        // Never wait: another process (or this server's own background
+        // refresh) may hold the lock for seconds on an archive. The change is
+        // used from memory; the next open finds the file changed on disk and
+        // records it then.
+        let lock = match try_lock(&self.dir) {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                tracing::debug!("index busy; keeping this change in memory until the next open");
+                return b.map(|b| b.finish(rules));
+            }
             Err(e) => return self.detach(b, rules, &e.to_string()),
         };
         if read_catalog(&self.dir).map(|c| c.generation) != Some(self.catalog.generation) {

@@ -39,9 +39,46 @@ pub struct Loaded {
     /// Bumped whenever the index changes.
     pub generation: AtomicU64,
     conflicts: Mutex<Option<(u64, Arc<Vec<Conflict>>)>>,
+    /// While a background refresh runs: the files changed meanwhile, to
+    /// apply again to the refreshed project (which may have looked at them
+    /// before they changed).
+    pending: Mutex<Option<Vec<PathBuf>>>,
 }
 
 impl Loaded {
+    /// Re-indexes changed source files (read again, or removed when gone).
+    pub fn reindex(&self, paths: Vec<PathBuf>) {
+        if let Some(p) = lock(&self.pending).as_mut() {
+            p.extend(paths.iter().cloned());
+        }
+        for path in paths {
+            let source = match path.exists().then(|| crate::corpus::read_source(&path)) {
+                Some(crate::corpus::ReadOutcome::Source(s, w)) => {
+                    if let Some(w) = w {
+                        tracing::warn!("{w}");
+                    }
+                    Some(*s)
+                }
+                Some(crate::corpus::ReadOutcome::Skipped(w)) => {
+                    tracing::warn!("{w}");
+                    None
+                }
+                None => None,
+            };
+            let mut project = write(&self.project);
+            let rules = std::mem::replace(&mut project.rules, crate::rules::Rules::builtin());
+            // Match the indexed path whether it was given absolute or relative.
+            let indexed = project
+                .index
+                .source_id_by_path(&path)
+                .map(|id| project.index.source(id).path.clone())
+                .unwrap_or(path.clone());
+            project.index.update_source(&indexed, source, &rules);
+            project.rules = rules;
+        }
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// The corpus-wide conflicts, computed once per index generation.
     pub fn conflicts(&self) -> Arc<Vec<Conflict>> {
         let generation = self.generation.load(Ordering::SeqCst);
@@ -242,6 +279,7 @@ impl State {
                         project: RwLock::new(loaded),
                         generation: AtomicU64::new(0),
                         conflicts: Mutex::new(None),
+                        pending: Mutex::new(None),
                     });
                     if stats.stale {
                         self.refresh_in_background(slot2, loaded.clone());
@@ -264,6 +302,7 @@ impl State {
     /// and re-checks the open drafts that use it.
     fn refresh_in_background(self: &Arc<State>, slot: Arc<Slot>, loaded: Arc<Loaded>) {
         let state = self.clone();
+        *lock(&loaded.pending) = Some(Vec::new());
         tokio::spawn(async move {
             let config = slot.config.clone();
             let started = std::time::Instant::now();
@@ -272,10 +311,12 @@ impl State {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {
                     tracing::warn!("refreshing the index failed: {e}");
+                    *lock(&loaded.pending) = None;
                     return;
                 }
                 Err(e) => {
                     tracing::error!("refreshing the index failed: {e}");
+                    *lock(&loaded.pending) = None;
                     return;
                 }
             };
@@ -285,10 +326,23 @@ impl State {
                 ms = started.elapsed().as_millis() as u64,
                 "index compared with the files"
             );
-            if stats.analysed == 0 && stats.removed == 0 && stats.rebuilt.is_none() {
-                return;
+            let pending = {
+                // Swap and stop recording in one step, so no change falls between.
+                let mut pending = lock(&loaded.pending);
+                let changed = stats.analysed > 0 || stats.removed > 0 || stats.rebuilt.is_some();
+                if changed {
+                    *write(&loaded.project) = project;
+                }
+                let p = pending.take().unwrap_or_default();
+                if !changed {
+                    return;
+                }
+                p
+            };
+            if !pending.is_empty() {
+                let l = loaded.clone();
+                let _ = tokio::task::spawn_blocking(move || l.reindex(pending)).await;
             }
-            *write(&loaded.project) = project;
             loaded.generation.fetch_add(1, Ordering::SeqCst);
             for doc in state.open_docs() {
                 let same = lock(&doc.slot).as_ref().is_some_and(|s| Arc::ptr_eq(s, &slot));

@@ -9,7 +9,7 @@ use tower_lsp::lsp_types::*;
 
 use super::diagnostics;
 use crate::config::Config;
-use crate::corpus::{ReadOutcome, SOURCE_EXTENSIONS, read_source};
+use crate::corpus::SOURCE_EXTENSIONS;
 use crate::lsp::convert::Encoding;
 use crate::lsp::handlers::code_action::SUPPRESS;
 use crate::lsp::state::{ClientFlags, State, lock, read, write};
@@ -248,35 +248,7 @@ pub async fn files_changed(state: &Arc<State>, paths: Vec<PathBuf>) {
         let l = loaded.clone();
         let started = std::time::Instant::now();
         let n = mine.len();
-        let done = tokio::task::spawn_blocking(move || {
-            for path in mine {
-                let source = match path.exists().then(|| read_source(&path)) {
-                    Some(ReadOutcome::Source(s, w)) => {
-                        if let Some(w) = w {
-                            tracing::warn!("{w}");
-                        }
-                        Some(*s)
-                    }
-                    Some(ReadOutcome::Skipped(w)) => {
-                        tracing::warn!("{w}");
-                        None
-                    }
-                    None => None,
-                };
-                let mut project = write(&l.project);
-                let rules = std::mem::replace(&mut project.rules, crate::rules::Rules::builtin());
-                // Match the indexed path whether it was given absolute or relative.
-                let indexed = project
-                    .index
-                    .source_id_by_path(&path)
-                    .map(|id| project.index.source(id).path.clone())
-                    .unwrap_or(path.clone());
-                project.index.update_source(&indexed, source, &rules);
-                project.rules = rules;
-            }
-            l.generation.fetch_add(1, Ordering::SeqCst);
-        })
-        .await;
+        let done = tokio::task::spawn_blocking(move || l.reindex(mine)).await;
         if let Err(e) = done {
             tracing::error!("re-indexing failed: {e}");
             continue;
