@@ -8,6 +8,7 @@ use crate::config::{Config, ConfigError};
 use crate::corpus::MissingPath;
 use crate::index::Index;
 use crate::markdown::Document;
+use crate::names::NameIndex;
 use crate::rules::{Rules, RulesError};
 
 /// Why a project could not be loaded.
@@ -29,6 +30,8 @@ pub struct Project {
     pub config: Config,
     pub rules: Rules,
     pub index: Index,
+    /// The corpus's names, for near-miss lookup; rebuilt with the index.
+    pub names: NameIndex,
     pub options: CheckOptions,
 }
 
@@ -46,7 +49,9 @@ impl Project {
             return Err(ProjectError::NoCorpus);
         }
         let index = Index::from_paths(&paths, &rules, |_, _| {})?;
+        let names = NameIndex::build(&index, &rules);
         Ok(Project {
+            names,
             options: config.check_options(),
             config,
             rules,
@@ -54,11 +59,22 @@ impl Project {
         })
     }
 
+    /// A checker over this project's index, rules and names.
+    pub fn checker(&self) -> Checker<'_> {
+        Checker::new(&self.index, &self.rules, &self.options).with_names(&self.names)
+    }
+
+    /// Re-reads one source (or drops it, with `None`), then the names.
+    pub fn update_source(&mut self, path: &std::path::Path, source: Option<crate::corpus::Source>) {
+        self.index.update_source(path, source, &self.rules);
+        self.names = NameIndex::build(&self.index, &self.rules);
+    }
+
     /// Checks a draft's text. Returns every figure's finding, `supported` ones
     /// included; suppressed findings are marked.
     pub fn check_text(&self, text: &str) -> (Document, Vec<Finding>) {
         let doc = Document::parse(text.to_string());
-        let findings = Checker::new(&self.index, &self.rules, &self.options).check(&doc);
+        let findings = self.checker().check(&doc);
         (doc, findings)
     }
 }

@@ -325,7 +325,7 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
     };
     let parsed = Document::parse(text.clone());
     let t_parse = t0.elapsed();
-    let mut checker = Checker::new(&project.index, &project.rules, &project.options);
+    let mut checker = project.checker();
     if let Some(p) = &doc.path {
         checker = checker.excluding(p);
     }

@@ -264,15 +264,13 @@ pub async fn files_changed(state: &Arc<State>, paths: Vec<PathBuf>) {
                     None => None,
                 };
                 let mut project = write(&l.project);
-                let rules = std::mem::replace(&mut project.rules, crate::rules::Rules::builtin());
                 // Match the indexed path whether it was given absolute or relative.
                 let indexed = project
                     .index
                     .source_id_by_path(&path)
                     .map(|id| project.index.source(id).path.clone())
                     .unwrap_or(path.clone());
-                project.index.update_source(&indexed, source, &rules);
-                project.rules = rules;
+                project.update_source(&indexed, source);
             }
             l.generation.fetch_add(1, Ordering::SeqCst);
         })
