@@ -487,9 +487,12 @@ impl<'a> Ctx<'a> {
                     return Some(Speaker { how: How::Colon, ..s });
                 }
             } else if before - a <= 5
-                && let Some(s) = self.phrase_speaker(words, How::Colon)
+                && let Some(s) = self.phrase_speaker(words.clone(), How::Colon)
             {
                 return Some(s);
+            } else if let Some(run) = self.runs_in(words).first() {
+                // `X repeated the line: "…"`: the subject.
+                return Some(self.speaker_of(run, How::Colon));
             }
         }
         // According to X, anywhere in the sentence.

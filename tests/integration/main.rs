@@ -11,4 +11,5 @@ mod external;
 mod fixtures;
 mod lsp;
 mod lsp_client;
+mod quotes;
 mod support;
