@@ -92,7 +92,7 @@ fn fit_span(q: &[&str], w: &[&str]) -> (Range<usize>, usize) {
             let del = (d[i - 1][j].0 + 1, d[i - 1][j].1);
             let ins = (d[i][j - 1].0 + 1, d[i][j - 1].1);
             // Prefer: a match or change, then dropping the draft word, then a source word.
-            let (c, s) = if sub <= del && sub <= ins {
+            let (c, s) = if same && sub <= del && sub <= ins || !same && sub < del && sub <= ins {
                 (sub, start[i - 1][j - 1])
             } else if del <= ins {
                 (del, start[i - 1][j])

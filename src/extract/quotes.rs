@@ -236,7 +236,9 @@ pub fn quotations(text: &str, rules: &Rules, earlier: Option<&Speaker>) -> Vec<Q
                 }
             }
             Some(_) => {}
-            None => speaker = earlier_named,
+            // An unattributed quotation standing as its own sentence.
+            None if open == ctx.sentence_start(open) => speaker = earlier_named,
+            None => {}
         }
         if let Some(s) = &speaker
             && s.is_named()
@@ -552,6 +554,16 @@ impl<'a> Ctx<'a> {
             && let Some(s) = self.phrase_speaker(a..v, How::Before)
         {
             return Some(s);
+        }
+        // An appositive subject: `The premier, Mr Beattie, conceded`.
+        if a == v && v > start + 1 && self.s(v - 1) == "," {
+            let mut b = v - 1;
+            while b > start && self.toks[b - 1].kind != TokenKind::Punct && b + 8 > v {
+                b -= 1;
+            }
+            if let Some(run) = self.runs_in(b..v - 1).last() {
+                return Some(self.speaker_of(run, How::Before));
+            }
         }
         let end = self.phrase_end(v + 1, self.toks.len(), 8);
         let runs = self.runs_in(v + 1..end);
