@@ -70,7 +70,7 @@ impl Project {
         self.names = NameIndex::build(&self.index, &self.rules);
     }
 
-    /// Checks a draft's text. Returns every figure's finding, `supported` ones
+    /// Checks a draft's text. Returns every figure's and quotation's finding, `supported` ones
     /// included; suppressed findings are marked.
     pub fn check_text(&self, text: &str) -> (Document, Vec<Finding>) {
         let doc = Document::parse(text.to_string());

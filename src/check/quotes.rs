@@ -92,7 +92,8 @@ fn fit_span(q: &[&str], w: &[&str]) -> (Range<usize>, usize) {
             let del = (d[i - 1][j].0 + 1, d[i - 1][j].1);
             let ins = (d[i][j - 1].0 + 1, d[i][j - 1].1);
             // Prefer: a match or change, then dropping the draft word, then a source word.
-            let (c, s) = if same && sub <= del && sub <= ins || !same && sub < del && sub <= ins {
+            let sub_wins = if same { sub <= del } else { sub < del };
+            let (c, s) = if sub_wins && sub <= ins {
                 (sub, start[i - 1][j - 1])
             } else if del <= ins {
                 (del, start[i - 1][j])
@@ -104,9 +105,9 @@ fn fit_span(q: &[&str], w: &[&str]) -> (Range<usize>, usize) {
         }
     }
     let mut best = ((usize::MAX, 0isize), 0);
-    for j in 0..=m {
-        if d[n][j] < best.0 {
-            best = (d[n][j], j);
+    for (j, &c) in d[n].iter().enumerate() {
+        if c < best.0 {
+            best = (c, j);
         }
     }
     let end = best.1;

@@ -73,8 +73,7 @@ pub fn name_runs(text: &str, toks: &[Token], rules: &Rules, starts: &FxHashSet<u
         // Extend the run.
         let start = i;
         let mut end = i + 1;
-        loop {
-            let Some(t) = toks.get(end) else { break };
+        while let Some(t) = toks.get(end) {
             let s = word(end);
             if t.kind == TokenKind::Punct && s == "." && !t.space_before && word(end - 1).chars().count() == 1 {
                 // The dot of an initial.

@@ -439,7 +439,7 @@ impl<'a> Ctx<'a> {
             let t = self.toks[j];
             if t.kind == TokenKind::Punct && !(self.s(j) == "." && j > 0 && self.s(j - 1).chars().count() == 1) {
                 // A glued hyphen inside a name goes on.
-                if !(self.s(j) == "-" && !t.space_before) {
+                if self.s(j) != "-" || t.space_before {
                     break;
                 }
             }
@@ -542,7 +542,8 @@ impl<'a> Ctx<'a> {
         let mut a = v;
         while a > start && a + 8 > v {
             let t = self.toks[a - 1];
-            if t.kind == TokenKind::Punct && !(self.s(a - 1) == "-" && !t.space_before) && self.s(a - 1) != "." {
+            let glued_hyphen = self.s(a - 1) == "-" && !t.space_before;
+            if t.kind == TokenKind::Punct && !glued_hyphen && self.s(a - 1) != "." {
                 break;
             }
             if self.is_verb(a - 1) {
