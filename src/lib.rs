@@ -16,6 +16,7 @@ pub mod index;
 #[deny(clippy::print_stdout)]
 pub mod lsp;
 pub mod markdown;
+pub mod names;
 pub mod project;
 pub mod report;
 pub mod rules;

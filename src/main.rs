@@ -387,7 +387,8 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
         if let Some(err) = doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
             eprintln!("warning: {}: front matter is not valid: {err}", path.display());
         }
-        let findings = Checker::new(&project.index, &project.rules, &project.options)
+        let findings = project
+            .checker()
             .excluding(path)
             .check(&doc)
             .into_iter()

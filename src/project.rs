@@ -9,6 +9,7 @@ use crate::corpus::MissingPath;
 use crate::index::Index;
 use crate::index::store::{self, OpenStats};
 use crate::markdown::Document;
+use crate::names::NameIndex;
 use crate::rules::{Rules, RulesError};
 
 /// Why a project could not be loaded.
@@ -32,6 +33,8 @@ pub struct Project {
     pub config: Config,
     pub rules: Rules,
     pub index: Index,
+    /// The corpus's names, for near-miss lookup; rebuilt with the index.
+    pub names: NameIndex,
     pub options: CheckOptions,
 }
 
@@ -96,8 +99,10 @@ impl Project {
             },
             None => (Index::from_paths(&paths, &rules, &mut progress)?, OpenStats::default()),
         };
+        let names = NameIndex::for_corpus(&index, &rules);
         Ok((
             Project {
+                names,
                 options: config.check_options(),
                 config,
                 rules,
@@ -107,11 +112,26 @@ impl Project {
         ))
     }
 
-    /// Checks a draft's text. Returns every figure's finding, `supported` ones
+    /// A checker over this project's index, rules and names.
+    pub fn checker(&self) -> Checker<'_> {
+        Checker::new(&self.index, &self.rules, &self.options).with_names(&self.names)
+    }
+
+    /// Re-reads one source (or drops it, with `None`), then the names.
+    pub fn update_source(&mut self, path: &std::path::Path, source: Option<crate::corpus::Source>) {
+        self.index.update_source(path, source, &self.rules);
+        // Names of the new version are added; those of a removed version
+        // stay known (a stale name can only keep a flag from firing).
+        if let Some(id) = self.index.source_id_by_path(path) {
+            self.names.add_source(&self.index, id, &self.rules);
+        }
+    }
+
+    /// Checks a draft's text. Returns every figure's and quotation's finding, `supported` ones
     /// included; suppressed findings are marked.
     pub fn check_text(&self, text: &str) -> (Document, Vec<Finding>) {
         let doc = Document::parse(text.to_string());
-        let findings = Checker::new(&self.index, &self.rules, &self.options).check(&doc);
+        let findings = self.checker().check(&doc);
         (doc, findings)
     }
 }

@@ -27,6 +27,7 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("currencies.toml", include_str!("../rules/currencies.toml")),
     ("events.toml", include_str!("../rules/events.toml")),
     ("lexicon.toml", include_str!("../rules/lexicon.toml")),
+    ("quotes.toml", include_str!("../rules/quotes.toml")),
 ];
 
 /// Errors met while reading rule files.
@@ -125,6 +126,34 @@ pub struct RuleFile {
     #[serde(default)]
     event: Vec<EventRule>,
     lexicon: Option<LexiconSection>,
+    quotes: Option<QuotesSection>,
+}
+
+/// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuotesSection {
+    #[serde(default)]
+    pairs: Vec<QuotePairRule>,
+    #[serde(default)]
+    speech_verbs: Vec<String>,
+    #[serde(default)]
+    according: Vec<String>,
+    #[serde(default)]
+    pronouns: Vec<String>,
+    #[serde(default)]
+    honorifics: Vec<String>,
+    #[serde(default)]
+    name_particles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuotePairRule {
+    open: String,
+    close: String,
+    #[serde(default)]
+    nested_only: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -258,6 +287,7 @@ pub struct RuleSet {
     currencies: Vec<CurrencyRule>,
     events: Vec<EventRule>,
     lexicon: LexiconSection,
+    quotes: QuotesSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -326,6 +356,17 @@ impl RuleSet {
             dst.clause_openers.extend(l.clause_openers);
             dst.age_words.extend(l.age_words);
             dst.demonyms.extend(l.demonyms);
+        }
+        if let Some(q) = file.quotes {
+            let dst = &mut self.quotes;
+            for p in q.pairs {
+                upsert(&mut dst.pairs, p, |p| &p.open);
+            }
+            dst.speech_verbs.extend(q.speech_verbs);
+            dst.according.extend(q.according);
+            dst.pronouns.extend(q.pronouns);
+            dst.honorifics.extend(q.honorifics);
+            dst.name_particles.extend(q.name_particles);
         }
     }
 
@@ -483,6 +524,27 @@ impl<T: Copy> PhraseTable<T> {
     }
 }
 
+/// A pair of quotation marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotePair {
+    pub open: String,
+    pub close: String,
+    /// Counts only inside another quotation.
+    pub nested_only: bool,
+}
+
+/// Compiled quotation rules (lowercase word hashes).
+#[derive(Debug, Clone, Default)]
+pub struct QuoteRules {
+    pub pairs: Vec<QuotePair>,
+    pub speech_verbs: FxHashSet<u64>,
+    /// Attribution phrases ("according to"), as lowercase word keys.
+    pub according: PhraseTable<()>,
+    pub pronouns: FxHashSet<u64>,
+    pub honorifics: FxHashSet<u64>,
+    pub name_particles: FxHashSet<u64>,
+}
+
 /// Compiled rules, ready for extraction and matching.
 pub struct Rules {
     stemmer: rust_stemmers::Stemmer,
@@ -525,6 +587,7 @@ pub struct Rules {
     pub age_words: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
+    pub quotes: QuoteRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
 }
@@ -610,6 +673,7 @@ impl Rules {
             clause_openers: FxHashSet::default(),
             age_words: FxHashSet::default(),
             demonyms: FxHashMap::default(),
+            quotes: QuoteRules::default(),
             fingerprint: 0,
         };
         let lower = |s: &str| word_hash(&s.to_lowercase());
@@ -808,6 +872,29 @@ impl Rules {
         for (adj, place) in &lx.demonyms {
             let stem = rules.stem_hash(place);
             rules.demonyms.insert(lower(adj), stem);
+        }
+
+        let q = &set.quotes;
+        rules.quotes.pairs = q
+            .pairs
+            .iter()
+            .map(|p| QuotePair {
+                open: p.open.clone(),
+                close: p.close.clone(),
+                nested_only: p.nested_only,
+            })
+            .collect();
+        for (list, dst) in [
+            (&q.speech_verbs, &mut rules.quotes.speech_verbs),
+            (&q.pronouns, &mut rules.quotes.pronouns),
+            (&q.honorifics, &mut rules.quotes.honorifics),
+            (&q.name_particles, &mut rules.quotes.name_particles),
+        ] {
+            dst.extend(list.iter().map(|w| lower(w)));
+        }
+        for p in &q.according {
+            let keys = rules.phrase_keys(p, false);
+            rules.quotes.according.insert(keys, ());
         }
 
         rules.fingerprint = fingerprint(&set);

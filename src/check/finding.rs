@@ -22,18 +22,30 @@ pub enum Code {
     SourcesDisagree,
     /// No source states the figure.
     UnsourcedFigure,
-    /// The sources back the figure (reported only on request).
+    /// The sources back the figure or quotation (reported only on request).
     Supported,
+    /// A quotation close to a source passage but not word for word.
+    QuoteMismatch,
+    /// No source has the quotation or anything close.
+    QuoteUnsourced,
+    /// The quotation is in a source, said by someone else.
+    QuoteMisattributed,
+    /// A person's name that is a near miss of a name in the sources.
+    NameMismatch,
 }
 
 impl Code {
-    pub const ALL: [Code; 6] = [
+    pub const ALL: [Code; 10] = [
         Code::FigureMismatch,
         Code::UnitMismatch,
         Code::QualifierMismatch,
         Code::SourcesDisagree,
         Code::UnsourcedFigure,
         Code::Supported,
+        Code::QuoteMismatch,
+        Code::QuoteUnsourced,
+        Code::QuoteMisattributed,
+        Code::NameMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +56,10 @@ impl Code {
             Code::SourcesDisagree => "sources-disagree",
             Code::UnsourcedFigure => "unsourced-figure",
             Code::Supported => "supported",
+            Code::QuoteMismatch => "quote-mismatch",
+            Code::QuoteUnsourced => "quote-unsourced",
+            Code::QuoteMisattributed => "quote-misattributed",
+            Code::NameMismatch => "name-mismatch",
         }
     }
 
@@ -53,8 +69,12 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::FigureMismatch | Code::UnitMismatch | Code::QualifierMismatch => Severity::Error,
-            Code::SourcesDisagree => Severity::Warning,
+            Code::FigureMismatch
+            | Code::UnitMismatch
+            | Code::QualifierMismatch
+            | Code::QuoteMismatch
+            | Code::QuoteMisattributed => Severity::Error,
+            Code::SourcesDisagree | Code::QuoteUnsourced | Code::NameMismatch => Severity::Warning,
             Code::UnsourcedFigure => Severity::Info,
             Code::Supported => Severity::Hint,
         }
@@ -69,6 +89,10 @@ impl Code {
             Code::SourcesDisagree => "The sources give different versions of this fact.",
             Code::UnsourcedFigure => "No source states this figure.",
             Code::Supported => "The sources back this figure.",
+            Code::QuoteMismatch => "The quotation is close to a source passage but not word for word.",
+            Code::QuoteUnsourced => "No source contains the quotation or anything close.",
+            Code::QuoteMisattributed => "The sources give the quotation to someone else.",
+            Code::NameMismatch => "The name is a near miss of a name in the sources.",
         }
     }
 }
@@ -117,8 +141,10 @@ pub struct Passage {
     pub column: usize,
     /// The sentence text.
     pub text: String,
-    /// How the source states the figure ("27 provinces").
+    /// How the source states the figure ("27 provinces"), or the quoted words.
     pub figure_text: String,
+    /// For quotations: who the source says spoke.
+    pub speaker: Option<String>,
 }
 
 /// One version of a fact as the sources give it.
@@ -142,7 +168,8 @@ pub struct Finding {
     /// The figure in the draft file's bytes (qualifier, number and noun).
     pub span: Range<usize>,
     pub text: String,
-    pub value: Value,
+    /// The figure's value; `None` for quotations and names.
+    pub value: Option<Value>,
     pub message: String,
     /// The draft's text corrected to the sources, where there is one fix.
     pub replacement: Option<String>,

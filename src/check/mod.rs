@@ -14,6 +14,8 @@
 pub mod compare;
 pub mod conflicts;
 mod finding;
+mod names;
+pub mod quotes;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -106,9 +108,13 @@ pub struct BlockCache {
 }
 
 impl BlockCache {
-    /// What a block's findings depend on: its text, its context and its kind.
-    fn key(block: &Block) -> u64 {
+    /// What a block's findings depend on: its text, its context, its kind,
+    /// and the paragraph before it (which may name a quotation's speaker).
+    fn key(block: &Block, prev: Option<&Block>) -> u64 {
         let mut h = crate::text::word_hash(&block.text);
+        if let Some(p) = prev {
+            h = xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), h);
+        }
         for c in &block.context {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(c.as_bytes(), h);
         }
@@ -117,7 +123,11 @@ impl BlockCache {
 
     /// Keeps only the entries of `blocks` (call after a whole-document check).
     pub fn retain(&mut self, blocks: &[Block]) {
-        let keep: FxHashSet<u64> = blocks.iter().map(BlockCache::key).collect();
+        let keep: FxHashSet<u64> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BlockCache::key(b, i.checked_sub(1).map(|p| &blocks[p])))
+            .collect();
         self.entries.retain(|k, _| keep.contains(k));
     }
 
@@ -217,6 +227,8 @@ pub struct Checker<'a> {
     /// A source never used as evidence: the draft itself, when it lies in
     /// its own corpus folder.
     exclude: Option<u32>,
+    /// The corpus's names, for `name-mismatch`; without it names are not checked.
+    names: Option<&'a crate::names::NameIndex>,
 }
 
 impl<'a> Checker<'a> {
@@ -226,7 +238,14 @@ impl<'a> Checker<'a> {
             rules,
             options,
             exclude: None,
+            names: None,
         }
+    }
+
+    /// Checks names against the corpus's names too.
+    pub fn with_names(mut self, names: &'a crate::names::NameIndex) -> Checker<'a> {
+        self.names = Some(names);
+        self
     }
 
     /// Never cites the source read from `path` (the draft being checked).
@@ -260,7 +279,7 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         let mut missing = Vec::new();
         for block in blocks {
-            let key = BlockCache::key(block);
+            let key = BlockCache::key(block, prev_block(doc, block));
             let start = block.map.start(0);
             match cache.entries.get(&key) {
                 Some((old_start, found)) => out.extend(found.iter().cloned().map(|mut f| {
@@ -315,6 +334,15 @@ impl<'a> Checker<'a> {
     }
 
     fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
+        self.check_figures(an, doc, block, out);
+        let carried = prev_block(doc, block).and_then(|p| crate::extract::quotes::last_speaker(&p.text, self.rules));
+        self.check_quotes(an, doc, block, carried.as_ref(), out);
+        if let Some(names) = self.names {
+            self.check_names(names, doc, block, out);
+        }
+    }
+
+    fn check_figures(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
         let outer = self.outer_context(an, block);
         let sentences = an.analyze_with(&block.text, &outer);
         for (si, s) in sentences.iter().enumerate() {
@@ -770,6 +798,7 @@ impl<'a> Checker<'a> {
             path: src.path.clone(),
             text: body[span.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
             figure_text: body[figure.clone()].to_string(),
+            speaker: None,
             span,
             figure,
             line: lc.line,
@@ -911,7 +940,7 @@ impl<'a> Checker<'a> {
             severity: self.options.severity(code),
             span,
             text: text.clone(),
-            value: fig.value,
+            value: Some(fig.value),
             message: String::new(),
             replacement: None,
             passages: Vec::new(),
@@ -1041,6 +1070,12 @@ impl<'a> Checker<'a> {
             Code::FigureMismatch
         }
     }
+}
+
+/// The block before `block` in the document (by position in the file).
+fn prev_block<'d>(doc: &'d Document, block: &Block) -> Option<&'d Block> {
+    let start = block.map.start(0);
+    doc.blocks.iter().rev().find(|b| b.map.start(0) < start)
 }
 
 /// Whether two whole numbers differ by one digit, or by two adjacent digits

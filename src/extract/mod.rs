@@ -8,6 +8,8 @@
 //! event verb, the names of places and people).
 
 mod figures;
+pub mod names;
+pub mod quotes;
 
 pub use tests_support::describe;
 

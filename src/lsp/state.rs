@@ -66,15 +66,13 @@ impl Loaded {
                 None => None,
             };
             let mut project = write(&self.project);
-            let rules = std::mem::replace(&mut project.rules, crate::rules::Rules::builtin());
             // Match the indexed path whether it was given absolute or relative.
             let indexed = project
                 .index
                 .source_id_by_path(&path)
                 .map(|id| project.index.source(id).path.clone())
                 .unwrap_or(path.clone());
-            project.index.update_source(&indexed, source, &rules);
-            project.rules = rules;
+            project.update_source(&indexed, source);
         }
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
@@ -426,7 +424,7 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
     };
     let parsed = Document::parse(text.clone());
     let t_parse = t0.elapsed();
-    let mut checker = Checker::new(&project.index, &project.rules, &project.options);
+    let mut checker = project.checker();
     if let Some(p) = &doc.path {
         checker = checker.excluding(p);
     }

@@ -56,7 +56,7 @@ struct JsonDiagnostic<'a> {
     bytes: JsonBytes,
     text: &'a str,
     replacement: Option<&'a str>,
-    value: JsonValue,
+    value: Option<JsonValue>,
     sources: Vec<JsonSource<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     versions: Vec<JsonVersion<'a>>,
@@ -80,6 +80,8 @@ struct JsonSource<'a> {
     text: &'a str,
     figure: &'a str,
     figure_bytes: JsonBytes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -131,7 +133,7 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
         },
         text: &f.text,
         replacement: f.replacement.as_deref(),
-        value: value_json(&f.value),
+        value: f.value.as_ref().map(value_json),
         sources: f
             .passages
             .iter()
@@ -151,6 +153,7 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
                     start: p.figure.start,
                     end: p.figure.end,
                 },
+                speaker: p.speaker.as_deref(),
             })
             .collect(),
         versions: f

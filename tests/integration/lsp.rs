@@ -757,3 +757,50 @@ fn a_stored_index_is_used_at_once_and_refreshed_in_the_background() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("index up to date"));
 }
+
+const QUOTES: &str = r#"
+//- copydesk.toml
+[corpus]
+paths = ["sources"]
+//- sources/court.md
+---
+key: court
+title: Court report
+---
+The hearing opened late.
+
+"We will not let this happen again," said judge Marta Zhou after the verdict.
+"#;
+
+const QUOTE_DRAFT: &str = "The judge spoke after the verdict.\n\n\"We will not let this happen again,\" Marta Zhou said.\n\n\"We will never let this happen again,\" Zhou said.\n";
+
+#[test]
+fn hover_and_definition_on_a_quotation() {
+    let fx = Fixture::write(QUOTES);
+    std::fs::write(fx.path("draft.md"), QUOTE_DRAFT).unwrap();
+    let (mut client, uri) = start(&fx, true);
+    open(&mut client, &uri, QUOTE_DRAFT);
+    let diags = diagnostics_for(&mut client, &uri, 1);
+    let mismatch = diags
+        .iter()
+        .find(|d| d["code"] == "quote-mismatch")
+        .expect("misquote flagged");
+    assert_eq!(mismatch["range"]["start"]["line"], 4);
+    let at = |line: u64, ch: u64| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": ch}});
+    // Hover on the correct quotation: the source passage and its speaker.
+    let h = client.request("textDocument/hover", at(2, 5));
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        v.contains("court") && v.contains("Marta Zhou") && v.contains("**We will not let this happen again**"),
+        "{v}"
+    );
+    // Hover on the misquote shows what the source says.
+    let h = client.request("textDocument/hover", at(4, 5));
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(v.contains("differs") && v.contains("never"), "{v}");
+    // Go to definition opens the source at the quoted words.
+    let d = client.request("textDocument/definition", at(2, 5));
+    assert!(d["uri"].as_str().unwrap().ends_with("sources/court.md"), "{d}");
+    assert_eq!(d["range"]["start"], json!({"line": 6, "character": 1}));
+    assert_eq!(client.shutdown(), Some(0));
+}

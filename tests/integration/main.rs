@@ -14,5 +14,6 @@ mod index;
 mod lsp;
 mod lsp_client;
 mod packaging;
+mod quotes;
 mod reports;
 mod support;

@@ -1,5 +1,6 @@
 //! Go to definition on a citation key: the source file, at the passage that
-//! backs the sentence where there is one.
+//! backs the sentence where there is one. On a quotation (or a name): the
+//! source at the quoted words.
 
 use std::sync::Arc;
 
@@ -32,6 +33,14 @@ pub async fn definition(state: &Arc<State>, params: GotoDefinitionParams) -> Res
         .unwrap_or(checked.text.len());
     let line = &checked.text[line_start..line_end];
     let Some(at) = under(line, offset - line_start) else {
+        // On a quotation: the source at the quoted passage.
+        if let Some(f) = super::finding_at(&checked, offset)
+            && f.value.is_none()
+            && let Some(p) = f.passages.first()
+            && let Some(loc) = passage_location(&checked.loaded, p, enc)
+        {
+            return Ok(Some(GotoDefinitionResponse::Scalar(loc)));
+        }
         return Ok(None);
     };
     let key = &line[at.key.clone()];

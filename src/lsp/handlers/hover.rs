@@ -1,5 +1,6 @@
-//! Hover on a figure: the verdict and the source passages, with the figure
-//! in bold. Also for figures the sources back.
+//! Hover on a figure or a quotation: the verdict and the source passages, with
+//! the figure (or quoted words) in bold and, for quotations, the source's
+//! speaker. Also for figures and quotations the sources back.
 
 use std::sync::Arc;
 
@@ -45,6 +46,10 @@ fn verdict(code: Code) -> &'static str {
         Code::QualifierMismatch => "✗ the qualifier does not fit the sources",
         Code::SourcesDisagree => "⚠ the sources disagree",
         Code::UnsourcedFigure => "? no source states this figure",
+        Code::QuoteMismatch => "✗ the quotation differs from the source",
+        Code::QuoteUnsourced => "? no source has this quotation",
+        Code::QuoteMisattributed => "✗ the sources give the quotation to someone else",
+        Code::NameMismatch => "✗ the sources spell the name otherwise",
     }
 }
 
@@ -55,7 +60,17 @@ pub fn quote(p: &Passage) -> String {
         Some(i) => format!("{}**{}**{}", &p.text[..i], squashed, &p.text[i + squashed.len()..]),
         None => p.text.clone(),
     };
-    format!("**{}** · *{}*\n\n> {}\n", p.key, p.title.replace('*', "\\*"), sentence)
+    let speaker = p
+        .speaker
+        .as_ref()
+        .map(|s| format!(" · said by **{}**", s.replace('*', "\\*")))
+        .unwrap_or_default();
+    format!(
+        "**{}** · *{}*{speaker}\n\n> {}\n",
+        p.key,
+        p.title.replace('*', "\\*"),
+        sentence
+    )
 }
 
 /// The hover text for a finding.

@@ -1,0 +1,169 @@
+//! Quotations and names: one `check(fixture)` per case. A quotation the
+//! sources back is marked `ok` (it gets a `supported` finding); the other
+//! marks name the code expected.
+
+use crate::support::check;
+
+const LIU: &str = r#"
+//- sources/ministry.txt
+Deputy director Liu Ancheng of the criminal bureau told reporters: "The gangs build their networks online and trade under the cover of adoption. They work in secret. Their reach has no borders."
+
+The ministry said the operation had ended.
+//- sources/court.txt
+A judge in Fuping, Marta Zhou, said the doctor had "betrayed every family who trusted her" and that the sentence was fair.
+"#;
+
+fn with_liu(draft: &str) -> String {
+    format!("{LIU}\n//- draft.md\n{draft}")
+}
+
+#[test]
+fn exact_quote_and_punctuation_case_and_curly_differences_pass() {
+    check(&with_liu(
+        r#"
+        [["They work in secret. Their reach has no borders,"|ok]] Liu Ancheng said.
+
+        [[“they work in secret, their reach has NO borders”|ok]], said Liu.
+        "#,
+    ));
+}
+
+#[test]
+fn changed_dropped_and_added_words_are_mismatches() {
+    check(&with_liu(
+        r#"
+        [["They work in silence. Their reach has no borders,"|quote-mismatch]] Liu said.
+
+        [["The gangs build networks online and trade under the cover of adoption,"|quote-mismatch]] Liu said.
+
+        [["Their reach has no borders at all,"|quote-mismatch]] Liu said.
+        "#,
+    ));
+}
+
+#[test]
+fn partial_and_elided_quotes_match_spans() {
+    check(&with_liu(
+        r#"
+        Zhou said the doctor had [["betrayed every family who trusted her"|ok]].
+
+        Liu said the gangs [["build their networks online … under the cover of adoption"|ok]].
+
+        Liu said the gangs [["build their networks online … under the pretext of adoption"|quote-mismatch]].
+        "#,
+    ));
+}
+
+#[test]
+fn quote_split_by_an_attribution() {
+    check(&with_liu(
+        r#"
+        [["They work in secret,"|ok]] Liu said, [["and their reach has no borders."|quote-mismatch]]
+
+        [["They work in secret,"|ok]] he said on Friday, [["Their reach has no borders."|ok]]
+        "#,
+    ));
+}
+
+#[test]
+fn nested_quotes() {
+    check(
+        r#"
+        //- sources/a.txt
+        "My mother kept saying 'we will find him' every night until the police came," said Rosa Eberly.
+        //- draft.md
+        [["My mother kept saying 'we will find him' every night until the police came,"|ok]] Rosa Eberly said.
+
+        [["My mother kept saying ‘we shall find him’ every night until the police came,"|quote-mismatch]] Eberly said.
+        "#,
+    );
+}
+
+#[test]
+fn same_words_said_by_two_people_in_two_sources() {
+    check(
+        r#"
+        //- sources/a.txt
+        "We will rebuild every house that burned," said Mayor Dana Whitlock on Tuesday.
+        //- sources/b.txt
+        At the rally, Senator Omar Feld repeated the line: "We will rebuild every house that burned."
+        //- draft.md
+        [["We will rebuild every house that burned,"|ok]] Feld said.
+
+        [["We will rebuild every house that burned,"|ok]] said Whitlock.
+
+        [["We will rebuild every house that burned,"|quote-misattributed]] said Premier Ivo Brandt.
+        "#,
+    );
+}
+
+#[test]
+fn misattribution_in_every_form() {
+    check(&with_liu(
+        r#"
+        [["They work in secret,"|quote-misattributed]] said Marta Zhou.
+
+        According to Marta Zhou, the gangs [["trade under the cover of adoption"|quote-misattributed]].
+
+        Marta Zhou: [["Their reach has no borders."|quote-misattributed]]
+
+        Marta Zhou spoke after the hearing. [["They work in secret,"|quote-misattributed]] she said.
+
+        According to Liu, the gangs [["trade under the cover of adoption"|ok]].
+        "#,
+    ));
+}
+
+#[test]
+fn block_quotes_are_quotations() {
+    check(&with_liu(
+        r#"
+        Liu Ancheng was blunt:
+
+        > [[The gangs build their networks online and trade under the cover of adoption.|ok]]
+
+        > [[The gangs build their networks offline and trade under the cover of adoption.|quote-mismatch]]
+        "#,
+    ));
+}
+
+#[test]
+fn unsourced_and_scare_quotes() {
+    check(&with_liu(
+        r#"
+        [["We have arrested every trafficker in the southern provinces,"|quote-unsourced]] Liu said.
+
+        The so-called "adoption" sites were closed. Critics called it a "crackdown".
+
+        Liu called them "online gangs" that hid well.
+        "#,
+    ));
+}
+
+#[test]
+fn names_near_misses() {
+    check(
+        r#"
+        //- sources/a.txt
+        The envoy, Lakhdar Brahimi, met Hamid Karzai and the former king in Bonn.
+        Talks were chaired by Kim Gibbons of the commission.
+        Chinese President Xi Jinping later sent a message.
+        //- draft.md
+        The envoy [[Lakhdar Barhimi|name-mismatch]] met [[Hamid Karzia|name-mismatch]] in Bonn.
+
+        The talks were chaired by [[J. Gibbons|name-mismatch]], while K. Gibbons took notes.
+
+        A message from Jinping Xi followed, and Xi Jinping spoke again.
+        "#,
+    );
+}
+
+#[test]
+fn suppression_comments_silence_quote_codes() {
+    check(&with_liu(
+        r#"
+        <!-- copydesk-disable-next-line quote-unsourced: from our own interview -->
+        "We have arrested every trafficker in the southern provinces," Liu said.
+        "#,
+    ));
+}
