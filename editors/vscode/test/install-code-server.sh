@@ -20,7 +20,7 @@ done
 rm -rf "$dest"
 mkdir -p "$dest"
 cd "$dest"
-export npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false npm_config_audit=false
+export npm_config_yes=true npm_config_fund=false npm_config_audit=false
 export npm_config_cache="$top/.cache/npm"
 echo '{"name":"copydesk-code-server","private":true}' > package.json
 npm pack --silent "code-server@$VERSION" >/dev/null
@@ -34,7 +34,7 @@ cp "$(command -v rg)" "$cs/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
 (cd "$cs/lib/vscode/bin/remote-cli" && ln -sf code-linux.sh code-server)
 (cd "$cs/lib/vscode/bin/helpers" && ln -sf browser-linux.sh browser.sh)
 (cd "$cs/lib/vscode/extensions" && npm install --silent --omit=dev)
-(cd "$cs" && npm rebuild argon2 >/dev/null)
-"$cs/out/node/entry.js" --version >/dev/null 2>&1 || node "$cs/out/node/entry.js" --version
+npm rebuild argon2 >/dev/null   # hoisted next to code-server
+XDG_CONFIG_HOME="$dest/.config" node "$cs/out/node/entry.js" --version
 touch "$stamp"
 echo "code-server $VERSION: installed in $dest"
