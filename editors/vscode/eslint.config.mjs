@@ -18,7 +18,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly",
-        document: "readonly", window: "readonly", URL: "readonly",
+        document: "readonly", window: "readonly", URL: "readonly", fetch: "readonly", HTMLElement: "readonly",
       },
     },
   },
