@@ -204,6 +204,8 @@ try {
       "--disable-dev-shm-usage",
     ],
     defaultViewport: { width: 1400, height: 900 },
+    // Keep Chromium's own folders in the temp folder, not in ~/.config.
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, "chromium-config"), XDG_CACHE_HOME: path.join(tmp, "chromium-cache") },
   });
   page = await browser.newPage();
   const consoleErrors = [];
