@@ -1,0 +1,23 @@
+-- copydesk for Neovim 0.11+: the server configuration, found by
+-- `vim.lsp.config` on the runtimepath. Enable it with `vim.lsp.enable('copydesk')`,
+-- or call `require('copydesk').setup()` for the commands and settings.
+--
+-- Settings use the keys of copydesk.toml; a project's copydesk.toml wins key by key.
+---@type vim.lsp.Config
+return {
+  cmd = { 'copydesk', 'lsp' },
+  filetypes = { 'markdown' },
+  root_markers = { 'copydesk.toml', '.git' },
+  settings = {
+    copydesk = {
+      -- corpus = { paths = { 'sources' } },
+      -- rules = { paths = { 'rules' } },
+      -- severity = { ['unsourced-figure'] = 'warning' },
+      lsp = { ['inlay-hints'] = false, ['debounce-ms'] = 150, ['citation-style'] = 'pandoc' },
+    },
+  },
+  -- The server reads its settings at start, from the initialization options.
+  before_init = function(params, config)
+    params.initializationOptions = (config.settings or {}).copydesk or {}
+  end,
+}
