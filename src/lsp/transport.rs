@@ -125,9 +125,14 @@ impl<R> Shield<R> {
             }
             let body = &self.raw[start..start + len];
             match check(body) {
-                Ok(()) => {
+                Ok(None) => {
                     let frame: Vec<u8> = self.raw[..start + len].to_vec();
                     self.ready.extend_from_slice(&frame);
+                }
+                Ok(Some(body)) => {
+                    self.ready
+                        .extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+                    self.ready.extend_from_slice(&body);
                 }
                 Err(why) => self.reject(&why),
             }
@@ -150,20 +155,31 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Whether a body is a JSON-RPC message tower-lsp can take.
-fn check(body: &[u8]) -> Result<(), String> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("not JSON ({e})"))?;
+/// Whether a body is a JSON-RPC message tower-lsp can take; `Some` is the
+/// body rewritten so it can: `"params": null`, which some clients send for
+/// methods without parameters (Emacs eglot's `shutdown`) and tower-lsp
+/// rejects, is dropped.
+fn check(body: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("not JSON ({e})"))?;
+    let rewritten = match v.as_object_mut() {
+        Some(obj) if obj.get("params").is_some_and(serde_json::Value::is_null) => {
+            obj.remove("params");
+            true
+        }
+        _ => false,
+    };
     let obj = v.as_object().ok_or("not a JSON object")?;
     if obj.get("jsonrpc").and_then(|j| j.as_str()) != Some("2.0") {
         return Err("no \"jsonrpc\": \"2.0\"".into());
     }
     match (obj.get("method"), obj.get("id")) {
-        (Some(m), _) if m.is_string() => Ok(()),
-        (Some(_), _) => Err("\"method\" is not a string".into()),
+        (Some(m), _) if m.is_string() => {}
+        (Some(_), _) => return Err("\"method\" is not a string".into()),
         // A response to one of our requests needs a result or an error.
-        (None, Some(_)) if obj.contains_key("result") || obj.contains_key("error") => Ok(()),
-        _ => Err("neither a request, a notification nor a response".into()),
+        (None, Some(_)) if obj.contains_key("result") || obj.contains_key("error") => {}
+        _ => return Err("neither a request, a notification nor a response".into()),
     }
+    Ok(rewritten.then(|| v.to_string().into_bytes()))
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for Shield<R> {
@@ -211,5 +227,15 @@ mod tests {
         assert!(check(br#"{"jsonrpc":"2.0","id":99}"#).is_err());
         assert!(check(br#"[1,2]"#).is_err());
         assert!(check(br#"{"jsonrpc":"2.0","method":7}"#).is_err());
+    }
+
+    #[test]
+    fn null_params_are_dropped() {
+        let fixed = check(br#"{"jsonrpc":"2.0","id":3,"method":"shutdown","params":null}"#)
+            .unwrap()
+            .expect("rewritten");
+        let v: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
+        assert_eq!(v, serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+        assert_eq!(check(br#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#).unwrap(), None);
     }
 }

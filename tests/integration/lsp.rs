@@ -804,3 +804,17 @@ fn hover_and_definition_on_a_quotation() {
     assert_eq!(d["range"]["start"], json!({"line": 6, "character": 1}));
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn shutdown_with_null_params_ends_cleanly() {
+    // Emacs eglot sends `"params": null` for methods without parameters.
+    let fx = story();
+    let (mut client, _) = start(&fx, false);
+    client.send_raw(br#"{"jsonrpc":"2.0","id":900,"method":"shutdown","params":null}"#);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reply = client.response(900, deadline).expect("a reply to shutdown");
+    assert!(reply.get("error").is_none(), "{reply}");
+    assert_eq!(reply["result"], Value::Null);
+    client.send_raw(br#"{"jsonrpc":"2.0","method":"exit","params":null}"#);
+    assert_eq!(client.wait_exit(), Some(0));
+}

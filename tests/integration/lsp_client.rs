@@ -227,6 +227,22 @@ impl Client {
     pub fn shutdown(mut self) -> Option<i32> {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    /// The response with id `id`, if it comes before `deadline`.
+    pub fn response(&mut self, id: i64, deadline: Instant) -> Option<Value> {
+        loop {
+            let m = self.recv(deadline)?;
+            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                return Some(m);
+            }
+            self.queue.push_back(m);
+        }
+    }
+
+    /// The exit code once the server has ended (`None` if it does not within 10 s).
+    pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
