@@ -581,28 +581,20 @@ impl Builder {
         sent_offs.push(self.sents.len() as u64);
         let (post_keys, post_offs, post_ids) = flatten(self.postings);
         let (val_keys, val_offs, val_refs) = flatten(self.values);
-        let mut by_path: Vec<HashPair> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| HashPair {
-                hash: r.path_hash,
-                id: i as u32,
-                _pad: 0,
-            })
-            .collect();
-        by_path.sort_by_key(|p| (p.hash, p.id));
-        let mut by_key: Vec<HashPair> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| HashPair {
-                hash: r.key_hash,
-                id: i as u32,
-                _pad: 0,
-            })
-            .collect();
-        by_key.sort_by_key(|p| (p.hash, p.id));
+        // Sources by a hash, sorted for binary search.
+        let lookup_table = |hash: fn(&SourceRow) -> u64| {
+            let mut t: Vec<HashPair> = (self.rows.iter().enumerate())
+                .map(|(i, r)| HashPair {
+                    hash: hash(r),
+                    id: i as u32,
+                    _pad: 0,
+                })
+                .collect();
+            t.sort_by_key(|p| (p.hash, p.id));
+            t
+        };
+        let by_path = lookup_table(|r| r.path_hash);
+        let by_key = lookup_table(|r| r.key_hash);
         let (post_sparse, val_sparse) = (sparse(&post_keys), sparse(&val_keys));
         let sections: [&[u8]; NSEC] = [
             bytemuck::cast_slice(&self.rows),

@@ -434,7 +434,6 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
         cache.retain(&parsed.blocks);
         findings
     };
-    project.index.trim_resident(crate::index::RESIDENT_BUDGET);
     tracing::debug!(
         parse_us = t_parse.as_micros() as u64,
         total_us = t0.elapsed().as_micros() as u64,
