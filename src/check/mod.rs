@@ -105,9 +105,21 @@ const RETRIEVE: usize = 30;
 pub struct BlockCache {
     /// Block key → (block start when checked, its findings).
     entries: FxHashMap<u64, (usize, Vec<Finding>)>,
+    /// What the entries were computed under, as the owner counts it.
+    tag: u64,
 }
 
 impl BlockCache {
+    /// Clears the cache unless its entries were computed under `tag` (a
+    /// configuration and index version the owner keeps), then takes the tag.
+    /// A check begun under an older tag cannot fill the cache for a newer one.
+    pub fn ensure_tag(&mut self, tag: u64) {
+        if self.tag != tag {
+            self.entries.clear();
+            self.tag = tag;
+        }
+    }
+
     /// What a block's findings depend on: its text, its context, its kind,
     /// and the paragraph before it (which may name a quotation's speaker).
     fn key(block: &Block, prev: Option<&Block>) -> u64 {

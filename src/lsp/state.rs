@@ -110,12 +110,22 @@ impl Slot {
 /// The last whole-document check of a document.
 #[derive(Debug)]
 pub struct Checked {
+    /// The configuration epoch and index generation it was computed under.
+    pub epoch: u64,
+    pub generation: u64,
     pub version: i32,
     pub text: String,
     pub lines: LineIndex,
     pub doc: Document,
     pub findings: Vec<Finding>,
     pub loaded: Arc<Loaded>,
+}
+
+impl Checked {
+    /// Whether the configuration and the index are still those it was computed with.
+    pub fn is_current(&self, epoch: u64) -> bool {
+        self.epoch == epoch && self.generation == self.loaded.generation.load(Ordering::SeqCst)
+    }
 }
 
 /// An open document.
@@ -144,6 +154,9 @@ pub struct State {
     /// Keys of projects whose load failure was already shown.
     pub told: Mutex<std::collections::HashSet<PathBuf>>,
     pub shutting_down: AtomicBool,
+    /// Bumped when every project is forgotten (configuration changed): a
+    /// check begun before belongs to the old configuration.
+    pub epoch: AtomicU64,
 }
 
 /// Locks, recovering from a panic in another holder: the data is plain and
@@ -173,6 +186,7 @@ impl State {
             slots: Mutex::new(HashMap::new()),
             told: Mutex::new(Default::default()),
             shutting_down: AtomicBool::new(false),
+            epoch: AtomicU64::new(0),
         }
     }
 
@@ -364,8 +378,10 @@ impl State {
             let t = lock(&doc.text);
             (t.text(), t.version())
         };
+        let epoch = self.epoch.load(Ordering::SeqCst);
         if let Some(last) = lock(&doc.last).clone()
             && last.version == version
+            && last.is_current(epoch)
         {
             return Some(last);
         }
@@ -375,7 +391,7 @@ impl State {
             self.slot_for(doc).loaded_now()?
         };
         let doc2 = doc.clone();
-        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version, wait)).await;
+        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version, epoch, wait)).await;
         match result {
             Ok(None) => {
                 tracing::debug!(uri = %doc.uri, "corpus busy re-indexing; request answered empty");
@@ -383,8 +399,10 @@ impl State {
             }
             Ok(Some(checked)) => {
                 let checked = Arc::new(checked);
+                // Kept only if nothing moved meanwhile: an edit, a new
+                // configuration or a re-index would make it a stale answer.
                 let current = lock(&doc.text).version();
-                if current == version {
+                if current == version && checked.is_current(self.epoch.load(Ordering::SeqCst)) {
                     *lock(&doc.last) = Some(checked.clone());
                 }
                 Some(checked)
@@ -399,6 +417,7 @@ impl State {
     /// Forgets every project (settings or configuration changed) and every
     /// cached check.
     pub fn reset_projects(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
         lock(&self.slots).clear();
         lock(&self.told).clear();
         for d in self.open_docs() {
@@ -411,7 +430,14 @@ impl State {
 
 /// Checks a document's text on the calling thread, reusing unchanged blocks.
 /// Without `wait`, gives up (`None`) when the index is being rewritten.
-pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wait: bool) -> Option<Checked> {
+pub fn check_now(
+    doc: &Doc,
+    loaded: &Arc<Loaded>,
+    text: String,
+    version: i32,
+    epoch: u64,
+    wait: bool,
+) -> Option<Checked> {
     let t0 = std::time::Instant::now();
     let project = if wait {
         read(&loaded.project)
@@ -422,6 +448,8 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
             Err(std::sync::TryLockError::WouldBlock) => return None,
         }
     };
+    // Read under the project lock, so no re-index is half done.
+    let generation = loaded.generation.load(Ordering::SeqCst);
     let parsed = Document::parse(text.clone());
     let t_parse = t0.elapsed();
     let mut checker = project.checker();
@@ -430,6 +458,7 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
     }
     let findings = {
         let mut cache = lock(&doc.cache);
+        cache.ensure_tag(epoch << 32 ^ generation);
         let findings = checker.check_cached(&parsed, &parsed.blocks, &mut cache);
         cache.retain(&parsed.blocks);
         findings
@@ -441,6 +470,8 @@ pub fn check_now(doc: &Doc, loaded: &Arc<Loaded>, text: String, version: i32, wa
         "checked"
     );
     Some(Checked {
+        epoch,
+        generation,
         version,
         lines: LineIndex::new(&text),
         text,

@@ -24,21 +24,25 @@ pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
         if doc.ticket.load(Ordering::SeqCst) != ticket {
             return;
         }
-        let run = std::panic::AssertUnwindSafe(publish(&state, &doc));
+        let run = std::panic::AssertUnwindSafe(publish(&state, &doc, ticket));
         if let Err(p) = futures::FutureExt::catch_unwind(run).await {
             tracing::error!(uri = %doc.uri, "publishing diagnostics panicked: {:?}", p.downcast_ref::<String>());
         }
     });
 }
 
-/// Checks the document's current text and publishes the result if the text
-/// has not changed meanwhile.
-pub async fn publish(state: &Arc<State>, doc: &Arc<Doc>) {
+/// Checks the document's current text and publishes the result if nothing
+/// newer was scheduled meanwhile (an edit, a configuration or corpus change):
+/// two checks of one version must not publish out of order.
+async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     let started = std::time::Instant::now();
     let Some(checked) = state.checked(doc, true).await else {
         return;
     };
-    if lock(&doc.text).version() != checked.version || state.doc(&doc.uri).is_none() {
+    if doc.ticket.load(Ordering::SeqCst) != ticket
+        || lock(&doc.text).version() != checked.version
+        || state.doc(&doc.uri).is_none()
+    {
         // Stale, or closed meanwhile: a newer check (or none) follows.
         return;
     }
