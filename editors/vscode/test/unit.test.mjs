@@ -41,7 +41,10 @@ function config(flat) {
   };
 }
 
-const CODES = ["figure-mismatch", "unit-mismatch", "qualifier-mismatch", "sources-disagree", "unsourced-figure", "supported"];
+const CODES = [
+  "figure-mismatch", "unit-mismatch", "qualifier-mismatch", "sources-disagree", "unsourced-figure", "supported",
+  "quote-mismatch", "quote-unsourced", "quote-misattributed", "name-mismatch",
+];
 const ALL = {
   "corpus.paths": ["sources"],
   "rules.paths": ["rules"],
