@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::Url;
 
-use super::source_location;
+use super::Locator;
 use crate::lsp::state::{Loaded, State, lock, read};
 
 async fn projects(state: &Arc<State>, params: &Value) -> Vec<Arc<Loaded>> {
@@ -43,6 +43,7 @@ pub async fn conflicts(state: &Arc<State>, params: Value) -> Result<Value> {
         let found = tokio::task::spawn_blocking(move || l.conflicts())
             .await
             .map_err(|e| tower_lsp::jsonrpc::Error::internal_error().tap_message(e.to_string()))?;
+        let mut locator = Locator::new(&loaded, enc);
         for c in found.iter() {
             let versions: Vec<Value> = c
                 .versions
@@ -52,7 +53,7 @@ pub async fn conflicts(state: &Arc<State>, params: Value) -> Result<Value> {
                         .passages
                         .iter()
                         .map(|p| {
-                            let loc = source_location(&loaded, p.source, p.figure.clone(), enc);
+                            let loc = locator.passage(p);
                             json!({
                                 "key": p.key,
                                 "title": p.title,

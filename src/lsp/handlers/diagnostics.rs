@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tower_lsp::lsp_types::{Diagnostic, DiagnosticRelatedInformation, NumberOrString};
 
-use super::passage_location;
+use super::Locator;
 use crate::check::Code;
 use crate::lsp::convert::{self, Encoding, Text};
 use crate::lsp::state::{Checked, Doc, State, lock};
@@ -66,6 +66,7 @@ pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
         text: &checked.text,
         lines: &checked.lines,
     };
+    let mut locator = Locator::new(&checked.loaded, enc);
     checked
         .findings
         .iter()
@@ -82,7 +83,7 @@ pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
                     .iter()
                     .filter_map(|p| {
                         Some(DiagnosticRelatedInformation {
-                            location: passage_location(&checked.loaded, p, enc)?,
+                            location: locator.passage(p)?,
                             message: format!("{}: {}", p.key, p.figure_text),
                         })
                     })

@@ -12,37 +12,65 @@ pub mod inlay;
 pub mod workspace;
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use tower_lsp::lsp_types::{Location, Url};
 
 use super::convert::{Encoding, Text};
 use super::state::{Checked, Loaded, read};
 use crate::check::{Finding, Passage};
+use crate::text::LineIndex;
 
-/// The location of a span of a source file, by the source's id.
-pub fn source_location(loaded: &Loaded, source: u32, span: Range<usize>, enc: Encoding) -> Option<Location> {
-    let project = read(&loaded.project);
-    if source as usize >= project.index.source_count() {
-        return None;
+/// Locations in source files. Each file's text and line index are read once
+/// per locator: a publish may point hundreds of diagnostics into a few files.
+pub struct Locator<'a> {
+    loaded: &'a Loaded,
+    enc: Encoding,
+    files: rustc_hash::FxHashMap<PathBuf, Option<(Url, String, LineIndex)>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(loaded: &'a Loaded, enc: Encoding) -> Locator<'a> {
+        Locator {
+            loaded,
+            enc,
+            files: Default::default(),
+        }
     }
-    let src = project.index.source(source);
-    let abs = std::path::absolute(&src.path).ok()?;
-    let uri = Url::from_file_path(abs).ok()?;
-    let body = project.index.source_text(source);
-    let lines = crate::text::LineIndex::new(&body);
-    let text = Text {
-        text: &body,
-        lines: &lines,
-    };
-    Some(Location {
-        uri,
-        range: text.range(span, enc),
-    })
+
+    /// A span of the source `source` (an id in the loaded index), read at
+    /// `path` — the path decides, as the index may have been replaced since
+    /// the id was handed out.
+    pub fn location(&mut self, source: u32, path: &Path, span: Range<usize>) -> Option<Location> {
+        let loaded = self.loaded;
+        let entry = self.files.entry(path.to_path_buf()).or_insert_with(|| {
+            let abs = std::path::absolute(path).ok()?;
+            let uri = Url::from_file_path(&abs).ok()?;
+            let project = read(&loaded.project);
+            let body = match project.index.get_source(source) {
+                Some(s) if s.path == abs => project.index.source_text(source).into_owned(),
+                _ => String::from_utf8_lossy(&std::fs::read(&abs).ok()?).into_owned(),
+            };
+            let lines = LineIndex::new(&body);
+            Some((uri, body, lines))
+        });
+        let (uri, body, lines) = entry.as_ref()?;
+        let text = Text { text: body, lines };
+        Some(Location {
+            uri: uri.clone(),
+            range: text.range(span, self.enc),
+        })
+    }
+
+    /// Where a passage's figure is.
+    pub fn passage(&mut self, p: &Passage) -> Option<Location> {
+        self.location(p.source, &p.path, p.figure.clone())
+    }
 }
 
 /// Where a passage's figure is.
 pub fn passage_location(loaded: &Loaded, p: &Passage, enc: Encoding) -> Option<Location> {
-    source_location(loaded, p.source, p.figure.clone(), enc)
+    Locator::new(loaded, enc).passage(p)
 }
 
 /// The innermost finding whose figure contains `offset`.
