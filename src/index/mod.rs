@@ -92,6 +92,8 @@ pub struct Index {
     n_sentences: u32,
     /// Decoded sentence records, most recently used.
     cache: quick_cache::sync::Cache<u32, Arc<SentenceRec>>,
+    /// Texts of sources read from their files, most recently used.
+    texts: quick_cache::sync::Cache<u32, Arc<str>>,
     /// Where the index is kept on disk, if it is.
     store: Option<store::Store>,
     pub warnings: Vec<crate::corpus::CorpusWarning>,
@@ -115,6 +117,8 @@ impl Default for Index {
 
 /// Decoded sentences kept for reuse.
 const SENTENCE_CACHE: usize = 65_536;
+/// Source texts kept for reuse.
+const TEXT_CACHE: usize = 256;
 
 /// Analyses one source into sentence records.
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
@@ -298,6 +302,7 @@ impl Index {
             n_sources: 0,
             n_sentences: 0,
             cache: quick_cache::sync::Cache::new(SENTENCE_CACHE),
+            texts: quick_cache::sync::Cache::new(TEXT_CACHE),
             store: None,
             warnings: Vec::new(),
         }
@@ -493,23 +498,30 @@ impl Index {
     }
 
     /// The whole text of a source: kept in memory for sources given that way,
-    /// else read from the file (lossily, as when it was indexed).
-    pub fn source_text(&self, id: u32) -> std::borrow::Cow<'_, str> {
-        use std::borrow::Cow;
+    /// else read from the file (lossily, as when it was indexed). Recently
+    /// read files are kept: a check reads the same few sources many times.
+    pub fn source_text(&self, id: u32) -> Arc<str> {
         let Some((p, l)) = self.placed(id) else {
-            return Cow::Borrowed("");
+            return Arc::from("");
         };
         if let Some(t) = p.texts.as_ref().and_then(|t| t.get(l as usize)) {
-            return Cow::Borrowed(t);
+            return t.clone();
+        }
+        if let Some(t) = self.texts.get(&id) {
+            return t;
         }
         let Some(info) = p.seg.info(l) else {
-            return Cow::Borrowed("");
+            return Arc::from("");
         };
         match std::fs::read(&info.path) {
-            Ok(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+            Ok(b) => {
+                let t: Arc<str> = Arc::from(String::from_utf8_lossy(&b));
+                self.texts.insert(id, t.clone());
+                t
+            }
             Err(e) => {
                 tracing::warn!(path = %info.path.display(), "cannot read source: {e}");
-                Cow::Borrowed("")
+                Arc::from("")
             }
         }
     }

@@ -48,7 +48,7 @@ impl<'a> Locator<'a> {
             let uri = Url::from_file_path(&abs).ok()?;
             let project = read(&loaded.project);
             let body = match project.index.get_source(source) {
-                Some(s) if s.path == abs => project.index.source_text(source).into_owned(),
+                Some(s) if s.path == abs => project.index.source_text(source).to_string(),
                 _ => String::from_utf8_lossy(&std::fs::read(&abs).ok()?).into_owned(),
             };
             let lines = LineIndex::new(&body);
