@@ -402,11 +402,7 @@ pub fn open(
         "catalog and segments checked"
     );
     if !refresh_now && let Ok((catalog, segs)) = opened {
-        let mut index = Index::empty();
-        for s in segs {
-            index.push(s, None);
-        }
-        index.dead = catalog.dead.iter().copied().collect();
+        let mut index = assemble(segs, &catalog);
         index.warnings = catalog
             .notes
             .iter()
@@ -465,11 +461,7 @@ pub fn open(
     }
     let (catalog, segs) = opened.expect("built above");
 
-    let mut index = Index::empty();
-    for s in segs {
-        index.push(s, None);
-    }
-    index.dead = catalog.dead.iter().copied().collect();
+    let mut index = assemble(segs, &catalog);
     let mut store = Store {
         dir,
         catalog,
@@ -495,6 +487,16 @@ pub fn open(
     stats.bytes = bytes;
     index.store = Some(store);
     Ok((index, stats))
+}
+
+/// The index made of a catalog's segments, with its dead sources.
+fn assemble(segs: Vec<Segment>, catalog: &Catalog) -> Index {
+    let mut index = Index::empty();
+    for s in segs {
+        index.push(s, None);
+    }
+    index.dead = catalog.dead.iter().copied().collect();
+    index
 }
 
 /// Brings an opened index up to date with the files on disk.

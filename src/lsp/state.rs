@@ -122,6 +122,14 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The checked text with its line index, for position conversions.
+    pub fn view(&self) -> crate::lsp::convert::Text<'_> {
+        crate::lsp::convert::Text {
+            text: &self.text,
+            lines: &self.lines,
+        }
+    }
+
     /// Whether the configuration and the index are still those it was computed with.
     pub fn is_current(&self, epoch: u64) -> bool {
         self.epoch == epoch && self.generation == self.loaded.generation.load(Ordering::SeqCst)
@@ -307,6 +315,14 @@ impl State {
                 None
             }
         }
+    }
+
+    /// The last check of an open document for an interactive request (never
+    /// waits for the corpus; `None` when the document is not open or the
+    /// corpus is not ready).
+    pub async fn checked_uri(self: &Arc<State>, uri: &Url) -> Option<Arc<Checked>> {
+        let doc = self.doc(uri)?;
+        self.checked(&doc, false).await
     }
 
     /// Compares an index opened as it was on disk with the files, off the

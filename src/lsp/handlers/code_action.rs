@@ -15,7 +15,6 @@ use tower_lsp::lsp_types::{
 use super::{findings_in, sentence_at};
 use crate::check::{Code, Finding};
 use crate::config::CitationStyle;
-use crate::lsp::convert::Text;
 use crate::lsp::state::{Checked, State, lock};
 
 /// The command behind "Suppress this finding…".
@@ -52,10 +51,7 @@ pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Result
     };
     let enc = state.encoding();
     let style = state.slot_for(&doc).config.lsp.citation_style();
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let (a, b) = (text.offset(params.range.start, enc), text.offset(params.range.end, enc));
     let mut actions = Vec::new();
     let mut cited = Vec::new();

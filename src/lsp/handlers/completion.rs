@@ -14,7 +14,6 @@ use tower_lsp::lsp_types::{
 use super::{findings_in, sentence_at};
 use crate::check::{Code, Passage};
 use crate::config::CitationStyle;
-use crate::lsp::convert::Text;
 use crate::lsp::handlers::hover::quote;
 use crate::lsp::state::{State, lock, read};
 
@@ -101,10 +100,7 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
     let Some(checked) = state.checked(&doc, false).await else {
         return Ok(None);
     };
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let offset = text.offset(pos.position, enc);
     // Sources behind the figures of this sentence, best first.
     let mut backing: Vec<&Passage> = Vec::new();

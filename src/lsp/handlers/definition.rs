@@ -9,22 +9,15 @@ use tower_lsp::lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Locatio
 
 use super::completion::under;
 use super::{findings_in, passage_location, sentence_at};
-use crate::lsp::convert::Text;
 use crate::lsp::state::{State, read};
 
 pub async fn definition(state: &Arc<State>, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
     let pos = params.text_document_position_params;
-    let Some(doc) = state.doc(&pos.text_document.uri) else {
-        return Ok(None);
-    };
-    let Some(checked) = state.checked(&doc, false).await else {
+    let Some(checked) = state.checked_uri(&pos.text_document.uri).await else {
         return Ok(None);
     };
     let enc = state.encoding();
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let offset = text.offset(pos.position, enc);
     let line_start = checked.lines.line_start(pos.position.line as usize).unwrap_or(0);
     let line_end = checked

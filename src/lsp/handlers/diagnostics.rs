@@ -10,7 +10,7 @@ use tower_lsp::lsp_types::{Diagnostic, DiagnosticRelatedInformation, NumberOrStr
 
 use super::Locator;
 use crate::check::Code;
-use crate::lsp::convert::{self, Encoding, Text};
+use crate::lsp::convert::{self, Encoding};
 use crate::lsp::state::{Checked, Doc, State, lock};
 
 /// Checks `doc` after `delay`, unless it changes again first.
@@ -62,10 +62,7 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
 
 /// The findings a writer should see, as LSP diagnostics.
 pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let mut locator = Locator::new(&checked.loaded, enc);
     checked
         .findings

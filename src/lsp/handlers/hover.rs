@@ -9,22 +9,15 @@ use tower_lsp::lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, Mar
 
 use super::finding_at;
 use crate::check::{Code, Finding, Passage};
-use crate::lsp::convert::Text;
 use crate::lsp::state::State;
 
 pub async fn hover(state: &Arc<State>, params: HoverParams) -> Result<Option<Hover>> {
     let pos = params.text_document_position_params;
-    let Some(doc) = state.doc(&pos.text_document.uri) else {
-        return Ok(None);
-    };
-    let Some(checked) = state.checked(&doc, false).await else {
+    let Some(checked) = state.checked_uri(&pos.text_document.uri).await else {
         return Ok(None);
     };
     let enc = state.encoding();
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let offset = text.offset(pos.position, enc);
     let Some(f) = finding_at(&checked, offset) else {
         return Ok(None);

@@ -7,7 +7,6 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{InlayHint, InlayHintLabel, InlayHintParams, InlayHintTooltip};
 
 use crate::check::Code;
-use crate::lsp::convert::Text;
 use crate::lsp::state::State;
 
 pub async fn inlay_hint(state: &Arc<State>, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -21,10 +20,7 @@ pub async fn inlay_hint(state: &Arc<State>, params: InlayHintParams) -> Result<O
         return Ok(None);
     };
     let enc = state.encoding();
-    let text = Text {
-        text: &checked.text,
-        lines: &checked.lines,
-    };
+    let text = checked.view();
     let (a, b) = (text.offset(params.range.start, enc), text.offset(params.range.end, enc));
     let hints = checked
         .findings
