@@ -45,6 +45,10 @@ enum Format {
     Github,
     /// reviewdog's diagnostic format.
     Rdjson,
+    /// The review page: one self-contained HTML file (see `copydesk review`).
+    Html,
+    /// The review as GitHub-flavoured Markdown, for a pull request or job summary.
+    Markdown,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +92,21 @@ enum Command {
         changed_since: Option<String>,
         /// Markdown drafts: files, folders (walked for .md and .markdown,
         /// respecting .gitignore) or globs ("drafts/**/*.md").
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the review page (the draft with every finding and its evidence) to
+    /// an HTML file, and optionally open it in the browser.
+    Review {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// Where to write the page ("-" for stdout); default: copydesk-review.html.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Markdown drafts: files, folders or globs, as for `check`.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -168,9 +187,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 include_supported,
                 deny,
                 changed_since,
+                output: None,
             },
             files,
         ),
+        Command::Review {
+            corpus,
+            output,
+            open,
+            files,
+        } => review(corpus, output, open, files),
         Command::Sources { corpus, format } => sources(corpus, format),
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
@@ -352,6 +378,30 @@ struct CheckArgs {
     include_supported: bool,
     deny: Option<Deny>,
     changed_since: Option<String>,
+    /// Write the report here instead of stdout.
+    output: Option<PathBuf>,
+}
+
+/// `copydesk review`: the HTML report written to a file (exit 0 whatever it
+/// finds: the page is for reading), then opened if asked.
+fn review(corpus: CorpusArgs, output: Option<PathBuf>, open: bool, files: Vec<PathBuf>) -> Result<ExitCode> {
+    let output = output.unwrap_or_else(|| PathBuf::from("copydesk-review.html"));
+    let to_stdout = output.as_os_str() == "-";
+    let args = CheckArgs {
+        format: Format::Html,
+        include_supported: true,
+        deny: None,
+        changed_since: None,
+        output: (!to_stdout).then(|| output.clone()),
+    };
+    check(corpus, args, files)?;
+    if !to_stdout {
+        eprintln!("review written to {}", output.display());
+        if open {
+            opener::open(&output).with_context(|| format!("cannot open {} in a browser", output.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitCode> {
@@ -367,8 +417,10 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
         warnings: project.index.warnings.clone(),
         files: Vec::new(),
     };
-    // Tools see suppressed findings, marked; people don't.
-    let keep_suppressed = matches!(format, Format::Json | Format::Sarif);
+    // Tools see suppressed findings, marked; people don't, except in the
+    // review, which shows them with their reason and the supported figures.
+    let review = matches!(format, Format::Html | Format::Markdown);
+    let keep_suppressed = review || matches!(format, Format::Json | Format::Sarif);
     for draft in &drafts {
         let path = &draft.path;
         // A folder or glob may take in the corpus itself: a source is no draft.
@@ -392,7 +444,7 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
             .excluding(path)
             .check(&doc)
             .into_iter()
-            .filter(|f| opts.include_supported || f.code != Code::Supported)
+            .filter(|f| review || opts.include_supported || f.code != Code::Supported)
             .filter(|f| !f.is_suppressed() || keep_suppressed)
             .collect();
         let mut file = FileReport {
@@ -414,6 +466,8 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
         Format::Github => report::github::render(&report),
         Format::Rdjson => report::rdjson::render(&report),
         Format::Human => report::human::render(&report, std::io::stdout().is_terminal()),
+        Format::Html => report::html::render(&report, &project.index),
+        Format::Markdown => report::markdown::render(&report, &project.index),
     };
     // The human and GitHub reports carry corpus warnings themselves.
     if matches!(format, Format::Json | Format::Sarif | Format::Rdjson) {
@@ -421,7 +475,10 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
             eprintln!("warning: {w}");
         }
     }
-    std::io::stdout().write_all(out.as_bytes())?;
+    match &opts.output {
+        Some(path) => std::fs::write(path, &out).with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().write_all(out.as_bytes())?,
+    }
     let threshold = if opts.deny.is_some() {
         Severity::Warning
     } else {

@@ -1,14 +1,18 @@
 //! Output formats. Each turns findings (byte spans) into a text for a reader:
 //! `human` for a terminal, `json` for tools, `sarif` for code-scanning tools,
-//! `github` for GitHub Actions annotations, `rdjson` for reviewdog; plus the
-//! editor's reports, `conflicts` and `sources`. Line and column conversion
+//! `github` for GitHub Actions annotations, `rdjson` for reviewdog; `html`
+//! (the review page) and `markdown` (the same review for a pull request),
+//! both from `review`; plus the editor's reports, `conflicts` and `sources`. Line and column conversion
 //! happens here and nowhere in the engine.
 
 pub mod conflicts;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod rdjson;
+pub mod review;
 pub mod sarif;
 pub mod sources;
 

@@ -16,4 +16,5 @@ mod lsp_client;
 mod packaging;
 mod quotes;
 mod reports;
+mod review;
 mod support;
