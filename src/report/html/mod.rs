@@ -52,7 +52,7 @@ pub fn page(review: &Review<'_>) -> String {
                     h1 { (title) }
                     p.keys { "Keys: " kbd { "j" } "/" kbd { "n" } " next finding, " kbd { "k" } "/" kbd { "p" } " previous, "
                         kbd { "Enter" } " its evidence. " span #position aria-live="polite" {} }
-                    (summary(&review.tally, review.corpus_sources, review.files.len()))
+                    (summary(&review.tally, Some(review.corpus_sources), review.files.len()))
                     (legend())
                     (sources_chart(&review.sources))
                     @if !review.warnings.is_empty() {
@@ -76,13 +76,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn summary(t: &Tally, corpus: usize, files: usize) -> Markup {
+fn summary(t: &Tally, corpus: Option<usize>, files: usize) -> Markup {
     html! {
         section.summary aria-label="Summary" {
             p.lede {
                 strong { (plural(t.figures, "figure", "figures")) } " checked"
                 @if files > 1 { " in " (files) " drafts" }
-                " against " (plural(corpus, "source", "sources")) "."
+                @if let Some(n) = corpus { " against " (plural(n, "source", "sources")) }
+                "."
             }
             ul.tally {
                 li.sev-hint { span.glyph aria-hidden="true" { "✓" } strong { (t.supported) } " supported" }
@@ -148,7 +149,7 @@ fn file_section(file: &FileReview<'_>, several: bool) -> Markup {
         section.file {
             @if several {
                 h2.file-path { (file.path) }
-                (summary(&file.tally, 0, 1))
+                (summary(&file.tally, None, 1))
             } @else {
                 p.file-path { code { (file.path) } }
             }
@@ -191,45 +192,68 @@ fn category_label(item: &Item<'_>) -> &'static str {
     }
 }
 
-/// One finding's card: what is wrong, the suggestion, the evidence.
+/// One finding's card: what is wrong, the suggestion, the evidence. A
+/// supported figure's card is folded (its evidence one click or Enter away),
+/// so the problems stand out.
 fn card(item: &Item<'_>) -> Markup {
     let f = item.finding;
-    html! {
-        article class={ "card sev-" (f.severity.as_str()) @if f.code == Code::Supported { " supported" } @if f.is_suppressed() { " suppressed" } }
-            id={ "card-" (item.id) } tabindex="-1" {
-            header {
-                span.glyph aria-hidden="true" { (item.glyph()) }
-                " " strong { (category_label(item)) } " "
-                code.code { (f.code.as_str()) } " "
-                a.where href={ "#f-" (item.id) } { "line " (item.start.line) ":" (item.start.column) }
+    let class = format!(
+        "card sev-{}{}{}",
+        f.severity.as_str(),
+        if f.code == Code::Supported { " supported" } else { "" },
+        if f.is_suppressed() { " suppressed" } else { "" }
+    );
+    let header = html! {
+        span.glyph aria-hidden="true" { (item.glyph()) }
+        " " strong { (category_label(item)) } " "
+        code.code { (f.code.as_str()) } " "
+        @if f.code == Code::Supported {
+            (f.text) " · " (f.source_keys().join(", ")) " "
+        }
+        a.where href={ "#f-" (item.id) } { "line " (item.start.line) ":" (item.start.column) }
+    };
+    let body = html! {
+        @if f.code != Code::Supported { p.message { (f.message) } }
+        @if let Some(reason) = &f.suppressed {
+            p.reason {
+                "Suppressed in the draft"
+                @if let Some(r) = reason { ": " q { (r) } } @else { " (no reason given)" }
             }
-            @if f.code != Code::Supported { p.message { (f.message) } }
-            @if let Some(reason) = &f.suppressed {
-                p.reason {
-                    "Suppressed in the draft"
-                    @if let Some(r) = reason { ": " q { (r) } } @else { " (no reason given)" }
-                }
-            }
-            @if let Some(r) = &f.replacement {
-                p.suggest { "Suggested: " del { (f.text) } " → " ins { (r) } }
-            }
-            @if !item.evidence.is_empty() {
-                ul.evidence {
-                    @for e in &item.evidence {
-                        @let (before, figure, after) = e.parts();
-                        li {
-                            blockquote { (before) strong { (figure) } (after) }
-                            p.cite {
-                                span.title { (e.passage.title) } " · "
-                                code { (e.passage.key) }
-                                @if let Some(d) = &e.date { " · " span.date { (d) } }
-                                " · " span.loc { (e.path) ":" (e.passage.line) ":" (e.passage.column) }
-                                @if let Some(l) = &e.locator { " · " span.locator { (l) } }
-                                @if let Some(s) = &e.passage.speaker { " · said by " (s) }
-                            }
+        }
+        @if let Some(r) = &f.replacement {
+            p.suggest { "Suggested: " del { (f.text) } " → " ins { (r) } }
+        }
+        @if !item.evidence.is_empty() {
+            ul.evidence {
+                @for e in &item.evidence {
+                    @let (before, figure, after) = e.parts();
+                    li {
+                        blockquote { (before) strong { (figure) } (after) }
+                        p.cite {
+                            span.title { (e.passage.title) } " · "
+                            code { (e.passage.key) }
+                            @if let Some(d) = &e.date { " · " span.date { (d) } }
+                            " · " span.loc { (e.path) ":" (e.passage.line) ":" (e.passage.column) }
+                            @if let Some(l) = &e.locator { " · " span.locator { (l) } }
+                            @if let Some(s) = &e.passage.speaker { " · said by " (s) }
                         }
                     }
                 }
+            }
+        }
+    };
+    if f.code == Code::Supported {
+        html! {
+            details class=(class) id={ "card-" (item.id) } tabindex="-1" {
+                summary { (header) }
+                (body)
+            }
+        }
+    } else {
+        html! {
+            article class=(class) id={ "card-" (item.id) } tabindex="-1" {
+                header { (header) }
+                (body)
             }
         }
     }

@@ -40,6 +40,7 @@
     } else if (key === "Enter" && document.activeElement && document.activeElement.matches("mark.hl.head")) {
       var c = card(document.activeElement);
       if (c) {
+        if (c.tagName === "DETAILS") c.open = true;
         c.scrollIntoView({ block: "nearest" });
         c.focus({ preventScroll: true });
       }
