@@ -168,3 +168,29 @@ fn a_table_keeps_its_cells_and_highlights() {
     assert!(html.contains("<th style=\"text-align:left\">Province</th>"));
     assert!(html.contains("<td style=\"text-align:right\"><mark"));
 }
+
+#[test]
+fn several_drafts_get_their_own_sections_and_unique_ids() {
+    let a = "Police freed 382 babies.\n";
+    let b = "Police detained 34 suspects.\n";
+    let file = |path: &str, text: &str, f: Finding| FileReport {
+        path: path.into(),
+        lines: LineIndex::new(text),
+        text: text.into(),
+        findings: vec![f],
+    };
+    let report = Report {
+        files: vec![
+            file("a.md", a, finding(a, "382 babies", Code::UnsourcedFigure)),
+            file("b.md", b, finding(b, "34 suspects", Code::FigureMismatch)),
+        ],
+        sources: 3,
+        warnings: Vec::new(),
+    };
+    let html = page(&Review::new(&report, &|_| None));
+    assert!(html.contains("<title>Review: 2 drafts</title>"));
+    assert!(html.contains("<h2 class=\"file-path\">a.md</h2>") && html.contains("<h2 class=\"file-path\">b.md</h2>"));
+    assert!(html.contains("id=\"f-0\"") && html.contains("id=\"f-1\""));
+    assert!(html.contains("against 3 sources"));
+    assert!(!html.contains("against 0"), "a draft's own tally names no corpus");
+}
