@@ -650,10 +650,14 @@ impl Rules {
     /// terms and text are cut the same way ("new-born" → new, -, born).
     fn phrase_keys(&self, phrase: &str, stemmed: bool) -> Vec<u64> {
         Lexer::new(phrase)
-            .filter(|t| !matches!(t.kind, TokenKind::Punct if &phrase[t.range()] == "-"))
+            // Hyphens, and the full stops of initialisms ("U.S. dlrs"), which
+            // the figure scan steps over the same way.
+            .filter(|t| !matches!(t.kind, TokenKind::Punct if matches!(&phrase[t.range()], "-" | ".")))
             .map(|t| {
                 let lower = phrase[t.range()].to_lowercase();
-                if stemmed && t.kind == TokenKind::Word {
+                if stemmed && let Some(&place) = self.demonyms.get(&word_hash(&lower)) {
+                    place
+                } else if stemmed && t.kind == TokenKind::Word {
                     word_hash(&self.stemmer.stem(&lower))
                 } else {
                     word_hash(&lower)
@@ -704,6 +708,12 @@ impl Rules {
             relative_years: Vec::new(),
         };
         let lower = |s: &str| word_hash(&s.to_lowercase());
+        // Demonyms first: rule phrases are keyed the way text is read, and text
+        // reads "Canadian" as "Canada" ("Canadian dlrs").
+        for (adj, place) in &set.lexicon.demonyms {
+            let stem = rules.stem_hash(place);
+            rules.demonyms.insert(lower(adj), stem);
+        }
 
         let n = &set.numbers;
         type Table<'a> = (&'a BTreeMap<String, f64>, fn(f64) -> NumWord);
@@ -899,10 +909,6 @@ impl Rules {
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));
-        }
-        for (adj, place) in &lx.demonyms {
-            let stem = rules.stem_hash(place);
-            rules.demonyms.insert(lower(adj), stem);
         }
 
         let q = &set.quotes;

@@ -213,6 +213,11 @@ impl<'a> Scan<'a> {
                 k += 1;
                 continue;
             }
+            // The full stop of an initialism: "U.S. dlrs" reads as "U S dlrs".
+            if self.is(k, ".") && self.glued(k) && k > i && self.word(k - 1) && self.s(k - 1).chars().count() == 1 {
+                k += 1;
+                continue;
+            }
             if !matches!(self.toks[k].kind, TokenKind::Word | TokenKind::Symbol) {
                 break;
             }
@@ -321,6 +326,11 @@ impl<'a> Scan<'a> {
             && let Some(Scale(v)) = self.num_word(j + 2)
         {
             return Some(Num::exact(i, j + 3, 0.5 * v));
+        }
+        // A scale needs a number or an article before it: "mln dlrs" alone,
+        // "thousand-year-old" are no count.
+        if !article && matches!(self.num_word(j), Some(Scale(_))) {
+            return None;
         }
         let mut total = 0.0;
         let mut cur = 0.0;
@@ -714,6 +724,14 @@ impl<'a> Scan<'a> {
             keys.insert(0, self.infos[k].lower);
         }
         let (len, bound) = self.rules.qualifiers.longest_suffix(&keys)?;
+        // Stacked qualifiers ("less than about five", "more than about 40"):
+        // the outer one says which side of the number the figure lies.
+        if bound == Bound::About
+            && let Some((outer, start)) = self.qualifier_before(i - len)
+            && outer != Bound::About
+        {
+            return Some((outer, start));
+        }
         Some((bound, i - len))
     }
 
