@@ -138,6 +138,10 @@ struct DraftCtx {
     /// Sum of idf per tier.
     mass: [f32; 3],
     clause_names: Vec<u64>,
+    /// Names of the draft's story around the figure: its sentence, the one
+    /// before, the block's headings. A candidate whose passage shares none of
+    /// them (and none of the co-figures) is another story.
+    story_names: Vec<u64>,
     /// Every term key of the draft sentence.
     sentence_keys: FxHashSet<u64>,
     /// Value keys and dimension keys of the other figures in the sentence.
@@ -360,6 +364,12 @@ impl<'a> Checker<'a> {
         // Each key keeps its closest tier: clause, sentence, or surroundings.
         let mut tiers: FxHashMap<u64, usize> = FxHashMap::default();
         let mut clause_names = Vec::new();
+        let mut story_names: Vec<u64> = s.terms.iter().filter(|t| t.name).map(|t| t.key).collect();
+        if let Some(p) = prev {
+            story_names.extend(p.terms.iter().filter(|t| t.name).map(|t| t.key));
+        }
+        story_names.sort_unstable();
+        story_names.dedup();
         let mut put = |key: u64, tier: usize| {
             let e = tiers.entry(key).or_insert(tier);
             *e = (*e).min(tier);
@@ -409,6 +419,7 @@ impl<'a> Checker<'a> {
             rarity: fig_keys[fi].iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max),
             mass,
             clause_names,
+            story_names,
             sentence_keys: s.terms.iter().map(|t| t.key).collect(),
             cofigures,
             events: clause_events(s, fig),
@@ -674,6 +685,21 @@ impl<'a> Checker<'a> {
             cof_bonus += weight * (w.cofigure_base + w.cofigure_rarity * rarity);
         }
         sim += cof_bonus.min(w.cofigure_max);
+        // Another story: the draft names its people and places, the passage
+        // none of them, no other figure of the sentence is stated there, and
+        // little of the context is shared.
+        // Without this, every same-unit figure of an unrelated article counts
+        // as weak evidence, and a big enough corpus decides the verdict.
+        if cof == 0 && shared < w.story_shared && !ctx.story_names.is_empty() {
+            let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
+                ns.terms
+                    .iter()
+                    .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+            });
+            if !shares_a_name {
+                return None;
+            }
+        }
         // The same value, by its rarity.
         let same_bonus = w.same_base + w.same_rarity * ctx.rarity;
         // Equal values are evidence of one fact even where the counted thing

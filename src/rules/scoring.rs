@@ -59,6 +59,9 @@ scoring! {
     same_base, same_rarity,
     /// Bonus when an age's person is named on both sides.
     subject_bonus,
+    /// Below this shared context, a candidate whose passage names none of the
+    /// draft's people and places (and states none of its co-figures) is another story.
+    story_shared,
     /// Factor when the noun phrases' modifiers differ.
     modifier_clash,
     /// Factor for two dates that share only one part and conflict.

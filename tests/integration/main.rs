@@ -17,3 +17,4 @@ mod packaging;
 mod quotes;
 mod reports;
 mod support;
+mod unrelated;
