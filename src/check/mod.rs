@@ -949,8 +949,9 @@ impl<'a> Checker<'a> {
         {
             // Stated somewhere about the same kind of thing, in other words.
             Code::Supported
-        } else if best_con >= w.t_named {
-            // A source speaks to the fact with another value: name it.
+        } else if best_con >= w.t_named && conflicts[0].why[0] >= 1.0 {
+            // A source speaks to the same fact (the same counted thing or
+            // unit) with another value: name it.
             self.mismatch_code(fig, conflicts[0])
         } else {
             Code::UnsourcedFigure
