@@ -1,7 +1,7 @@
 //! The weights and thresholds of the same-fact judgement, as rule data
-//! (`rules/scoring.toml`), so they can be refitted (`dev/fit`) and overridden
-//! per workspace without touching code. Every field is documented in the
-//! rule file; `check::features` and `check::verdict` are the only readers.
+//! (`rules/scoring.toml`), so they can be tuned, refitted and overridden per
+//! workspace without touching code. `check` (the score and the verdict) is the
+//! only reader. The values are still hand-set: no fitting script yet.
 
 use serde::Deserialize;
 
@@ -78,9 +78,9 @@ scoring! {
     t_disagree,
     /// A conflict this many times the support is a plain mismatch.
     mismatch_ratio,
-    /// Below `t_conflict`, a conflicting candidate this strong and this close in
-    /// context still speaks to the fact: a mismatch naming its value, not an
-    /// unsourced figure.
+    /// Below `t_conflict`, a conflicting candidate this strong about the same
+    /// counted thing or unit still speaks to the fact: a mismatch naming its
+    /// value, not an unsourced figure.
     t_named,
 }
 
