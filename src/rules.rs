@@ -17,6 +17,10 @@ use serde::Deserialize;
 
 use crate::text::{Lexer, TokenKind, word_hash};
 
+mod scoring;
+pub use scoring::Scoring;
+use scoring::ScoringSection;
+
 /// The default rule files, embedded at build time.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("numbers.toml", include_str!("../rules/numbers.toml")),
@@ -28,6 +32,7 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("events.toml", include_str!("../rules/events.toml")),
     ("lexicon.toml", include_str!("../rules/lexicon.toml")),
     ("quotes.toml", include_str!("../rules/quotes.toml")),
+    ("scoring.toml", include_str!("../rules/scoring.toml")),
 ];
 
 /// Errors met while reading rule files.
@@ -127,6 +132,7 @@ pub struct RuleFile {
     event: Vec<EventRule>,
     lexicon: Option<LexiconSection>,
     quotes: Option<QuotesSection>,
+    scoring: Option<ScoringSection>,
 }
 
 /// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
@@ -263,6 +269,10 @@ struct LexiconSection {
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
+    /// Phrases that date a figure relative to the text's own date ("last
+    /// year" = -1): they are its time, not the year of a neighbouring clause.
+    #[serde(default)]
+    relative_years: BTreeMap<String, i32>,
 }
 
 impl RuleFile {
@@ -288,6 +298,7 @@ pub struct RuleSet {
     events: Vec<EventRule>,
     lexicon: LexiconSection,
     quotes: QuotesSection,
+    scoring: ScoringSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -342,6 +353,9 @@ impl RuleSet {
         for c in file.currency {
             upsert(&mut self.currencies, c, |c| &c.name);
         }
+        if let Some(sc) = file.scoring {
+            self.scoring.merge(sc);
+        }
         for e in file.event {
             upsert(&mut self.events, e, |e| &e.name);
         }
@@ -356,6 +370,7 @@ impl RuleSet {
             dst.clause_openers.extend(l.clause_openers);
             dst.age_words.extend(l.age_words);
             dst.demonyms.extend(l.demonyms);
+            dst.relative_years.extend(l.relative_years);
         }
         if let Some(q) = file.quotes {
             let dst = &mut self.quotes;
@@ -590,6 +605,10 @@ pub struct Rules {
     pub quotes: QuoteRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
+    /// Weights and thresholds of the same-fact judgement.
+    pub scoring: Scoring,
+    /// Relative year phrases as lowercase word keys, with their offset in years.
+    pub relative_years: Vec<(Vec<u64>, i32)>,
 }
 
 impl std::fmt::Debug for Rules {
@@ -631,10 +650,14 @@ impl Rules {
     /// terms and text are cut the same way ("new-born" → new, -, born).
     fn phrase_keys(&self, phrase: &str, stemmed: bool) -> Vec<u64> {
         Lexer::new(phrase)
-            .filter(|t| !matches!(t.kind, TokenKind::Punct if &phrase[t.range()] == "-"))
+            // Hyphens, and the full stops of initialisms ("U.S. dlrs"), which
+            // the figure scan steps over the same way.
+            .filter(|t| !matches!(t.kind, TokenKind::Punct if matches!(&phrase[t.range()], "-" | ".")))
             .map(|t| {
                 let lower = phrase[t.range()].to_lowercase();
-                if stemmed && t.kind == TokenKind::Word {
+                if stemmed && let Some(&place) = self.demonyms.get(&word_hash(&lower)) {
+                    place
+                } else if stemmed && t.kind == TokenKind::Word {
                     word_hash(&self.stemmer.stem(&lower))
                 } else {
                     word_hash(&lower)
@@ -644,7 +667,13 @@ impl Rules {
     }
 
     /// Compiles merged rule data into lookup tables.
-    pub fn compile(set: RuleSet) -> Result<Rules, RulesError> {
+    pub fn compile(mut set: RuleSet) -> Result<Rules, RulesError> {
+        // Weights do not change what the index holds: kept out of the fingerprint.
+        let scoring_section = std::mem::take(&mut set.scoring);
+        let scoring = scoring_section.compile().map_err(|name| RulesError::Parse {
+            path: PathBuf::from("scoring.toml"),
+            message: format!("[scoring] has no value for {name}"),
+        })?;
         let mut rules = Rules {
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
             number_words: FxHashMap::default(),
@@ -675,8 +704,16 @@ impl Rules {
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
             fingerprint: 0,
+            scoring,
+            relative_years: Vec::new(),
         };
         let lower = |s: &str| word_hash(&s.to_lowercase());
+        // Demonyms first: rule phrases are keyed the way text is read, and text
+        // reads "Canadian" as "Canada" ("Canadian dlrs").
+        for (adj, place) in &set.lexicon.demonyms {
+            let stem = rules.stem_hash(place);
+            rules.demonyms.insert(lower(adj), stem);
+        }
 
         let n = &set.numbers;
         type Table<'a> = (&'a BTreeMap<String, f64>, fn(f64) -> NumWord);
@@ -855,6 +892,10 @@ impl Rules {
         for w in &lx.abbreviations {
             rules.abbreviations.insert(w.to_lowercase());
         }
+        for (phrase, offset) in &lx.relative_years {
+            let keys: Vec<u64> = phrase.split_whitespace().map(lower).collect();
+            rules.relative_years.push((keys, *offset));
+        }
         for (i, names) in lx.months.iter().enumerate() {
             for name in names {
                 rules.months.insert(lower(name), (i + 1) as u8);
@@ -868,10 +909,6 @@ impl Rules {
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));
-        }
-        for (adj, place) in &lx.demonyms {
-            let stem = rules.stem_hash(place);
-            rules.demonyms.insert(lower(adj), stem);
         }
 
         let q = &set.quotes;

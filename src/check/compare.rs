@@ -86,6 +86,13 @@ pub fn numbers(d_bound: Bound, d_lo: f64, d_hi: f64, s_bound: Bound, s_lo: f64, 
     if df == sf && same_stated {
         return Agreement::Same;
     }
+    // The same number under a qualifier of another kind: "about 13 million"
+    // for "over 13 million", "more than 420,000" for "about 420,000" changes
+    // what the source claims, though the intervals overlap.
+    let qualified = |f: u8| f != Bound::Exact.family() && f != Bound::Vague.family();
+    if same_stated && df != sf && qualified(df) && qualified(sf) {
+        return Agreement::Conflict;
+    }
     // The draft drops the source's qualifier but states its numbers: not wrong
     // ("10,000 to 20,000" for "as high as 10,000 to 20,000").
     if same_stated && d_bound == Bound::Exact {
@@ -170,7 +177,10 @@ mod tests {
             (Exact, 6000.0, Nearly, 6000.0, Consistent),
             (Over, 1000.0, Over, 1000.0, Same),
             (Over, 520.0, Over, 250.0, Conflict),
-            (About, 3000.0, Over, 3000.0, Consistent),
+            (About, 3000.0, Over, 3000.0, Conflict),
+            (Over, 420000.0, About, 420000.0, Conflict),
+            (Nearly, 400.0, About, 400.0, Conflict),
+            (About, 3000.0, Over, 2800.0, Consistent),
             (About, 3000.0, Exact, 2500.0, Conflict),
             (Nearly, 6000.0, Nearly, 5000.0, Conflict),
             (About, 4000.0, About, 4000.0, Same),

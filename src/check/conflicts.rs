@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Agreement, Checker, Passage, T_DISAGREE, T_SUPPORT, normalize_label};
+use super::{Agreement, Checker, Passage, normalize_label};
 
 /// A corpus-wide report has no draft to anchor it: a contradiction must clear
 /// the draft threshold by this much.
@@ -152,12 +152,12 @@ impl Checker<'_> {
                     let agrees = c.agreement == Agreement::Same && !c.confusable;
                     // Only figures of a well-identified counted thing link facts.
                     let identified = c.why[0] >= IDENTIFIED;
-                    if agrees && c.score >= T_SUPPORT {
+                    if agrees && c.score >= self.rules.scoring.t_support {
                         agreeing.entry(me).or_default().push(other);
                     } else if !agrees
                         && identified
                         && c.agreement != Agreement::Consistent
-                        && c.score >= T_DISAGREE + CONFLICT_MARGIN
+                        && c.score >= self.rules.scoring.t_disagree + CONFLICT_MARGIN
                     {
                         uf.union(me, other);
                         contradicted[me as usize] = true;

@@ -44,56 +44,13 @@ impl CheckOptions {
     }
 }
 
-/// How much each tier of the draft's context counts: clause, sentence, surroundings.
-const TIER_WEIGHT: [f32; 3] = [0.6, 0.25, 0.15];
-// How much a word counts by where it stands around the source figure.
-const S_CLAUSE: f32 = 1.0;
-const S_SENTENCE: f32 = 0.75;
-const S_NEIGHBOR: f32 = 0.5;
-/// Factor when both clauses have event verbs and none is shared ("rescued" vs "sold").
-const EVENT_CLASH: f32 = 0.7;
-/// Bonus when the clauses share an event verb.
-const EVENT_MATCH: f32 = 0.12;
-/// Bonus when a conflicting value looks like a slip of the pen: one digit
-/// changed or two swapped (34 for 43, 383 for 382).
-const TYPO_BONUS: f32 = 0.1;
-/// Factor when the source's clause names a rare place or person the draft's
-/// sentence does not; "rare" is this share of the highest idf.
-const NAME_CLASH: f32 = 0.5;
-const RARE_NAME: f32 = 0.6;
+// The weights and thresholds of the score and the verdict are rule data:
+// `rules/scoring.toml`, read as `Rules::scoring`.
 /// A tier's context counts as at least this many times the idf of a word
 /// seen once, so a clause with one common word cannot match in full on it.
 /// Rarity below is always relative to that idf, so scores mean the same on
 /// five sources as on a hundred thousand.
 const MIN_MASS: f32 = 1.5;
-/// Bonus for each other figure of the draft sentence found beside the
-/// candidate: a base, plus a share of the value's rarity.
-const COFIGURE_BASE: f32 = 0.08;
-const COFIGURE_RARITY: f32 = 0.25;
-const COFIGURE_MAX: f32 = 0.45;
-/// Bonus for the same stated value, by the value's rarity: two sources
-/// stating "1,094 suspects" are far likelier one fact than two stating "two".
-const SAME_BASE: f32 = 0.05;
-const SAME_RARITY: f32 = 0.3;
-/// A candidate this similar with an agreeing value backs the figure.
-const T_SUPPORT: f32 = 0.30;
-/// Below support, a candidate this similar about the same kind of thing still
-/// keeps the figure from being called unsourced.
-const T_WEAK: f32 = 0.12;
-/// A candidate this similar with another value contradicts it.
-const T_CONFLICT: f32 = 0.45;
-/// A contradiction at least this strong relative to the best support makes the
-/// sources disagree...
-const DISAGREE_RATIO: f32 = 0.75;
-/// ...and a contradiction this strong on its own makes them disagree, however
-/// strong the support...
-const T_DISAGREE: f32 = 0.55;
-/// ...unless it is this much stronger: then the support is a coincidence.
-const MISMATCH_RATIO: f32 = 1.6;
-/// Bonus when two ages name the same person.
-const SUBJECT_BONUS: f32 = 0.35;
-/// How fast the score falls with the ratio of two conflicting values.
-const MAGNITUDE: f32 = 0.15;
 /// A value stated by at most this many figures brings them all in as candidates.
 const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.
@@ -181,6 +138,10 @@ struct DraftCtx {
     /// Sum of idf per tier.
     mass: [f32; 3],
     clause_names: Vec<u64>,
+    /// Names of the draft's story around the figure: its sentence, the one
+    /// before, the block's headings. A candidate whose passage shares none of
+    /// them (and none of the co-figures) is another story.
+    story_names: Vec<u64>,
     /// Every term key of the draft sentence.
     sentence_keys: FxHashSet<u64>,
     /// Value keys and dimension keys of the other figures in the sentence.
@@ -403,6 +364,12 @@ impl<'a> Checker<'a> {
         // Each key keeps its closest tier: clause, sentence, or surroundings.
         let mut tiers: FxHashMap<u64, usize> = FxHashMap::default();
         let mut clause_names = Vec::new();
+        let mut story_names: Vec<u64> = s.terms.iter().filter(|t| t.name).map(|t| t.key).collect();
+        if let Some(p) = prev {
+            story_names.extend(p.terms.iter().filter(|t| t.name).map(|t| t.key));
+        }
+        story_names.sort_unstable();
+        story_names.dedup();
         let mut put = |key: u64, tier: usize| {
             let e = tiers.entry(key).or_insert(tier);
             *e = (*e).min(tier);
@@ -452,6 +419,7 @@ impl<'a> Checker<'a> {
             rarity: fig_keys[fi].iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max),
             mass,
             clause_names,
+            story_names,
             sentence_keys: s.terms.iter().map(|t| t.key).collect(),
             cofigures,
             events: clause_events(s, fig),
@@ -606,6 +574,7 @@ impl<'a> Checker<'a> {
         fig: &Figure,
         neighbors: &[&SentenceRec],
     ) -> [Vec<f32>; 3] {
+        let sc = &self.rules.scoring;
         let mut w: [Vec<f32>; 3] = ctx.terms.each_ref().map(|t| vec![0.0; t.len()]);
         let mut put = |key: u64, weight: f32| {
             if let Some(&(tier, i)) = ctx.lookup.get(&key) {
@@ -615,21 +584,36 @@ impl<'a> Checker<'a> {
         };
         for t in &sent.terms {
             if !fig.toks.contains(&t.pos) {
-                put(t.key, if t.clause == fig.clause { S_CLAUSE } else { S_SENTENCE });
+                put(
+                    t.key,
+                    if t.clause == fig.clause {
+                        sc.at_clause
+                    } else {
+                        sc.at_sentence
+                    },
+                );
             }
         }
         for n in neighbors {
             for t in &n.terms {
-                put(t.key, S_NEIGHBOR);
+                put(t.key, sc.at_neighbor);
             }
         }
         w
     }
 
     fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
+        let w = &self.rules.scoring;
         let sent_arc = self.index.sentence(r.sentence);
         let sent: &SentenceRec = &sent_arc;
         let s = &sent.figures[r.figure as usize];
+        // Time is a slot of the fact: revenue in 1985 and in 1986 are two facts,
+        // neither support nor contradiction of each other.
+        if let (Some(a), Some(b)) = (d.time, s.time)
+            && a != b
+        {
+            return None;
+        }
         let s_events = clause_events(sent, s);
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
         let agreement = if d.dim == Dim::Score {
@@ -653,7 +637,13 @@ impl<'a> Checker<'a> {
         let weights = self.source_weights(ctx, sent, s, neighbors);
         let mut shared = 0.0f32;
         let mut weight = 0.0f32;
-        for (((terms, mass), tier_weight), sw) in ctx.terms.iter().zip(ctx.mass).zip(TIER_WEIGHT).zip(&weights) {
+        for (((terms, mass), tier_weight), sw) in ctx
+            .terms
+            .iter()
+            .zip(ctx.mass)
+            .zip([w.tier_clause, w.tier_sentence, w.tier_neighbor])
+            .zip(&weights)
+        {
             if mass <= 0.0 {
                 continue;
             }
@@ -665,7 +655,7 @@ impl<'a> Checker<'a> {
         let mut sim = shared;
         // The same person's age: the name is the fact.
         if d.dim == Dim::Age && d.subject.iter().any(|n| s.subject.contains(n)) {
-            sim += SUBJECT_BONUS;
+            sim += w.subject_bonus;
         }
 
         // Other figures of the draft sentence stated beside this one, by rarity.
@@ -692,11 +682,26 @@ impl<'a> Checker<'a> {
             };
             cof += 1;
             let rarity = keys.iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max);
-            cof_bonus += weight * (COFIGURE_BASE + COFIGURE_RARITY * rarity);
+            cof_bonus += weight * (w.cofigure_base + w.cofigure_rarity * rarity);
         }
-        sim += cof_bonus.min(COFIGURE_MAX);
+        sim += cof_bonus.min(w.cofigure_max);
+        // Another story: the draft names its people and places, the passage
+        // none of them, no other figure of the sentence is stated there, and
+        // little of the context is shared.
+        // Without this, every same-unit figure of an unrelated article counts
+        // as weak evidence, and a big enough corpus decides the verdict.
+        if cof == 0 && shared < w.story_shared && !ctx.story_names.is_empty() {
+            let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
+                ns.terms
+                    .iter()
+                    .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+            });
+            if !shares_a_name {
+                return None;
+            }
+        }
         // The same value, by its rarity.
-        let same_bonus = SAME_BASE + SAME_RARITY * ctx.rarity;
+        let same_bonus = w.same_base + w.same_rarity * ctx.rarity;
         // Equal values are evidence of one fact even where the counted thing
         // differs: that is how "27 provinces" and "27 cities" get compared.
         sim += match agreement {
@@ -710,9 +715,9 @@ impl<'a> Checker<'a> {
         let mut factor_ctx = 1.0f32;
         if !ctx.events.is_empty() && !s_events.is_empty() {
             if ctx.events.iter().any(|e| s_events.contains(e)) {
-                sim += EVENT_MATCH;
+                sim += w.event_match;
             } else {
-                factor_ctx *= EVENT_CLASH;
+                factor_ctx *= w.event_clash;
             }
         }
         // Places and people: the draft's clause names someone; the source's
@@ -733,21 +738,21 @@ impl<'a> Checker<'a> {
                         .chain(neighbors.iter().copied())
                         .any(|ns| ns.terms.iter().any(|t| t.key == *n))
                 });
-                let rare_clash = clause_names
-                    .iter()
-                    .any(|n| !ctx.sentence_keys.contains(n) && self.index.idf(*n) >= RARE_NAME * self.index.max_idf());
+                let rare_clash = clause_names.iter().any(|n| {
+                    !ctx.sentence_keys.contains(n) && self.index.idf(*n) >= w.rare_name * self.index.max_idf()
+                });
                 factor_ctx *= if rare_clash {
-                    NAME_CLASH
+                    w.name_clash
                 } else if nearby {
-                    0.95
+                    w.name_nearby
                 } else {
-                    0.8
+                    w.name_absent
                 };
             }
         }
         // Modifiers: "microblog users" and "Web users" are different users.
         if !d.modifiers.is_empty() && !s.modifiers.is_empty() && !d.modifiers.iter().any(|m| s.modifiers.contains(m)) {
-            factor_ctx *= 0.75;
+            factor_ctx *= w.modifier_clash;
         }
         if agreement == Agreement::Conflict
             && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
@@ -755,7 +760,7 @@ impl<'a> Checker<'a> {
             && b == bh
             && digit_slip(a, b)
         {
-            sim += TYPO_BONUS;
+            sim += w.typo_bonus;
         }
         // Dates that share one part only ("May 25" against "August 2013")
         // are thin evidence of one fact.
@@ -769,12 +774,12 @@ impl<'a> Checker<'a> {
             .filter(|x| **x)
             .count();
             if shared < 2 && agreement == Agreement::Conflict {
-                factor_ctx *= 0.6;
+                factor_ctx *= w.thin_date;
             }
         }
         // "Hundreds of people" is weak support for "more than 700 residents".
         if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
-            factor_ctx *= 0.7;
+            factor_ctx *= w.vague_support;
         }
         // Stated numbers far apart are rarely one fact misreported: the factor
         // falls smoothly with the ratio (0.9 at 2x, 0.8 at 5x, 0.6 at 100x).
@@ -784,7 +789,7 @@ impl<'a> Checker<'a> {
             let k = if confusable { 1.0 } else { factor };
             let (a, b) = ((a + ah) / 2.0, (b + bh) / 2.0 * k);
             let ratio = a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9);
-            factor_ctx *= 1.0 / (1.0 + MAGNITUDE * (ratio.max(1.0).ln() as f32));
+            factor_ctx *= 1.0 / (1.0 + w.magnitude * (ratio.max(1.0).ln() as f32));
         }
         Some(Cand {
             fact: r,
@@ -883,6 +888,7 @@ impl<'a> Checker<'a> {
         span: Range<usize>,
         mut cands: Vec<Cand>,
     ) -> Finding {
+        let w = &self.rules.scoring;
         cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         if tracing::enabled!(tracing::Level::DEBUG) {
             tracing::debug!(figure = &doc.text[span.clone()], "candidates");
@@ -917,17 +923,17 @@ impl<'a> Checker<'a> {
         let strong_sup: Vec<&Cand> = supports
             .iter()
             .copied()
-            .filter(|c| c.score >= T_SUPPORT.min(best_sup * 0.6).max(T_SUPPORT * 0.6))
+            .filter(|c| c.score >= w.t_support.min(best_sup * 0.6).max(w.t_support * 0.6))
             .collect();
         let strong_con: Vec<&Cand> = conflicts
             .iter()
             .copied()
-            .filter(|c| c.score >= T_CONFLICT && c.score >= best_con * 0.6)
+            .filter(|c| c.score >= w.t_conflict && c.score >= best_con * 0.6)
             .collect();
 
-        let code = if best_sup >= T_SUPPORT {
-            if best_con >= T_CONFLICT && (best_con >= DISAGREE_RATIO * best_sup || best_con >= T_DISAGREE) {
-                if best_con > MISMATCH_RATIO * best_sup {
+        let code = if best_sup >= w.t_support {
+            if best_con >= w.t_conflict && (best_con >= w.disagree_ratio * best_sup || best_con >= w.t_disagree) {
+                if best_con > w.mismatch_ratio * best_sup {
                     self.mismatch_code(fig, conflicts[0])
                 } else {
                     Code::SourcesDisagree
@@ -935,14 +941,18 @@ impl<'a> Checker<'a> {
             } else {
                 Code::Supported
             }
-        } else if best_con >= T_CONFLICT {
+        } else if best_con >= w.t_conflict {
             self.mismatch_code(fig, conflicts[0])
         } else if supports
             .iter()
-            .any(|c| c.score >= T_WEAK && c.why[0] >= 0.8 || c.score >= 2.0 * T_WEAK)
+            .any(|c| c.score >= w.t_weak && c.why[0] >= 0.8 || c.score >= 2.0 * w.t_weak)
         {
             // Stated somewhere about the same kind of thing, in other words.
             Code::Supported
+        } else if best_con >= w.t_named && conflicts[0].why[0] >= 1.0 {
+            // A source speaks to the same fact (the same counted thing or
+            // unit) with another value: name it.
+            self.mismatch_code(fig, conflicts[0])
         } else {
             Code::UnsourcedFigure
         };

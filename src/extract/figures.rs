@@ -52,7 +52,46 @@ pub(super) fn find(
         }
     }
     scan.share_units(&mut found);
-    found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect()
+    let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
+    let mut marks: Vec<(u16, u8, Option<i32>)> = figs
+        .iter()
+        .filter_map(|f| match f.value {
+            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => Some((f.toks.start, f.clause, Some(y))),
+            _ => None,
+        })
+        .collect();
+    // Relative years ("last year") date what they stand by, but to a year only
+    // the text's own date can tell: they stop a figure taking another clause's year.
+    for (k, _) in toks.iter().enumerate() {
+        for (phrase, _) in &an.rules.relative_years {
+            if k + phrase.len() <= toks.len() && phrase.iter().enumerate().all(|(j, w)| infos[k + j].lower == *w) {
+                marks.push((k as u16, clauses[k.min(clauses.len() - 1)], None));
+            }
+        }
+    }
+    marks.sort_by_key(|m| m.0);
+    assign_times(&mut figs, &marks);
+    figs
+}
+
+/// Gives every figure that is not itself a date the year it is about.
+///
+/// A year written after figures in their clause ("revenue of 8.4 mln dlrs and
+/// profit of 232,000 dlrs in 1986") dates them back to the previous year; a
+/// year before them ("1986 revenue of ...", "In 1993, the deficit was ...")
+/// dates what follows in its clause, and a year that opens the sentence dates
+/// the sentence's later clauses too.
+fn assign_times(figs: &mut [Figure], years: &[(u16, u8, Option<i32>)]) {
+    if years.is_empty() {
+        return;
+    }
+    for f in figs.iter_mut().filter(|f| f.dim != Dim::Date) {
+        let at = f.toks.start;
+        let after = years.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
+        let before_same = years.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause);
+        let before_any = years.iter().rev().find(|(p, _, _)| *p < at);
+        f.time = after.or(before_same).or(before_any).and_then(|&(_, _, y)| y);
+    }
 }
 
 /// A figure before byte spans and context are attached. Indices are tokens.
@@ -174,6 +213,11 @@ impl<'a> Scan<'a> {
                 k += 1;
                 continue;
             }
+            // The full stop of an initialism: "U.S. dlrs" reads as "U S dlrs".
+            if self.is(k, ".") && self.glued(k) && k > i && self.word(k - 1) && self.s(k - 1).chars().count() == 1 {
+                k += 1;
+                continue;
+            }
             if !matches!(self.toks[k].kind, TokenKind::Word | TokenKind::Symbol) {
                 break;
             }
@@ -282,6 +326,11 @@ impl<'a> Scan<'a> {
             && let Some(Scale(v)) = self.num_word(j + 2)
         {
             return Some(Num::exact(i, j + 3, 0.5 * v));
+        }
+        // A scale needs a number or an article before it: "mln dlrs" alone,
+        // "thousand-year-old" are no count.
+        if !article && matches!(self.num_word(j), Some(Scale(_))) {
+            return None;
         }
         let mut total = 0.0;
         let mut cur = 0.0;
@@ -675,6 +724,14 @@ impl<'a> Scan<'a> {
             keys.insert(0, self.infos[k].lower);
         }
         let (len, bound) = self.rules.qualifiers.longest_suffix(&keys)?;
+        // Stacked qualifiers ("less than about five", "more than about 40"):
+        // the outer one says which side of the number the figure lies.
+        if bound == Bound::About
+            && let Some((outer, start)) = self.qualifier_before(i - len)
+            && outer != Bound::About
+        {
+            return Some((outer, start));
+        }
         Some((bound, i - len))
     }
 
@@ -1274,6 +1331,7 @@ impl<'a> Scan<'a> {
             num_toks: f.num.0 as u16..f.num.1 as u16,
             weak: f.weak,
             subject,
+            time: None,
         }
     }
 }

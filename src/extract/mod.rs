@@ -110,6 +110,10 @@ pub struct Figure {
     /// For ages: the name of the person (term keys), when one stands next to
     /// the figure ("Hamid Karzai, 45", "55-year-old Zhang Shuxia").
     pub subject: Words,
+    /// The year the figure is about, when its sentence says ("revenue of $8.4
+    /// million in 1986", "fiscal 1994", "by 2010"): a slot of the fact, so the
+    /// same measure in two years is two facts. `None` for dates themselves.
+    pub time: Option<i32>,
 }
 
 /// A few word keys kept inline: a figure's modifiers or subject rarely run

@@ -300,3 +300,68 @@ fn nouns_are_inherited_within_a_sentence() {
         ],
     );
 }
+
+#[test]
+fn wire_style_scales_currencies_and_percentages() {
+    check("It paid 2.1 mln dlrs.", &["2.1 mln dlrs | money:dollar 2100000"]);
+    check("a stake of 22.5 pct", &["22.5 pct | measure:percent 22.5 [?]"]);
+    check("revenue of 1.5 bln yen", &["1.5 bln yen | money:JPY 1500000000"]);
+    check("sales of 40 mln stg", &["40 mln stg | money:GBP 40000000"]);
+    check("earned 15 cts a share", &["15 cts | money:cent 15"]);
+    check("It paid 12 mln U.S. dlrs.", &["12 mln U.S. dlrs | money:USD 12000000"]);
+    check("for 3 mln Canadian dlrs", &["3 mln Canadian dlrs | money:CAD 3000000"]);
+    // The words alone are no figure.
+    check("the pct change in mln dlrs", &[]);
+}
+
+#[test]
+fn stacked_qualifiers_keep_the_outer_side() {
+    check(
+        "falls of less than about five millimetres",
+        &["less than about five millimetres | measure:millimetre 5 under [?]"],
+    );
+    check("about 40 pct", &["about 40 pct | measure:percent 40 about"]);
+}
+
+/// The year each figure of `text` is about, in order.
+fn times(text: &str) -> Vec<(String, Option<i32>)> {
+    let rules = Rules::builtin();
+    let mut an = Analyzer::new(&rules);
+    let mut out = Vec::new();
+    for s in an.analyze(text) {
+        for f in s.figures.iter().filter(|f| f.dim != Dim::Date) {
+            out.push((text[f.span.start as usize..f.span.end as usize].to_string(), f.time));
+        }
+    }
+    out
+}
+
+#[test]
+fn figures_take_the_year_of_their_clause() {
+    let t = times("Profit was 232,000 dlrs in 1986, up from revenues of 5.9 mln and profits of 204,000 dlrs in 1985.");
+    assert_eq!(
+        t,
+        [
+            ("232,000 dlrs".to_string(), Some(1986)),
+            ("5.9 mln".to_string(), Some(1985)),
+            ("204,000 dlrs".to_string(), Some(1985)),
+        ]
+    );
+    // A year before the figures dates them.
+    let t = times("Ionic had 1986 revenue of $8.4 million and a pretax profit of $204,000.");
+    assert_eq!(t[0].1, Some(1986));
+    assert_eq!(t[1].1, Some(1986));
+    // "last year" is the figure's time: not the 1992 of the other clause.
+    let t = times("From a deficit of $290 billion in 1992, we had a surplus of $70 billion last year.");
+    assert_eq!(
+        t,
+        [
+            ("$290 billion".to_string(), Some(1992)),
+            ("$70 billion".to_string(), None)
+        ]
+    );
+    // No year in the sentence: no time.
+    assert_eq!(times("It employs 340 people.")[0].1, None);
+    // Fiscal years are years.
+    assert_eq!(times("It earned $300,000 in fiscal 1986.")[0].1, Some(1986));
+}

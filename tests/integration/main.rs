@@ -18,3 +18,4 @@ mod quotes;
 mod reports;
 mod review;
 mod support;
+mod unrelated;

@@ -1,0 +1,92 @@
+//! The weights and thresholds of the same-fact judgement, as rule data
+//! (`rules/scoring.toml`), so they can be tuned, refitted and overridden per
+//! workspace without touching code. `check` (the score and the verdict) is the
+//! only reader. The values are still hand-set: no fitting script yet.
+
+use serde::Deserialize;
+
+macro_rules! scoring {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {
+        /// Compiled weights: every field present.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct Scoring {
+            $($(#[$m])* pub $name: f32,)*
+        }
+
+        /// One rule file's `[scoring]` table: any subset of the weights.
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct ScoringSection {
+            $($name: Option<f32>,)*
+        }
+
+        impl ScoringSection {
+            /// Takes every weight `other` sets.
+            pub(crate) fn merge(&mut self, other: ScoringSection) {
+                $(if other.$name.is_some() { self.$name = other.$name; })*
+            }
+
+            /// The compiled weights, or the name of the first one missing.
+            pub(crate) fn compile(&self) -> Result<Scoring, &'static str> {
+                Ok(Scoring { $($name: self.$name.ok_or(stringify!($name))?,)* })
+            }
+
+            /// The weights as (name, value) pairs, for the fitting tools.
+            pub(crate) fn pairs(s: &Scoring) -> Vec<(&'static str, f32)> {
+                vec![$((stringify!($name), s.$name),)*]
+            }
+        }
+    };
+}
+
+scoring! {
+    /// Weight of the clause, sentence and neighbourhood tiers of draft context.
+    tier_clause, tier_sentence, tier_neighbor,
+    /// How much a shared term counts by where it stands around the source figure.
+    at_clause, at_sentence, at_neighbor,
+    /// Factor when both clauses name events and none is shared; bonus when one is.
+    event_clash, event_match,
+    /// Bonus for a one-digit slip between the values.
+    typo_bonus,
+    /// Factor when the source clause names a rare other place or person; when
+    /// the draft's name is nearby; when it is absent.
+    name_clash, name_nearby, name_absent,
+    /// Share of the corpus's highest idf above which a name counts as rare.
+    rare_name,
+    /// Co-figures (the draft sentence's other figures stated beside the candidate).
+    cofigure_base, cofigure_rarity, cofigure_max,
+    /// Bonus for an equal value, by its rarity.
+    same_base, same_rarity,
+    /// Bonus when an age's person is named on both sides.
+    subject_bonus,
+    /// Below this shared context, a candidate whose passage names none of the
+    /// draft's people and places (and states none of its co-figures) is another story.
+    story_shared,
+    /// Factor when the noun phrases' modifiers differ.
+    modifier_clash,
+    /// Factor for two dates that share only one part and conflict.
+    thin_date,
+    /// Factor for a vague source quantity supporting an exact draft figure.
+    vague_support,
+    /// How fast the factor falls with the ratio of two conflicting values.
+    magnitude,
+    /// Verdict thresholds: support, weak support, conflict.
+    t_support, t_weak, t_conflict,
+    /// A conflict at least this share of the best support makes sources disagree...
+    disagree_ratio,
+    /// ... or any conflict above this score.
+    t_disagree,
+    /// A conflict this many times the support is a plain mismatch.
+    mismatch_ratio,
+    /// Below `t_conflict`, a conflicting candidate this strong about the same
+    /// counted thing or unit still speaks to the fact: a mismatch naming its
+    /// value, not an unsourced figure.
+    t_named,
+}
+
+impl Scoring {
+    /// The weights as (name, value) pairs in declaration order.
+    pub fn pairs(&self) -> Vec<(&'static str, f32)> {
+        ScoringSection::pairs(self)
+    }
+}
