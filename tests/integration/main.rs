@@ -13,6 +13,8 @@ mod formats;
 mod index;
 mod lsp;
 mod lsp_client;
+mod lsp_consistency;
+mod lsp_hostile;
 mod packaging;
 mod quotes;
 mod reports;
