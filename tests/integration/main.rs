@@ -12,6 +12,7 @@ mod fixtures;
 mod formats;
 mod index;
 mod lsp;
+mod lsp_boundary;
 mod lsp_client;
 mod lsp_consistency;
 mod lsp_hostile;
