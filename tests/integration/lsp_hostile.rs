@@ -99,3 +99,77 @@ fn odd_headers_and_lying_lengths_lose_no_valid_message() {
     assert!(answered(&mut client, 507).get("result").is_some());
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// Runs `copydesk` with args in `dir`, failing if it does not end within 20 s
+/// (a FIFO opened for reading blocks until a writer comes).
+fn run_bounded(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut child = crate::support::copydesk()
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("copydesk {args:?} blocked on a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &std::path::Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn fifos_as_draft_config_or_rules_are_refused() {
+    let fx = story();
+    std::fs::write(fx.path("draft.md"), DRAFT).unwrap();
+    if !mkfifo(&fx.path("pipe.md")) {
+        assert!(!crate::external::required(), "mkfifo missing");
+        eprintln!("skipped: no mkfifo on this machine");
+        return;
+    }
+    // The draft.
+    let out = run_bounded(fx.dir.path(), &["check", "pipe.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::support::stderr(&out).contains("not a regular file"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    // A rules path, and a FIFO among the `*.toml` of a rules folder.
+    std::fs::create_dir(fx.path("rules")).unwrap();
+    assert!(mkfifo(&fx.path("rules/extra.toml")));
+    for rules in ["rules/extra.toml", "rules"] {
+        std::fs::write(
+            fx.path("copydesk.toml"),
+            format!("[corpus]\npaths = [\"sources\"]\n[rules]\npaths = [\"{rules}\"]\n"),
+        )
+        .unwrap();
+        let out = run_bounded(fx.dir.path(), &["check", "draft.md"]);
+        assert_eq!(out.status.code(), Some(2), "{rules}");
+        assert!(
+            crate::support::stderr(&out).contains("not a regular file"),
+            "{rules}: {}",
+            crate::support::stderr(&out)
+        );
+    }
+    // The configuration file itself.
+    std::fs::remove_file(fx.path("copydesk.toml")).unwrap();
+    assert!(mkfifo(&fx.path("copydesk.toml")));
+    let out = run_bounded(fx.dir.path(), &["check", "draft.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::support::stderr(&out).contains("not a regular file"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+}
