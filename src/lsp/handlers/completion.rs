@@ -115,7 +115,7 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
     if let Some(checked) = &checked
         && let Some(sentence) = sentence_at(checked, offset)
     {
-        for f in findings_in(&checked, sentence) {
+        for f in findings_in(checked, sentence) {
             let passages: Vec<&Passage> = match f.code {
                 Code::Supported => f.passages.iter().collect(),
                 Code::SourcesDisagree => f
