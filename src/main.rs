@@ -282,7 +282,7 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
         out,
         "{} sources, {} sentences, {} facts, {} segment{}, {:.1} MB",
         stats.sources,
-        project.index.sentence_count(),
+        project.index.live_sentence_count(),
         project.index.fact_count(),
         stats.segments,
         if stats.segments == 1 { "" } else { "s" },
