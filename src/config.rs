@@ -131,7 +131,7 @@ impl Config {
 
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let text = read_regular_to_string(path).map_err(|source| ConfigError::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -141,7 +141,9 @@ impl Config {
     /// The nearest `copydesk.toml` in `dir` or its ancestors.
     pub fn find(dir: &Path) -> Option<PathBuf> {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+        // Any kind of file counts, so a FIFO or folder by that name is
+        // refused with a message rather than silently passed over.
+        dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.exists())
     }
 
     /// The configuration that applies to files in `dir`: the nearest file, or defaults.
@@ -248,6 +250,30 @@ impl Config {
             severities: self.severity.clone(),
         }
     }
+}
+
+/// Reads a file only if it is a regular file (symbolic links followed):
+/// reading a FIFO would block forever, a device might never end. The check
+/// is a `stat`, which does not block.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, socket or device)"
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{what}; refusing to read it"),
+        ));
+    }
+    std::fs::read(path)
+}
+
+/// [`read_regular`], as UTF-8 text.
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path)?).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod drafts;
 pub mod extract;
 pub mod index;
+#[cfg(feature = "server")]
 #[deny(clippy::print_stdout)]
 pub mod lsp;
 pub mod markdown;

@@ -201,6 +201,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
         Command::Index { corpus } => index(corpus),
+        #[cfg(not(feature = "server"))]
+        Command::Lsp { .. } => anyhow::bail!("this copydesk was built without the language server (feature `server`)"),
+        #[cfg(feature = "server")]
         Command::Lsp { .. } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -305,7 +308,7 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
         out,
         "{} sources, {} sentences, {} facts, {} segment{}, {:.1} MB",
         stats.sources,
-        project.index.sentence_count(),
+        project.index.live_sentence_count(),
         project.index.fact_count(),
         stats.segments,
         if stats.segments == 1 { "" } else { "s" },
@@ -356,7 +359,8 @@ fn load_config(args: &CorpusArgs, first: &Path) -> Result<Config> {
 }
 
 fn read_draft(path: &Path) -> Result<(String, Option<String>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read draft {}", path.display()))?;
+    let bytes =
+        copydesk::config::read_regular(path).with_context(|| format!("cannot read draft {}", path.display()))?;
     if content_inspector::inspect(&bytes[..bytes.len().min(8192)]).is_binary() {
         bail!("{} is a binary file, not a Markdown draft", path.display());
     }

@@ -79,6 +79,21 @@ impl OffsetMap {
         }
     }
 
+    /// A hash of the map's shape relative to where it starts: two blocks with
+    /// the same plain text map back to their files the same way exactly when
+    /// their shapes are equal. A markup-only edit (a longer link destination,
+    /// `**`, an HTML attribute, a `\` escape) changes the shape, not the text.
+    pub fn shape_hash(&self) -> u64 {
+        let base = self.segs.first().map_or(0, |s| s.orig);
+        let mut bytes = Vec::with_capacity(self.segs.len() * 16);
+        for s in &self.segs {
+            for v in [s.plain, s.plain_len, s.orig.wrapping_sub(base), s.orig_len] {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    }
+
     /// Original range of a plain range.
     pub fn range(&self, r: Range<u32>) -> Range<usize> {
         let a = self.start(r.start);
@@ -615,6 +630,26 @@ mod tests {
                 (b.text.trim().to_string(), md[orig].trim().to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn markup_only_edits_change_the_map_shape_not_the_text() {
+        let first = |md: &str| Document::parse(md.to_string()).blocks.remove(0);
+        let base = first("See [the report](http://a.example/x), police held 34 people.\n");
+        // Moved as a whole (text before it), the shape is the same.
+        let moved = first("\n\n\nSee [the report](http://a.example/x), police held 34 people.\n");
+        assert_eq!(base.text, moved.text);
+        assert_eq!(base.map.shape_hash(), moved.map.shape_hash());
+        for md in [
+            "See [the report](http://a.example/xyz), police held 34 people.\n",
+            "See [the **report**](http://a.example/x), police held 34 people.\n",
+            "See [the report](http://a.example/x)\\, police held 34 people.\n",
+            "See <span class=\"x\">[the report](http://a.example/x)</span>, police held 34 people.\n",
+        ] {
+            let b = first(md);
+            assert_eq!(b.text, base.text, "{md}");
+            assert_ne!(b.map.shape_hash(), base.map.shape_hash(), "{md}");
+        }
     }
 
     #[test]

@@ -404,7 +404,7 @@ impl RuleSet {
                 vec![path.clone()]
             };
             for file in files {
-                let text = std::fs::read_to_string(&file).map_err(|source| RulesError::Io {
+                let text = crate::config::read_regular_to_string(&file).map_err(|source| RulesError::Io {
                     path: file.clone(),
                     source,
                 })?;

@@ -261,9 +261,17 @@ pub struct LineCol {
 }
 
 impl LineIndex {
+    /// Lines end at `\n`, `\r\n` and a lone `\r`, as in LSP; no other
+    /// character (U+2028, U+0085, VT, FF) ends a line.
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            starts.push(i + 1);
+        }
         LineIndex { starts }
     }
 
@@ -308,6 +316,18 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_cr_ends_a_line_and_unicode_separators_do_not() {
+        let text = "a\rb\r\nc\nd\u{2028}e\u{2029}f\u{85}g\u{b}h\u{c}i";
+        let l = LineIndex::new(text);
+        assert_eq!(l.line_count(), 4);
+        assert_eq!(l.line_start(1), Some(2));
+        assert_eq!(l.line_start(2), Some(5));
+        assert_eq!(l.line_start(3), Some(7));
+        let i = text.find('i').unwrap();
+        assert_eq!(l.line_col(text, i).line, 4);
+    }
 
     fn lex(text: &str) -> Vec<(&str, TokenKind, bool)> {
         tokenize(text)

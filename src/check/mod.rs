@@ -77,17 +77,19 @@ impl BlockCache {
         }
     }
 
-    /// What a block's findings depend on: its text, its context, its kind,
+    /// What a block's findings depend on: its text, how that text maps back
+    /// to the file (markup-only edits move findings), its context, its kind
+    /// and whether it is in a block quote (`> ` changes neither text nor kind),
     /// and the paragraph before it (which may name a quotation's speaker).
     fn key(block: &Block, prev: Option<&Block>) -> u64 {
-        let mut h = crate::text::word_hash(&block.text);
+        let mut h = crate::text::word_hash(&block.text) ^ block.map.shape_hash().rotate_left(17);
         if let Some(p) = prev {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), h);
         }
         for c in &block.context {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(c.as_bytes(), h);
         }
-        xxhash_rust::xxh3::xxh3_64_with_seed(format!("{:?}", block.kind).as_bytes(), h)
+        xxhash_rust::xxh3::xxh3_64_with_seed(format!("{:?} {}", block.kind, block.quoted).as_bytes(), h)
     }
 
     /// Keeps only the entries of `blocks` (call after a whole-document check).

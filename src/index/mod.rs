@@ -545,6 +545,20 @@ impl Index {
         self.n_sentences as usize
     }
 
+    /// Sentences of live sources: what a clean build of the same files holds.
+    pub fn live_sentence_count(&self) -> usize {
+        let dead: usize = self
+            .dead
+            .iter()
+            .filter_map(|&d| {
+                let (p, l) = self.placed(d)?;
+                let r = p.seg.rows().get(l as usize)?;
+                Some((r.sent_end - r.sent_start) as usize)
+            })
+            .sum();
+        self.sentence_count() - dead
+    }
+
     /// Figures in live sources.
     pub fn fact_count(&self) -> usize {
         let all: u64 = self.segs.iter().map(|p| p.seg.fact_count()).sum();

@@ -46,15 +46,15 @@ pub struct Text<'a> {
     pub lines: &'a LineIndex,
 }
 
-/// The end of a line's content: before its `\n` or `\r\n`.
+/// The end of a line's content: before its `\n`, `\r\n` or `\r`.
 fn line_end(text: &str, lines: &LineIndex, line: usize) -> usize {
     let end = lines.line_start(line + 1).unwrap_or(text.len());
     let mut e = end;
     if e > 0 && text.as_bytes().get(e - 1) == Some(&b'\n') {
         e -= 1;
-        if e > 0 && text.as_bytes().get(e - 1) == Some(&b'\r') {
-            e -= 1;
-        }
+    }
+    if e > 0 && text.as_bytes().get(e - 1) == Some(&b'\r') {
+        e -= 1;
     }
     e.max(lines.line_start(line).unwrap_or(0))
 }
@@ -115,9 +115,9 @@ pub fn rope_char(rope: &Rope, pos: Position, enc: Encoding) -> usize {
     let mut len = slice.len_chars();
     if len > 0 && slice.char(len - 1) == '\n' {
         len -= 1;
-        if len > 0 && slice.char(len - 1) == '\r' {
-            len -= 1;
-        }
+    }
+    if len > 0 && slice.char(len - 1) == '\r' {
+        len -= 1;
     }
     let content = slice.slice(..len);
     let target = pos.character as usize;
@@ -172,13 +172,13 @@ mod tests {
 
     #[test]
     fn rope_positions_agree_with_string_positions() {
-        let s = "北🎉e\u{301} 382\r\nx 27\n";
+        let s = "北🎉e\u{301} 382\r\nx 27\rlone CR\u{2028}not a line end\u{85}\u{b}\u{c}\n";
         let rope = Rope::from_str(s);
         let l = LineIndex::new(s);
         let t = Text { text: s, lines: &l };
         for enc in [Encoding::Utf8, Encoding::Utf16] {
-            for line in 0..3u32 {
-                for ch in 0..20u32 {
+            for line in 0..5u32 {
+                for ch in 0..40u32 {
                     let p = Position::new(line, ch);
                     let byte = rope.char_to_byte(rope_char(&rope, p, enc));
                     assert_eq!(byte, t.offset(p, enc), "{p:?} {enc:?}");

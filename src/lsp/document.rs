@@ -151,13 +151,15 @@ mod tests {
         text: String,
     }
 
+    /// LSP's lines: `\n`, `\r\n` and a lone `\r` end a line, nothing else does.
     fn units_before(chars: &[char], upto: usize, enc: Encoding) -> (u32, u32) {
         let mut line = 0u32;
         let mut col = 0u32;
-        for &c in &chars[..upto] {
-            if c == '\n' {
+        for (i, &c) in chars[..upto].iter().enumerate() {
+            if c == '\n' || (c == '\r' && chars.get(i + 1) != Some(&'\n')) {
                 line += 1;
                 col = 0;
+            } else if c == '\r' {
             } else {
                 col += match enc {
                     Encoding::Utf8 => c.len_utf8() as u32,
@@ -179,6 +181,13 @@ mod tests {
             "\n",
             "x\ny",
             " 27 cities ",
+            "\r",
+            "\r\n",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{85}",
+            "\u{b}",
+            "\u{c}",
         ]);
         prop::collection::vec((0usize..200, 0usize..6, prop::collection::vec(piece, 0..3)), 1..40).prop_map(|v| {
             v.into_iter()
@@ -208,9 +217,18 @@ mod tests {
             let mut model: Vec<char> = start.chars().collect();
             // Turn each edit into an LSP change against the model's text at that point.
             let mut changes = Vec::new();
+            // Never inside a "\r\n": LSP has no position between its halves.
+            let inside_crlf = |m: &[char], i: usize| i > 0 && i < m.len() && m[i - 1] == '\r' && m[i] == '\n';
             for e in &edits {
-                let a = e.start.min(model.len());
-                let b = (a + e.len).min(model.len());
+                let mut a = e.start.min(model.len());
+                if inside_crlf(&model, a) {
+                    a += 1;
+                }
+                let mut b = (a + e.len).min(model.len());
+                if inside_crlf(&model, b) {
+                    b += 1;
+                }
+
                 // Never split a "\r\n" or a combining sequence: the model edits chars.
                 let (la, ca) = units_before(&model, a, enc);
                 let (lb, cb) = units_before(&model, b, enc);

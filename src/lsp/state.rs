@@ -147,6 +147,10 @@ pub struct Doc {
     pub ticket: AtomicU64,
     pub last: Mutex<Option<Arc<Checked>>>,
     pub slot: Mutex<Option<Arc<Slot>>>,
+    /// The ticket of the last publish, held while publishing: a publish
+    /// goes out only if its ticket is newer, so diagnostics for version N
+    /// can never follow those for N+1.
+    pub published: tokio::sync::Mutex<u64>,
 }
 
 /// The whole server state.
@@ -473,9 +477,21 @@ pub fn check_now(
         checker = checker.excluding(p);
     }
     let findings = {
-        let mut cache = lock(&doc.cache);
+        // An interactive request does not queue behind a check of an older
+        // text that holds the cache: it checks the current text afresh.
+        let mut spare = crate::check::BlockCache::default();
+        let mut held = if wait {
+            Some(lock(&doc.cache))
+        } else {
+            match doc.cache.try_lock() {
+                Ok(c) => Some(c),
+                Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            }
+        };
+        let cache = held.as_deref_mut().unwrap_or(&mut spare);
         cache.ensure_tag(epoch << 32 ^ generation);
-        let findings = checker.check_cached(&parsed, &parsed.blocks, &mut cache);
+        let findings = checker.check_cached(&parsed, &parsed.blocks, cache);
         cache.retain(&parsed.blocks);
         findings
     };

@@ -280,11 +280,13 @@ fn suppression_comments_silence_findings() {
         Police rescued 382 babies.
         //- draft.md
         <!-- copydesk-disable-next-line: confirmed by phone with the ministry -->
-        Police rescued [[383 babies|any]].
+        Police rescued [[383 babies|suppressed]].
 
         <!-- copydesk-disable -->
-        Police rescued [[384 babies|any]].
+        Police rescued [[384 babies|suppressed]].
         <!-- copydesk-enable -->
+
+        Police rescued [[385 babies|mismatch]].
         "#,
     );
 }

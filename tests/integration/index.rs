@@ -343,3 +343,42 @@ fn two_processes_can_share_one_index() {
     assert_eq!(got, expected);
     assert!(stdout(&index(&cache, &c)).contains("index up to date"));
 }
+
+/// The "N sentences" of `copydesk index`.
+fn sentences_reported(out: &Output) -> usize {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains(" sentences,"))
+        .unwrap_or_else(|| panic!("{text}"));
+    line.split(", ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn index_counts_only_live_sentences_after_a_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        "Police rescued 382 babies. Officers arrested 43 people. The raid was in May.\n",
+    )
+    .unwrap();
+    std::fs::write(corpus.join("b.txt"), "The ministry counted 27 cities.\n").unwrap();
+    let cache = dir.path().join("cache");
+    assert!(index(&cache, &corpus).status.success());
+    // A source rewritten: its old sentences are dead until compaction.
+    std::fs::write(corpus.join("a.txt"), "Police rescued 382 babies in all.\n").unwrap();
+    let refreshed = index(&cache, &corpus);
+    assert!(refreshed.status.success(), "{}", stderr(&refreshed));
+    let fresh = index(&dir.path().join("fresh-cache"), &corpus);
+    assert_eq!(sentences_reported(&refreshed), sentences_reported(&fresh));
+    assert_eq!(sentences_reported(&fresh), 2);
+}

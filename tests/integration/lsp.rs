@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::lsp_client::{Client, capabilities, url};
 use crate::support::Fixture;
 
-const STORY: &str = r#"
+pub(crate) const STORY: &str = r#"
 //- copydesk.toml
 [corpus]
 paths = ["sources"]
@@ -27,27 +27,27 @@ The authorities rescued 382 infants in 27 cities, the statement said.
 
 /// A draft whose figures sit after CJK text, an emoji and a combining mark,
 /// so UTF-8 and UTF-16 columns differ.
-const DRAFT: &str = "北京 🎉 e\u{301}: In Anhui, police detained 34 suspects and freed 11 babies.\n\nOfficers rescued 382 infants in 27 cities after a tip-off.\n";
+pub(crate) const DRAFT: &str = "北京 🎉 e\u{301}: In Anhui, police detained 34 suspects and freed 11 babies.\n\nOfficers rescued 382 infants in 27 cities after a tip-off.\n";
 
-fn open(client: &mut Client, uri: &str, text: &str) {
+pub(crate) fn open(client: &mut Client, uri: &str, text: &str) {
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
     );
 }
 
-fn diagnostics_for(client: &mut Client, uri: &str, version: i64) -> Vec<Value> {
+pub(crate) fn diagnostics_for(client: &mut Client, uri: &str, version: i64) -> Vec<Value> {
     let p = client.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri && p["version"] == version
     });
     p["diagnostics"].as_array().unwrap().clone()
 }
 
-fn utf16_col(line: &str, byte: usize) -> u64 {
+pub(crate) fn utf16_col(line: &str, byte: usize) -> u64 {
     line[..byte].encode_utf16().count() as u64
 }
 
-fn start(fx: &Fixture, utf8: bool) -> (Client, String) {
+pub(crate) fn start(fx: &Fixture, utf8: bool) -> (Client, String) {
     let (client, init) = Client::start(fx.dir.path(), capabilities(utf8, true), Value::Null, &[]);
     let expected = if utf8 { "utf-8" } else { "utf-16" };
     assert_eq!(init["capabilities"]["positionEncoding"], expected);
@@ -59,7 +59,7 @@ fn start(fx: &Fixture, utf8: bool) -> (Client, String) {
     (client, uri)
 }
 
-fn story() -> Fixture {
+pub(crate) fn story() -> Fixture {
     let fx = Fixture::write(STORY);
     std::fs::write(fx.path("draft.md"), DRAFT).unwrap();
     fx

@@ -143,6 +143,17 @@ impl Client {
         let _ = self.stdin.flush();
     }
 
+    /// Writes bytes to the server's stdin as they are (hostile framing).
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let _ = self.stdin.write_all(bytes);
+        let _ = self.stdin.flush();
+    }
+
+    /// Forgets queued messages matching `pred` (long runs of publishes).
+    pub fn discard(&mut self, pred: impl Fn(&Value) -> bool) {
+        self.queue.retain(|m| !pred(m));
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         let mut msg = json!({"jsonrpc": "2.0", "method": method});
         if !params.is_null() {
@@ -235,6 +246,17 @@ impl Client {
         loop {
             let m = self.recv(deadline)?;
             if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                return Some(m);
+            }
+            self.queue.push_back(m);
+        }
+    }
+
+    /// The next response of any id (error replies to malformed messages).
+    pub fn response_any(&mut self, deadline: Instant) -> Option<Value> {
+        loop {
+            let m = self.recv(deadline)?;
+            if m.get("method").is_none() {
                 return Some(m);
             }
             self.queue.push_back(m);

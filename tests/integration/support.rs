@@ -101,7 +101,8 @@ fn strip_marks(text: &str) -> (String, Vec<Mark>) {
 /// Checks `draft.md` of a fixture against its corpus (from its `copydesk.toml`,
 /// or `sources/` when there is none) and compares with the marks: each marked
 /// figure must get the code named (`ok` means a figure the sources back,
-/// `mismatch` any of the three mismatch codes, `any` anything), and no unmarked
+/// `mismatch` any of the three mismatch codes, `suppressed` a finding silenced
+/// by a suppression comment, `any` anything), and no unmarked
 /// figure may be flagged.
 #[track_caller]
 pub fn check(fixture: &str) {
@@ -141,6 +142,13 @@ pub fn check(fixture: &str) {
         let ok = match m.expect.as_str() {
             "ok" => flagged.is_empty() && !hits.is_empty(),
             "any" => true,
+            // Flagged, and silenced by a suppression comment.
+            "suppressed" => {
+                !flagged.is_empty()
+                    && hits
+                        .iter()
+                        .all(|&i| findings[i].code == Code::Supported || findings[i].is_suppressed())
+            }
             "mismatch" => flagged
                 .iter()
                 .any(|c| matches!(c, Code::FigureMismatch | Code::UnitMismatch | Code::QualifierMismatch)),

@@ -82,7 +82,7 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
     };
     let enc = state.encoding();
     // The cursor's line in the current text.
-    let (line_text, col) = {
+    let (line_text, col, now, version) = {
         let t = lock(&doc.text);
         let rope = t.rope();
         let line = (pos.position.line as usize).min(rope.len_lines().saturating_sub(1));
@@ -92,20 +92,30 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
             .char_indices()
             .nth(char_idx)
             .map_or(line_text.len(), |(b, _)| b);
-        (line_text, col)
+        (line_text, col, t.text(), t.version())
     };
     let Some(at) = typing(&line_text, col) else {
         return Ok(None);
     };
-    let Some(checked) = state.checked(&doc, false).await else {
+    // Every source is offered from the text as of the last change, at once
+    // (waiting only for a corpus still loading for the first time); the
+    // check of that text, when it can be had without waiting, ranks them.
+    let Some(loaded) = state.loaded_for(&doc).await else {
         return Ok(None);
     };
-    let text = checked.view();
+    let checked = state.checked(&doc, false).await.filter(|c| c.version == version);
+    let lines = crate::text::LineIndex::new(&now);
+    let text = crate::lsp::convert::Text {
+        text: &now,
+        lines: &lines,
+    };
     let offset = text.offset(pos.position, enc);
     // Sources behind the figures of this sentence, best first.
     let mut backing: Vec<&Passage> = Vec::new();
-    if let Some(sentence) = sentence_at(&checked, offset) {
-        for f in findings_in(&checked, sentence) {
+    if let Some(checked) = &checked
+        && let Some(sentence) = sentence_at(checked, offset)
+    {
+        for f in findings_in(checked, sentence) {
             let passages: Vec<&Passage> = match f.code {
                 Code::Supported => f.passages.iter().collect(),
                 Code::SourcesDisagree => f
@@ -123,7 +133,7 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
             }
         }
     }
-    let project = read(&checked.loaded.project);
+    let project = read(&loaded.project);
     let replace = tower_lsp::lsp_types::Range {
         start: Position {
             line: pos.position.line,
@@ -180,10 +190,10 @@ pub async fn completion(state: &Arc<State>, params: CompletionParams) -> Result<
                 (None, Some(p)) => format!("{} — {p}", src.title),
                 (None, None) => src.title.clone(),
             };
-            let additional = (style == CitationStyle::Footnote && !checked.text.contains(&format!("[^{}]:", src.key)))
-                .then(|| {
-                    let end = text.position(checked.text.len(), enc);
-                    let sep = if checked.text.ends_with('\n') { "\n" } else { "\n\n" };
+            let additional =
+                (style == CitationStyle::Footnote && !now.contains(&format!("[^{}]:", src.key))).then(|| {
+                    let end = text.position(now.len(), enc);
+                    let sep = if now.ends_with('\n') { "\n" } else { "\n\n" };
                     let mut def = format!("{sep}[^{}]: {}", src.key, src.title);
                     if let Some(d) = &src.date {
                         def.push_str(&format!(", {d}"));

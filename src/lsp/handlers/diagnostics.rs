@@ -46,6 +46,13 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
         // Stale, or closed meanwhile: a newer check (or none) follows.
         return;
     }
+    // Ordered by construction: tickets only grow, and a publish holds the
+    // gate from its last look at the ticket until the message is queued.
+    let mut published = doc.published.lock().await;
+    if *published >= ticket || doc.ticket.load(Ordering::SeqCst) != ticket {
+        return;
+    }
+    *published = ticket;
     let t = std::time::Instant::now();
     let diagnostics = to_diagnostics(&checked, state.encoding());
     tracing::debug!(

@@ -27,6 +27,7 @@ pub async fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         ticket: AtomicU64::new(0),
         last: std::sync::Mutex::new(None),
         slot: std::sync::Mutex::new(None),
+        published: tokio::sync::Mutex::new(0),
     });
     lock(&state.docs).insert(item.uri, doc.clone());
     diagnostics::schedule(state, &doc, Duration::ZERO);
@@ -72,10 +73,16 @@ pub async fn did_save(state: &Arc<State>, params: DidSaveTextDocumentParams) {
 
 pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
-    if let Some(doc) = lock(&state.docs).remove(&uri) {
-        // A check still scheduled for it will find a newer ticket and stop.
-        doc.ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
+    let doc = lock(&state.docs).remove(&uri);
+    let Some(doc) = doc else {
+        state.client.publish_diagnostics(uri, Vec::new(), None).await;
+        return;
+    };
+    // A check still scheduled for it will find a newer ticket and stop; one
+    // about to publish waits for the gate, then finds it closed for good.
+    doc.ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut published = doc.published.lock().await;
+    *published = u64::MAX;
     state.client.publish_diagnostics(uri, Vec::new(), None).await;
 }
 
