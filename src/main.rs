@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use copydesk::check::{Checker, Code, Severity};
 use copydesk::config::Config;
@@ -22,11 +22,18 @@ use copydesk::report::{self, FileReport, Report};
 use copydesk::rules::Rules;
 use copydesk::text::LineIndex;
 
+mod cli_docs;
+
 #[derive(Parser)]
 #[command(
     name = "copydesk",
-    version,
-    about = "Checks the figures in a Markdown draft against its sources"
+    version = env!("COPYDESK_VERSION"),
+    about = "Checks a Markdown draft against its sources: figures, quotations and names",
+    long_about = "Checks a Markdown draft against its sources: figures that differ from the sources \
+(values, units, qualifiers), facts the sources disagree on, figures no source states, quotations \
+that are not word for word or not by the speaker the sources name, and misspelt names.",
+    after_help = "Exit status of `check`: 0 when it finds no errors, 1 when it finds errors \
+(or warnings, with --deny warnings), 2 on a usage or input error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -139,6 +146,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "markdown")]
         format: ConflictFormat,
     },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write a page per subcommand to a folder.
+    Man {
+        /// Write copydesk.1, copydesk-check.1, … to this folder.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,6 +219,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Figures { files } => figures(files),
         Command::Conflicts { corpus, format } => conflicts(corpus, format),
         Command::Index { corpus } => index(corpus),
+        Command::Completions { shell } => {
+            cli_docs::completions(Cli::command(), shell, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { out_dir } => {
+            cli_docs::man(Cli::command(), out_dir.as_deref(), &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         #[cfg(not(feature = "server"))]
         Command::Lsp { .. } => anyhow::bail!("this copydesk was built without the language server (feature `server`)"),
         #[cfg(feature = "server")]

@@ -7,6 +7,7 @@
 //!   or `cargo insta review`).
 
 mod cli;
+mod distribution;
 mod external;
 mod fixtures;
 mod formats;

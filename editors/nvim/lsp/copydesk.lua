@@ -3,9 +3,13 @@
 -- or call `require('copydesk').setup()` for the commands and settings.
 --
 -- Settings use the keys of copydesk.toml; a project's copydesk.toml wins key by key.
+-- The server: mason.nvim's install (`:MasonInstall copydesk`), else
+-- `copydesk` on PATH; see lua/copydesk/server.lua.
+local ok, server = pcall(require, 'copydesk.server')
+
 ---@type vim.lsp.Config
 return {
-  cmd = { 'copydesk', 'lsp' },
+  cmd = ok and server.cmd() or { 'copydesk', 'lsp' },
   filetypes = { 'markdown' },
   root_markers = { 'copydesk.toml', '.git' },
   settings = {

@@ -35,6 +35,14 @@ local function finish()
   end
 end
 
+local function find_msg(list, text)
+  for _, m in ipairs(list) do
+    if m:find(text, 1, true) then
+      return m
+    end
+  end
+end
+
 local function main()
   local here = vim.fs.dirname(vim.fs.normalize(debug.getinfo(1, 'S').source:sub(2)))
   local plugin = vim.fs.dirname(here)
@@ -93,8 +101,33 @@ local function main()
     table.insert(messages, msg)
     return notify(msg, level, opts)
   end
-  require('copydesk').setup({ cmd = { bin, 'lsp' } })
+  -- The server as mason.nvim installs it, with no copydesk on PATH and no cmd
+  -- given: the plugin must find stdpath('data')/mason/bin/copydesk itself.
+  vim.env.MASON = nil
+  local path = {}
+  for dir in vim.gsplit(vim.env.PATH or '', ':', { plain = true }) do
+    if dir ~= '' and vim.fn.executable(dir .. '/copydesk') == 0 then
+      table.insert(path, dir)
+    end
+  end
+  vim.env.PATH = table.concat(path, ':')
+  local server = require('copydesk.server')
+  check(server.find() == nil, 'no server found before mason installs one (none on PATH)')
+  local mason_bin = vim.fn.stdpath('data') .. '/mason/bin'
+  vim.fn.mkdir(mason_bin, 'p')
+  assert(vim.uv.fs_symlink(bin, mason_bin .. '/copydesk')) -- mason links package binaries here
+  local found, source = server.find()
+  check(found == mason_bin .. '/copydesk' and source == 'mason', 'the mason-installed server is found: ' .. tostring(found))
+  require('copydesk').setup()
   local config = vim.lsp.config.copydesk
+  check(
+    config.cmd[1] == mason_bin .. '/copydesk' and config.cmd[2] == 'lsp',
+    'the server configuration runs the mason-installed copydesk without configuration'
+  )
+  check(
+    find_msg(messages, 'not an executable') == nil,
+    'setup() does not complain about a missing server'
+  )
   check(
     vim.deep_equal(config.filetypes, { 'markdown' })
       and vim.deep_equal(config.root_markers, { 'copydesk.toml', '.git' }),
@@ -257,6 +290,7 @@ local function main()
     end) ~= nil
   end, 50)
   check(status, ':CopydeskStatus reports 6 sources indexed')
+  check(find_msg(messages, '(server ' .. mason_bin .. '/copydesk)') ~= nil, ':CopydeskStatus names the mason server')
 
   -- 7. :CopydeskRestart: a new client, diagnostics again.
   local old = client.id

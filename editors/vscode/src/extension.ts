@@ -15,10 +15,10 @@ import {
 } from "vscode-languageclient/node";
 
 import { type ConflictsResult, renderConflicts } from "./conflicts";
-import { findBinary, serverSettings } from "./settings";
+import { type Binary, findBinary, SOURCE_LABEL, serverSettings } from "./settings";
 
-/** How to install the server: from a copydesk checkout. */
-export const INSTALL_HINT = "cargo install --locked --path .";
+/** How to install the server when the extension has none for this platform. */
+export const INSTALL_HINT = "cargo install --locked copydesk";
 
 interface StatusResult {
   sources: number;
@@ -45,6 +45,8 @@ export interface CopydeskApi {
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
+/** The server in use, for the status tooltip: "copydesk 0.1.0 at … (bundled with the extension)". */
+let serverLine = "";
 const conflictsDocs = new Map<string, string>();
 const conflictsChanged = new vscode.EventEmitter<vscode.Uri>();
 
@@ -58,13 +60,15 @@ function documentSelector() {
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const configured = vscode.workspace.getConfiguration("copydesk").get<string>("path", "");
-  const binary = findBinary(configured, folder, process.env);
+  const binary = findBinary({ setting: configured, folder, env: process.env, extensionDir: context.extensionPath });
+  logBinary(binary);
   if (!binary.found) {
+    serverLine = "";
     statusItem.text = "$(error) copydesk: not installed";
     statusItem.tooltip = binary.message;
     statusItem.show();
     const choice = await vscode.window.showErrorMessage(
-      `${binary.message} Install it with \`${INSTALL_HINT}\` in a copydesk checkout (it lands in ~/.cargo/bin), or set "copydesk.path" to the binary.`,
+      `${binary.message} Install the extension for your platform, or install the server with \`${INSTALL_HINT}\` (it lands in ~/.cargo/bin), or set "copydesk.path" to the binary.`,
       "Open Settings",
       "Copy Install Command",
     );
@@ -101,8 +105,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       }
     }),
   );
+  serverLine = `server: ${binary.path} (${SOURCE_LABEL[binary.source]})`;
   statusItem.text = "$(sync~spin) copydesk";
-  statusItem.tooltip = `copydesk: starting ${binary.path}`;
+  statusItem.tooltip = `copydesk: starting ${binary.path} (${SOURCE_LABEL[binary.source]})`;
   statusItem.show();
   try {
     await client.start();
@@ -110,7 +115,21 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showErrorMessage(`copydesk: cannot start ${binary.path} lsp: ${String(e)}`);
     return;
   }
+  const info = client.initializeResult?.serverInfo;
+  if (info) {
+    serverLine = `server: ${info.name} ${info.version ?? ""} at ${binary.path} (${SOURCE_LABEL[binary.source]})`;
+    output.info(`copydesk: ${info.name} ${info.version ?? ""} is running`);
+  }
   await updateStatus();
+}
+
+/** Says in the output channel which server runs, and why that one. */
+function logBinary(binary: Binary): void {
+  if (binary.found) {
+    output.info(`copydesk: using ${binary.path} (${SOURCE_LABEL[binary.source]})${binary.note ? `; ${binary.note}` : ""}`);
+  } else {
+    output.error(binary.message);
+  }
 }
 
 async function stopClient(): Promise<void> {
@@ -157,7 +176,9 @@ async function updateStatus(): Promise<void> {
     (p) => `${p.config ?? "editor settings"}: ${p.sources} sources, ${p.facts} facts` +
       (p.warnings.length ? ` (${p.warnings.length} warnings)` : ""),
   );
-  statusItem.tooltip = [`copydesk: ${n} sources indexed`, ...lines, "Click to show source conflicts"].join("\n");
+  statusItem.tooltip = [`copydesk: ${n} sources indexed`, ...lines, serverLine, "Click to show source conflicts"]
+    .filter((l) => l)
+    .join("\n");
   statusItem.command = "copydesk.showConflicts";
   statusItem.show();
 }
@@ -196,7 +217,8 @@ function reportForTests(context: vscode.ExtensionContext): void {
         range: [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
       })),
     }));
-    fs.writeFileSync(file, JSON.stringify({ status: statusItem.text, diagnostics }, null, 1));
+    const tooltip = typeof statusItem.tooltip === "string" ? statusItem.tooltip : statusItem.tooltip?.value;
+    fs.writeFileSync(file, JSON.stringify({ status: statusItem.text, tooltip, diagnostics }, null, 1));
   };
   context.subscriptions.push(vscode.languages.onDidChangeDiagnostics(write));
   write();

@@ -44,39 +44,89 @@ export function serverSettings(config: ConfigLike): Record<string, unknown> {
   return out;
 }
 
-export type Binary = { found: true; path: string } | { found: false; message: string };
+/** Where the server binary came from, in the order they are tried. */
+export type BinarySource = "setting" | "bundled" | "PATH";
 
-function isExecutable(file: string): boolean {
+export type Binary =
+  | { found: true; path: string; source: BinarySource; note?: string }
+  | { found: false; message: string };
+
+/** Words for the output channel and the status tooltip. */
+export const SOURCE_LABEL: Record<BinarySource, string> = {
+  setting: "from the copydesk.path setting",
+  bundled: "bundled with the extension",
+  PATH: "found on PATH",
+};
+
+function isExecutable(file: string, platform: NodeJS.Platform): boolean {
   try {
-    fs.accessSync(file, fs.constants.X_OK);
+    // Windows has no executable bit: an existing file is enough.
+    fs.accessSync(file, platform === "win32" ? fs.constants.F_OK : fs.constants.X_OK);
     return fs.statSync(file).isFile();
   } catch {
     return false;
   }
 }
 
-/** The `copydesk` binary: the `copydesk.path` setting (relative to the
- * workspace folder, `~` expanded), else the first `copydesk` on `PATH`. */
-export function findBinary(
-  configured: string | undefined,
-  folder: string | undefined,
-  env: NodeJS.ProcessEnv,
-): Binary {
-  const exe = process.platform === "win32" ? "copydesk.exe" : "copydesk";
-  const setting = (configured ?? "").trim();
+/** The server's file name on a platform. */
+export function exeName(platform: NodeJS.Platform): string {
+  return platform === "win32" ? "copydesk.exe" : "copydesk";
+}
+
+export interface FindOptions {
+  /** The `copydesk.path` setting (relative to the workspace folder, `~` expanded). */
+  setting?: string;
+  /** The first workspace folder. */
+  folder?: string;
+  env: NodeJS.ProcessEnv;
+  /** The extension's install folder: a platform package holds `server/copydesk[.exe]`. */
+  extensionDir?: string;
+  platform?: NodeJS.Platform;
+}
+
+/** The `copydesk` binary: the `copydesk.path` setting if set (an explicit
+ * choice: when it is wrong that is an error, not a reason to run another
+ * binary), else the server bundled in a platform package, else the first
+ * `copydesk` on `PATH`. */
+export function findBinary(opts: FindOptions): Binary {
+  const platform = opts.platform ?? process.platform;
+  const exe = exeName(platform);
+  const setting = (opts.setting ?? "").trim();
   if (setting) {
-    let p = setting.startsWith("~/") ? path.join(env.HOME ?? "", setting.slice(2)) : setting;
-    if (!path.isAbsolute(p) && folder) {
-      p = path.join(folder, p);
+    let p = setting.startsWith("~/") ? path.join(opts.env.HOME ?? "", setting.slice(2)) : setting;
+    if (!path.isAbsolute(p) && opts.folder) {
+      p = path.join(opts.folder, p);
     }
-    return isExecutable(p)
-      ? { found: true, path: p }
+    return isExecutable(p, platform)
+      ? { found: true, path: p, source: "setting" }
       : { found: false, message: `copydesk: "copydesk.path" is ${setting}, which is not an executable file.` };
   }
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, exe))) {
-      return { found: true, path: path.join(dir, exe) };
+  if (opts.extensionDir) {
+    const bundled = path.join(opts.extensionDir, "server", exe);
+    if (fs.existsSync(bundled)) {
+      if (isExecutable(bundled, platform)) {
+        return { found: true, path: bundled, source: "bundled" };
+      }
+      // An unpacker that dropped the executable bit: put it back.
+      try {
+        fs.chmodSync(bundled, 0o755);
+        if (isExecutable(bundled, platform)) {
+          return { found: true, path: bundled, source: "bundled", note: "made it executable (chmod 755)" };
+        }
+      } catch {
+        // fall through to PATH
+      }
     }
   }
-  return { found: false, message: "copydesk: the copydesk binary is not on PATH." };
+  for (const dir of (opts.env.PATH ?? "").split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, exe), platform)) {
+      return { found: true, path: path.join(dir, exe), source: "PATH" };
+    }
+  }
+  return {
+    found: false,
+    message: opts.extensionDir && fs.existsSync(path.join(opts.extensionDir, "server"))
+      ? `copydesk: the bundled server ${path.join(opts.extensionDir, "server", exe)} cannot run, and copydesk is not on PATH.`
+      : "copydesk: this extension has no bundled server for this platform, and copydesk is not on PATH.",
+  };
 }

@@ -1,13 +1,19 @@
 // End-to-end test in a real VS Code: code-server 4.100.3 (VS Code 1.100.3)
-// with the packaged .vsix installed, driven by headless Chromium through
-// puppeteer-core. Opens a copy of examples/, opens draft.md, and waits for
+// with the linux-x64 platform package installed (dist/copydesk-linux-x64.vsix
+// from package.sh, the server inside), driven by headless Chromium through
+// puppeteer-core. As for a reporter who never met cargo: no copydesk on the
+// PATH code-server runs with and no copydesk.path setting, so the diagnostics
+// can only come from the bundled server; the test checks the extension says
+// so (status tooltip, output channel). Opens a copy of examples/, opens draft.md, and waits for
 // copydesk's diagnostics, read twice: through the extension (it writes
 // `vscode.languages.getDiagnostics()` to COPYDESK_VSCODE_REPORT) and from the
 // Problems panel. They are compared with `copydesk check --format json` on the
 // same draft. Fails when no copydesk diagnostic arrives. Screenshots go to the
 // output folder (printed).
 //
-// Environment: COPYDESK_BIN (default target/debug/copydesk),
+// Environment: COPYDESK_BIN (default target/debug/copydesk; only for the
+// expected findings, `copydesk check`), COPYDESK_VSIX (default
+// dist/copydesk-linux-x64.vsix),
 // CODE_SERVER_DIR (default .cache/code-server), COPYDESK_TEST_OUT (default
 // target/editors-test/vscode), CHROMIUM (default /usr/bin/chromium).
 
@@ -25,7 +31,7 @@ const top = path.resolve(ext, "../..");
 const bin = path.resolve(process.env.COPYDESK_BIN ?? path.join(top, "target/debug/copydesk"));
 const csDir = path.resolve(process.env.CODE_SERVER_DIR ?? path.join(top, ".cache/code-server"));
 const entry = path.join(csDir, "node_modules/code-server/out/node/entry.js");
-const vsix = path.join(ext, "dist/copydesk.vsix");
+const vsix = path.resolve(process.env.COPYDESK_VSIX ?? path.join(ext, "dist/copydesk-linux-x64.vsix"));
 const out = path.resolve(process.env.COPYDESK_TEST_OUT ?? path.join(top, "target/editors-test/vscode"));
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const started = Date.now();
@@ -66,7 +72,6 @@ fs.writeFileSync(
       "extensions.autoCheckUpdates": false,
       "update.mode": "none",
       "chat.disableAIFeatures": true,
-      "copydesk.path": bin,
     },
     null,
     2,
@@ -94,8 +99,14 @@ if (expected.length === 0 || !expected.some((d) => d.code === "figure-mismatch")
 }
 log(`expecting ${expected.length} diagnostics from copydesk check`);
 
+/** PATH without any folder that holds a copydesk. */
+const PATH = (process.env.PATH ?? "")
+  .split(path.delimiter)
+  .filter((dir) => dir && !fs.existsSync(path.join(dir, "copydesk")))
+  .join(path.delimiter);
 const env = {
   ...process.env,
+  PATH,
   XDG_CONFIG_HOME: path.join(tmp, "config"),
   XDG_DATA_HOME: path.join(tmp, "data"),
   COPYDESK_VSCODE_REPORT: report,
@@ -112,6 +123,20 @@ if (!listed.includes("copydesk.copydesk@")) {
   process.exit(1);
 }
 log(`installed ${listed.trim()}`);
+// The platform package's server, unpacked with its executable bit.
+const installedDir = fs.readdirSync(extensions).find((d) => d.startsWith("copydesk.copydesk-"));
+const bundled = path.join(extensions, installedDir ?? "?", "server/copydesk");
+if (!listed.includes("copydesk.copydesk@") || !fs.existsSync(bundled) || (fs.statSync(bundled).mode & 0o111) === 0) {
+  console.error(`FAIL: no executable bundled server in the installed extension: ${bundled}`);
+  process.exit(1);
+}
+try {
+  execFileSync("sh", ["-c", "command -v copydesk"], { env: { PATH } });
+  console.error("FAIL: copydesk is still on the PATH given to code-server");
+  process.exit(1);
+} catch {
+  log(`no copydesk on PATH; bundled server ${bundled}`);
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -249,7 +274,7 @@ try {
       }
       const r = JSON.parse(fs.readFileSync(report, "utf8"));
       const entry = r.diagnostics.find((d) => d.uri.endsWith("/draft.md"));
-      return entry && entry.diagnostics.length >= expected.length ? { status: r.status, diagnostics: entry.diagnostics } : false;
+      return entry && entry.diagnostics.length >= expected.length ? { status: r.status, tooltip: r.tooltip, diagnostics: entry.diagnostics } : false;
     },
     90_000,
   );
@@ -265,6 +290,27 @@ try {
   }
   if (got.diagnostics.length !== expected.length) {
     problems.push(`got ${got.diagnostics.length} diagnostics, copydesk check reports ${expected.length}`);
+  }
+
+  // The extension says which server runs: the bundled one.
+  if (!got.tooltip?.includes(`${bundled} (bundled with the extension)`)) {
+    problems.push(`the status tooltip does not name the bundled server: ${JSON.stringify(got.tooltip)}`);
+  }
+  const logs = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (e.name.endsWith(".log")) {
+        logs.push(p);
+      }
+    }
+  };
+  walk(path.join(userData, "logs"));
+  const said = `using ${bundled} (bundled with the extension)`;
+  if (!logs.some((f) => fs.readFileSync(f, "utf8").includes(said))) {
+    problems.push(`no output channel log says "${said}" (${logs.length} logs)`);
   }
 
   // The Problems panel, as the user sees it.

@@ -77,16 +77,66 @@ test("severity settings name every finding code of the README", () => {
   }
 });
 
-test("the binary: setting, else PATH, else a clear message", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "copydesk-bin-"));
-  const exe = path.join(dir, "copydesk");
-  fs.writeFileSync(exe, "#!/bin/sh\n", { mode: 0o755 });
-  assert.deepEqual(findBinary("", undefined, { PATH: `/nonexistent:${dir}` }), { found: true, path: exe });
-  assert.deepEqual(findBinary("bin/copydesk", path.dirname(dir), {}).found, false);
-  assert.deepEqual(findBinary(exe, undefined, { PATH: "" }), { found: true, path: exe });
-  const missing = findBinary("", undefined, { PATH: "/nonexistent" });
+/** A fake executable (or plain file) at `file`. */
+function touch(file, mode = 0o755) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "#!/bin/sh\n", { mode });
+  fs.chmodSync(file, mode);
+  return file;
+}
+
+test("the binary: copydesk.path, else the bundled server, else PATH, else a clear message", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "copydesk-bin-"));
+  const onPath = touch(path.join(root, "bin/copydesk"));
+  const configured = touch(path.join(root, "custom/copydesk"));
+  const ext = path.join(root, "extension");
+  const bundled = touch(path.join(ext, "server/copydesk"));
+  const PATH = `/nonexistent:${path.dirname(onPath)}`;
+  const linux = { env: { PATH }, platform: "linux" };
+
+  // All three present: the setting wins, then the bundled server, then PATH.
+  assert.deepEqual(findBinary({ ...linux, setting: configured, extensionDir: ext }), { found: true, path: configured, source: "setting" });
+  assert.deepEqual(findBinary({ ...linux, extensionDir: ext }), { found: true, path: bundled, source: "bundled" });
+  assert.deepEqual(findBinary({ ...linux, setting: "  ", extensionDir: ext }).source, "bundled", "a blank setting is unset");
+  assert.deepEqual(findBinary(linux), { found: true, path: onPath, source: "PATH" });
+  // A universal package (no server/ folder) goes to PATH.
+  assert.deepEqual(findBinary({ ...linux, extensionDir: path.join(root, "custom") }).source, "PATH");
+
+  // A setting relative to the workspace folder, and ~/.
+  assert.deepEqual(findBinary({ ...linux, setting: "custom/copydesk", folder: root }).path, configured);
+  assert.deepEqual(findBinary({ env: { PATH: "", HOME: root }, setting: "~/custom/copydesk", platform: "linux" }).path, configured);
+  // A wrong setting is an error, even with a bundled server and one on PATH.
+  const wrong = findBinary({ ...linux, setting: "bin/nothing", folder: root, extensionDir: ext });
+  assert.equal(wrong.found, false);
+  assert.match(wrong.message, /"copydesk.path" is bin\/nothing, which is not an executable file/);
+
+  // A bundled server that lost its executable bit in unpacking gets it back.
+  fs.chmodSync(bundled, 0o644);
+  const fixed = findBinary({ ...linux, extensionDir: ext });
+  assert.equal(fixed.source, "bundled");
+  assert.match(fixed.note, /chmod/);
+  assert.equal(fs.statSync(bundled).mode & 0o111, 0o111);
+
+  // Nothing anywhere.
+  const missing = findBinary({ env: { PATH: "/nonexistent" }, platform: "linux", extensionDir: path.join(root, "custom") });
   assert.equal(missing.found, false);
-  assert.match(missing.message, /not on PATH/);
+  assert.match(missing.message, /no bundled server for this platform, and copydesk is not on PATH/);
+});
+
+test("on Windows the bundled server is server/copydesk.exe", () => {
+  const ext = fs.mkdtempSync(path.join(os.tmpdir(), "copydesk-win-"));
+  touch(path.join(ext, "server/copydesk"));
+  assert.equal(findBinary({ env: { PATH: "" }, platform: "win32", extensionDir: ext }).found, false, "copydesk without .exe is not it");
+  const exe = touch(path.join(ext, "server/copydesk.exe"), 0o644);
+  assert.deepEqual(findBinary({ env: { PATH: "" }, platform: "win32", extensionDir: ext }), { found: true, path: exe, source: "bundled" });
+});
+
+test("the extension's LICENSE.md carries both licences of the crate", () => {
+  const license = fs.readFileSync(path.join(ext, "LICENSE.md"), "utf8");
+  for (const name of ["LICENSE-MIT", "LICENSE-APACHE"]) {
+    assert.ok(license.includes(fs.readFileSync(path.join(top, name), "utf8").trim()), `${name} is in LICENSE.md`);
+  }
+  assert.equal(pkg.license, "MIT OR Apache-2.0");
 });
 
 test("conflicts render as Markdown with each version and source", () => {

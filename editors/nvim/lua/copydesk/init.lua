@@ -106,7 +106,8 @@ function M.status()
       local config = type(p.config) == 'string' and p.config or 'editor settings'
       table.insert(parts, ('%s: %d sources, %d facts'):format(config, p.sources, p.facts))
     end
-    notify(('%d sources indexed. %s'):format(result.sources, table.concat(parts, '; ')))
+    local server = type(client.config.cmd) == 'table' and client.config.cmd[1] or '?'
+    notify(('%d sources indexed. %s (server %s)'):format(result.sources, table.concat(parts, '; '), server))
   end, bufnr)
 end
 
@@ -143,7 +144,7 @@ function M.setup(opts)
   local cmd = (opts.cmd or vim.lsp.config[NAME] and vim.lsp.config[NAME].cmd or { 'copydesk' })[1]
   if type(cmd) == 'string' and vim.fn.executable(cmd) == 0 then
     notify(
-      ('%s is not an executable: install it with `cargo install --locked --path .` in a copydesk checkout, '
+      ('%s is not an executable: install the server with `:MasonInstall copydesk` or `cargo install --locked copydesk`, '
         .. "or pass cmd = { '/path/to/copydesk', 'lsp' } to setup()"):format(cmd),
       vim.log.levels.ERROR
     )
