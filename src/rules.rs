@@ -17,6 +17,9 @@ use serde::Deserialize;
 
 use crate::text::{Lexer, TokenKind, word_hash};
 
+pub mod arithmetic;
+pub mod dates;
+
 /// The default rule files, embedded at build time.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("numbers.toml", include_str!("../rules/numbers.toml")),
@@ -28,6 +31,8 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("events.toml", include_str!("../rules/events.toml")),
     ("lexicon.toml", include_str!("../rules/lexicon.toml")),
     ("quotes.toml", include_str!("../rules/quotes.toml")),
+    ("dates.toml", include_str!("../rules/dates.toml")),
+    ("arithmetic.toml", include_str!("../rules/arithmetic.toml")),
 ];
 
 /// Errors met while reading rule files.
@@ -127,6 +132,8 @@ pub struct RuleFile {
     event: Vec<EventRule>,
     lexicon: Option<LexiconSection>,
     quotes: Option<QuotesSection>,
+    dates: Option<dates::DatesSection>,
+    arithmetic: Option<arithmetic::ArithmeticSection>,
 }
 
 /// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
@@ -288,6 +295,8 @@ pub struct RuleSet {
     events: Vec<EventRule>,
     lexicon: LexiconSection,
     quotes: QuotesSection,
+    dates: dates::DatesSection,
+    arithmetic: arithmetic::ArithmeticSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -367,6 +376,12 @@ impl RuleSet {
             dst.pronouns.extend(q.pronouns);
             dst.honorifics.extend(q.honorifics);
             dst.name_particles.extend(q.name_particles);
+        }
+        if let Some(d) = file.dates {
+            self.dates.merge(d);
+        }
+        if let Some(a) = file.arithmetic {
+            self.arithmetic.merge(a);
         }
     }
 
@@ -588,6 +603,10 @@ pub struct Rules {
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     pub quotes: QuoteRules,
+    /// How a source's date is read from its first lines.
+    pub dates: dates::DateRules,
+    /// Words of the arithmetic a sentence states between its figures.
+    pub arithmetic: arithmetic::ArithmeticRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
 }
@@ -674,6 +693,8 @@ impl Rules {
             age_words: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
+            dates: dates::DateRules::compile(&set.dates)?,
+            arithmetic: arithmetic::ArithmeticRules::default(),
             fingerprint: 0,
         };
         let lower = |s: &str| word_hash(&s.to_lowercase());
@@ -897,6 +918,7 @@ impl Rules {
             rules.quotes.according.insert(keys, ());
         }
 
+        rules.arithmetic = arithmetic::ArithmeticRules::compile(&set.arithmetic, |w| rules.stem_hash(w));
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }

@@ -24,7 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use compare::Agreement;
 pub use conflicts::{Conflict, ConflictVersion};
-pub use finding::{Code, Finding, Passage, Severity, Version};
+pub use finding::{Code, Finding, Passage, Related, Severity, Version};
 
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
 use crate::index::{FactRef, Index, SentenceRec, dim_key, value_keys};
@@ -958,6 +958,7 @@ impl<'a> Checker<'a> {
             passages: Vec::new(),
             versions: Vec::new(),
             suppressed: None,
+            related: Vec::new(),
         };
         match code {
             Code::Supported => {
