@@ -16,6 +16,7 @@ pub mod conflicts;
 mod finding;
 mod names;
 pub mod quotes;
+pub mod revisions;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -947,6 +948,7 @@ impl<'a> Checker<'a> {
             Code::UnsourcedFigure
         };
 
+        let code = self.regroup(code, best_sup, &supports, &conflicts);
         let mut finding = Finding {
             code,
             severity: self.options.severity(code),
@@ -1038,6 +1040,7 @@ impl<'a> Checker<'a> {
                     })
                     .collect();
                 finding.message = format!("sources disagree: {}", parts.join(" vs "));
+                self.revise(&mut finding, block, fig);
             }
             _ => {
                 let best = conflicts[0];
