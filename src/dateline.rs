@@ -46,13 +46,16 @@ impl SourceDate {
 pub fn parse(rules: &Rules, text: &str) -> Option<SourceDate> {
     let mut an = Analyzer::new(rules);
     let sentences = an.analyze(text);
-    sentences.iter().flat_map(|s| s.figures.iter()).find_map(|f| match (f.dim, f.value) {
-        (Dim::Date, Value::Date(d)) if d.month.is_some() || d.year.is_some() => Some(SourceDate {
-            value: d,
-            text: text[f.num_span.start as usize..f.num_span.end as usize].to_string(),
-        }),
-        _ => None,
-    })
+    sentences
+        .iter()
+        .flat_map(|s| s.figures.iter())
+        .find_map(|f| match (f.dim, f.value) {
+            (Dim::Date, Value::Date(d)) if d.month.is_some() || d.year.is_some() => Some(SourceDate {
+                value: d,
+                text: text[f.num_span.start as usize..f.num_span.end as usize].to_string(),
+            }),
+            _ => None,
+        })
 }
 
 /// The date a source's first lines give, if any. `text` is the whole file.
@@ -76,7 +79,10 @@ pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
                 }
             }
         }
-        if let Some(d) = marked(rules, line).or_else(|| wire_dateline(rules, line)).or_else(|| bare(rules, line)) {
+        if let Some(d) = marked(rules, line)
+            .or_else(|| wire_dateline(rules, line))
+            .or_else(|| bare(rules, line))
+        {
             return Some(d);
         }
     }
@@ -86,7 +92,12 @@ pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
 /// "Updated: 2013-10-23", "Published 4 May 2011": a marker word opens the line.
 fn marked(rules: &Rules, line: &str) -> Option<SourceDate> {
     let first = line.split(|c: char| !c.is_alphabetic()).next()?;
-    if first.is_empty() || !rules.dates.markers.contains(&crate::text::word_hash(&first.to_lowercase())) {
+    if first.is_empty()
+        || !rules
+            .dates
+            .markers
+            .contains(&crate::text::word_hash(&first.to_lowercase()))
+    {
         return None;
     }
     // Short, so that a sentence opening with "First" is not a date line.
@@ -106,16 +117,17 @@ fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
     let d = parse(rules, rest)?;
     let at = rest.find(&d.text)?;
     let after = rest[at + d.text.len()..].trim_start();
-    after
-        .starts_with(['(', '-', '–', '—', ':'])
-        .then_some(d)
+    after.starts_with(['(', '-', '–', '—', ':']).then_some(d)
 }
 
 /// A line that is a date and little else ("Tuesday, 4 May 2011").
 fn bare(rules: &Rules, line: &str) -> Option<SourceDate> {
     let d = parse(rules, line)?;
     let rest = line.replacen(&d.text, "", 1);
-    let words = rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+    let words = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
     (words <= 1 && !rest.chars().any(|c| c.is_ascii_digit())).then_some(d)
 }
 
@@ -138,15 +150,27 @@ mod tests {
 
     #[test]
     fn date_lines() {
-        assert_eq!(head("Port busier\nUpdated: 2013-10-23\n\nText."), Some((Some(2013), Some(10), Some(23))));
-        assert_eq!(head("Published 4 May 2011\nShips."), Some((Some(2011), Some(5), Some(4))));
+        assert_eq!(
+            head("Port busier\nUpdated: 2013-10-23\n\nText."),
+            Some((Some(2013), Some(10), Some(23)))
+        );
+        assert_eq!(
+            head("Published 4 May 2011\nShips."),
+            Some((Some(2011), Some(5), Some(4)))
+        );
         assert_eq!(
             head("LONDON, March 2 (Reuters) - Ships waited."),
             Some((None, Some(3), Some(2)))
         );
         assert_eq!(head("SYDNEY, Dec 24 - Fires burned."), Some((None, Some(12), Some(24))));
-        assert_eq!(head("# Fires rage\n\nTuesday, 25 December 2001\n\nText."), Some((Some(2001), Some(12), Some(25))));
-        assert_eq!(head("---\ntitle: T\n---\nMay 4, 2011\nText."), Some((Some(2011), Some(5), Some(4))));
+        assert_eq!(
+            head("# Fires rage\n\nTuesday, 25 December 2001\n\nText."),
+            Some((Some(2001), Some(12), Some(25)))
+        );
+        assert_eq!(
+            head("---\ntitle: T\n---\nMay 4, 2011\nText."),
+            Some((Some(2011), Some(5), Some(4)))
+        );
     }
 
     #[test]
@@ -155,8 +179,14 @@ mod tests {
         assert_eq!(head("Police said on March 2 that 40 ships had left."), None);
         assert_eq!(head("The fires of 4 May 2011 and after"), None);
         assert_eq!(head("London, March 2 was the day the ships left."), None);
-        assert_eq!(head("First, on 4 May 2011, the port opened to 412 ships and many more."), None);
-        assert_eq!(head("Ships waited.\nMore ships.\nEven more.\nAnd more.\nUpdated: 2013-10-23"), None);
+        assert_eq!(
+            head("First, on 4 May 2011, the port opened to 412 ships and many more."),
+            None
+        );
+        assert_eq!(
+            head("Ships waited.\nMore ships.\nEven more.\nAnd more.\nUpdated: 2013-10-23"),
+            None
+        );
     }
 
     #[test]

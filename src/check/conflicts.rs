@@ -243,7 +243,10 @@ impl Checker<'_> {
                 continue;
             }
             versions.sort_by_key(|v| std::cmp::Reverse(v.passages.len()));
-            let mut conflict = Conflict { versions, timeline: None };
+            let mut conflict = Conflict {
+                versions,
+                timeline: None,
+            };
             conflict.timeline = self.revision(&conflict);
             out.push(conflict);
         }

@@ -11,8 +11,10 @@
 //! provinces" in one operation neither confirms nor contradicts "27 provinces"
 //! in another.
 
+mod arithmetic;
 pub mod compare;
 pub mod conflicts;
+mod draft_disagree;
 mod finding;
 mod names;
 pub mod quotes;
@@ -108,6 +110,8 @@ pub struct BlockCache {
     entries: FxHashMap<u64, (usize, Vec<Finding>)>,
     /// What the entries were computed under, as the owner counts it.
     tag: u64,
+    /// The draft's findings against itself, by the text they were computed on.
+    draft: Option<(u64, Vec<Finding>)>,
 }
 
 impl BlockCache {
@@ -117,6 +121,7 @@ impl BlockCache {
     pub fn ensure_tag(&mut self, tag: u64) {
         if self.tag != tag {
             self.entries.clear();
+            self.draft = None;
             self.tag = tag;
         }
     }
@@ -146,6 +151,7 @@ impl BlockCache {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.draft = None;
     }
 
     pub fn len(&self) -> usize {
@@ -320,6 +326,7 @@ impl<'a> Checker<'a> {
             out.extend(found.iter().cloned());
             cache.entries.insert(key, (start, found));
         }
+        out.extend(self.within_draft(doc, blocks, cache));
         // Suppressions follow lines, which move: mark afresh every time.
         for f in &mut out {
             let line = doc.lines.line_of(f.span.start);
@@ -348,6 +355,7 @@ impl<'a> Checker<'a> {
 
     fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
         self.check_figures(an, doc, block, out);
+        self.check_arithmetic(an, doc, block, out);
         let carried = prev_block(doc, block).and_then(|p| crate::extract::quotes::last_speaker(&p.text, self.rules));
         self.check_quotes(an, doc, block, carried.as_ref(), out);
         if let Some(names) = self.names {

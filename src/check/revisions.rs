@@ -51,7 +51,10 @@ impl Checker<'_> {
                     _ => Some(d),
                 };
             }
-            dated.push(Dated { version: i, date: best? });
+            dated.push(Dated {
+                version: i,
+                date: best?,
+            });
         }
         // Every pair must be ordered; the newest must stand alone.
         for a in &dated {
@@ -65,14 +68,17 @@ impl Checker<'_> {
             return None;
         }
         // Different times of the fact are different facts.
-        let times: Vec<Vec<crate::extract::DateVal>> =
-            versions.iter().map(|ps| self.stated_dates(ps.first().copied())).collect();
+        let times: Vec<Vec<crate::extract::DateVal>> = versions
+            .iter()
+            .map(|ps| self.stated_dates(ps.first().copied()))
+            .collect();
         let differs = |a: &[crate::extract::DateVal], b: &[crate::extract::DateVal]| {
             !a.is_empty()
                 && !b.is_empty()
-                && !a
-                    .iter()
-                    .any(|x| b.iter().any(|y| super::compare::dates(*x, *y) != Some(super::Agreement::Conflict)))
+                && !a.iter().any(|x| {
+                    b.iter()
+                        .any(|y| super::compare::dates(*x, *y) != Some(super::Agreement::Conflict))
+                })
         };
         for (i, a) in times.iter().enumerate() {
             if times[i + 1..].iter().any(|b| differs(a, b)) || differs(a, draft_dates) {
@@ -160,13 +166,23 @@ impl Checker<'_> {
             .passages
             .iter()
             .map(|&i| &finding.passages[i])
-            .find(|p| self.passage_date(p).is_some_and(|d| d.order(&newest.date) == Some(Ordering::Equal)))
+            .find(|p| {
+                self.passage_date(p)
+                    .is_some_and(|d| d.order(&newest.date) == Some(Ordering::Equal))
+            })
             .map_or_else(|| keys(newest.version), |p| p.key.clone());
         let code = if newest.version == mine {
             let earlier: Vec<String> = history[..history.len() - 1]
                 .iter()
                 .rev()
-                .map(|d| format!("{} ({}, {})", finding.versions[d.version].text, keys(d.version), d.date.text))
+                .map(|d| {
+                    format!(
+                        "{} ({}, {})",
+                        finding.versions[d.version].text,
+                        keys(d.version),
+                        d.date.text
+                    )
+                })
                 .collect();
             finding.message = format!(
                 "supported by the newest source ({newest_key}, {}); earlier: {}",
@@ -175,7 +191,10 @@ impl Checker<'_> {
             );
             Code::Supported
         } else {
-            let old = history.iter().find(|d| d.version == mine).expect("every version is dated");
+            let old = history
+                .iter()
+                .find(|d| d.version == mine)
+                .expect("every version is dated");
             finding.message = format!(
                 "the newest source ({newest_key}, {}) says {}; {} is from {} ({})",
                 newest.date.text,

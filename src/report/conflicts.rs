@@ -65,7 +65,12 @@ fn timelines(revised: &[&Conflict]) -> String {
             let v = &c.versions[d.version];
             let keys: Vec<&str> = v.passages.iter().map(|p| p.key.as_str()).collect();
             let current = if j + 1 == timeline.len() { " (current)" } else { "" };
-            out.push_str(&format!("- {}: **{}**{current} — {}\n", d.date.text, v.text, keys.join(", ")));
+            out.push_str(&format!(
+                "- {}: **{}**{current} — {}\n",
+                d.date.text,
+                v.text,
+                keys.join(", ")
+            ));
         }
     }
     out
@@ -117,7 +122,11 @@ pub fn json(conflicts: &[Conflict], sources: usize) -> String {
         conflicts: conflicts
             .iter()
             .map(|c| JsonConflict {
-                kind: if c.timeline.is_some() { "revision" } else { "disagreement" },
+                kind: if c.timeline.is_some() {
+                    "revision"
+                } else {
+                    "disagreement"
+                },
                 versions: order(c)
                     .into_iter()
                     .map(|(v, date, current)| JsonVersion {
@@ -155,7 +164,13 @@ fn order(c: &Conflict) -> Vec<Ordered<'_>> {
         Some(t) => t
             .iter()
             .enumerate()
-            .map(|(j, d)| (&c.versions[d.version], Some(d.date.text.as_str()), Some(j + 1 == t.len())))
+            .map(|(j, d)| {
+                (
+                    &c.versions[d.version],
+                    Some(d.date.text.as_str()),
+                    Some(j + 1 == t.len()),
+                )
+            })
             .collect(),
         None => c.versions.iter().map(|v| (v, None, None)).collect(),
     }

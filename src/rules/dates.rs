@@ -2,8 +2,8 @@
 //! date line ("Updated:", "Published") and workspace patterns for house
 //! styles the built-in reading does not know.
 
-use serde::Deserialize;
 use rustc_hash::FxHashSet;
+use serde::Deserialize;
 
 use super::RulesError;
 use crate::text::word_hash;
