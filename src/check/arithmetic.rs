@@ -576,13 +576,26 @@ impl Checker<'_> {
             }
             let sentences = an.analyze(&b.text);
             let Some(last) = sentences.last() else { continue };
-            let Some(tf) = last.figures.last() else { continue };
-            let Some(tv) = num(tf) else { continue };
             let mut items = Vec::new();
             while i < blocks.len() && matches!(blocks[i].kind, BlockKind::ListItem) {
                 items.push(&blocks[i]);
                 i += 1;
             }
+            // The total: the paragraph's last figure of the kind the first item counts.
+            let first_item = items
+                .first()
+                .and_then(|it| an.analyze(&it.text).into_iter().next())
+                .and_then(|s| s.figures.into_iter().next());
+            let Some(first_item) = first_item else { continue };
+            let kind = Reader {
+                checker: self,
+                text: &b.text,
+                figs: &[],
+            };
+            let Some(tf) = last.figures.iter().rev().find(|f| kind.same_kind(f, &first_item)) else {
+                continue;
+            };
+            let Some(tv) = num(tf) else { continue };
             let mut parts = Vec::new();
             let reader = Reader {
                 checker: self,

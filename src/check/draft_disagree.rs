@@ -30,11 +30,12 @@ impl Checker<'_> {
     /// `draft-disagree` findings: pairs of draft figures about one fact with
     /// values that cannot both hold.
     pub fn draft_disagreements(&self, doc: &Document) -> Vec<Finding> {
-        // Table cells are rows of different facts; they are left out.
+        // Table cells and list items are rows of different facts (or the
+        // parts of a total); they are left out.
         let blocks = doc
             .blocks
             .iter()
-            .filter(|b| !matches!(b.kind, BlockKind::TableCell { .. }))
+            .filter(|b| !matches!(b.kind, BlockKind::TableCell { .. } | BlockKind::ListItem))
             .cloned()
             .collect();
         let source = Source {
@@ -70,7 +71,10 @@ impl Checker<'_> {
             };
             let fig_keys: Vec<Vec<u64>> = rec.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in rec.figures.iter().enumerate() {
-                if fig.weak || !matches!(fig.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)) {
+                if fig.weak
+                    || !matches!(fig.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_))
+                    || compares(&rec.figures, fi)
+                {
                     continue;
                 }
                 let me = FactRef {
@@ -98,6 +102,7 @@ impl Checker<'_> {
                         || guessed(other) && other.dim == Dim::Count
                         || other.dim != fig.dim
                         || own.tells_change(&other_rec.terms)
+                        || compares(&other_rec.figures, c.fact.figure as usize)
                         || own.restates(fig, other)
                         || differ_in_time(&rec.figures, &other_rec.figures)
                     {
@@ -194,6 +199,21 @@ impl Checker<'_> {
         let coarse = unit(a0, 1.0).max(unit(b0, factor));
         (x - y).abs() <= coarse / 2.0 + 1e-9 * x.abs().max(y.abs())
     }
+}
+
+/// Whether a sentence sets a figure beside another of the same kind of
+/// thing ("45 deaths, eight more than the 37 deaths"): it compares or lists
+/// them, and each is its own fact.
+fn compares(figs: &[Figure], i: usize) -> bool {
+    let f = &figs[i];
+    figs.iter().enumerate().any(|(j, g)| {
+        j != i
+            && g.dim == f.dim
+            && match (f.noun, g.noun) {
+                (Some(a), Some(b)) => a.head == b.head || a.class.is_some() && a.class == b.class,
+                _ => false,
+            }
+    })
 }
 
 /// Two sentences that date their figures differently ("by March 2004", "by

@@ -13,6 +13,7 @@ mod formats;
 mod index;
 mod lsp;
 mod lsp_client;
+mod over_time;
 mod packaging;
 mod quotes;
 mod reports;
