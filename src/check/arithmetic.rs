@@ -407,7 +407,7 @@ impl Reader<'_> {
                 _ => continue,
             };
             let (pf, tf) = (&self.figs[part], &self.figs[total]);
-            if !self.same_kind(pf, tf) && !(pf.noun.is_none() || tf.noun.is_none()) {
+            if !(self.same_kind(pf, tf) || pf.noun.is_none() || tf.noun.is_none()) {
                 continue;
             }
             if pf.dim != tf.dim || self.is_share(pf) || self.is_share(tf) {
