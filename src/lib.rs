@@ -10,6 +10,7 @@ pub mod changes;
 pub mod check;
 pub mod config;
 pub mod corpus;
+pub mod dateline;
 pub mod drafts;
 pub mod extract;
 pub mod index;

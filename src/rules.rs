@@ -20,6 +20,8 @@ use crate::text::{Lexer, TokenKind, word_hash};
 mod scoring;
 pub use scoring::Scoring;
 use scoring::ScoringSection;
+pub mod arithmetic;
+pub mod dates;
 
 /// The default rule files, embedded at build time.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
@@ -33,6 +35,8 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("lexicon.toml", include_str!("../rules/lexicon.toml")),
     ("quotes.toml", include_str!("../rules/quotes.toml")),
     ("scoring.toml", include_str!("../rules/scoring.toml")),
+    ("dates.toml", include_str!("../rules/dates.toml")),
+    ("arithmetic.toml", include_str!("../rules/arithmetic.toml")),
 ];
 
 /// Errors met while reading rule files.
@@ -133,6 +137,8 @@ pub struct RuleFile {
     lexicon: Option<LexiconSection>,
     quotes: Option<QuotesSection>,
     scoring: Option<ScoringSection>,
+    dates: Option<dates::DatesSection>,
+    arithmetic: Option<arithmetic::ArithmeticSection>,
 }
 
 /// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
@@ -299,6 +305,8 @@ pub struct RuleSet {
     lexicon: LexiconSection,
     quotes: QuotesSection,
     scoring: ScoringSection,
+    dates: dates::DatesSection,
+    arithmetic: arithmetic::ArithmeticSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -382,6 +390,12 @@ impl RuleSet {
             dst.pronouns.extend(q.pronouns);
             dst.honorifics.extend(q.honorifics);
             dst.name_particles.extend(q.name_particles);
+        }
+        if let Some(d) = file.dates {
+            self.dates.merge(d);
+        }
+        if let Some(a) = file.arithmetic {
+            self.arithmetic.merge(a);
         }
     }
 
@@ -603,6 +617,10 @@ pub struct Rules {
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     pub quotes: QuoteRules,
+    /// How a source's date is read from its first lines.
+    pub dates: dates::DateRules,
+    /// Words of the arithmetic a sentence states between its figures.
+    pub arithmetic: arithmetic::ArithmeticRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
     /// Weights and thresholds of the same-fact judgement.
@@ -703,6 +721,8 @@ impl Rules {
             age_words: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
+            dates: dates::DateRules::compile(&set.dates)?,
+            arithmetic: arithmetic::ArithmeticRules::default(),
             fingerprint: 0,
             scoring,
             relative_years: Vec::new(),
@@ -934,6 +954,7 @@ impl Rules {
             rules.quotes.according.insert(keys, ());
         }
 
+        rules.arithmetic = arithmetic::ArithmeticRules::compile(&set.arithmetic, |w| rules.stem_hash(w));
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }

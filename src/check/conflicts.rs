@@ -23,6 +23,9 @@ use crate::index::FactRef;
 pub struct Conflict {
     /// Each version of the fact, most sources first.
     pub versions: Vec<ConflictVersion>,
+    /// When the versions are dated revisions of the fact rather than a
+    /// disagreement: each version with its date, oldest first.
+    pub timeline: Option<Vec<super::revisions::Dated>>,
 }
 
 /// How some sources state the fact.
@@ -240,7 +243,12 @@ impl Checker<'_> {
                 continue;
             }
             versions.sort_by_key(|v| std::cmp::Reverse(v.passages.len()));
-            out.push(Conflict { versions });
+            let mut conflict = Conflict {
+                versions,
+                timeline: None,
+            };
+            conflict.timeline = self.revision(&conflict);
+            out.push(conflict);
         }
         out
     }

@@ -32,10 +32,16 @@ pub enum Code {
     QuoteMisattributed,
     /// A person's name that is a near miss of a name in the sources.
     NameMismatch,
+    /// The draft gives an older value of a fact that newer sources revised.
+    FigureOutdated,
+    /// The draft gives two values for one fact.
+    DraftDisagree,
+    /// A figure the draft derives from its own figures does not compute.
+    ArithmeticMismatch,
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 13] = [
         Code::FigureMismatch,
         Code::UnitMismatch,
         Code::QualifierMismatch,
@@ -46,6 +52,9 @@ impl Code {
         Code::QuoteUnsourced,
         Code::QuoteMisattributed,
         Code::NameMismatch,
+        Code::FigureOutdated,
+        Code::DraftDisagree,
+        Code::ArithmeticMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +69,9 @@ impl Code {
             Code::QuoteUnsourced => "quote-unsourced",
             Code::QuoteMisattributed => "quote-misattributed",
             Code::NameMismatch => "name-mismatch",
+            Code::FigureOutdated => "figure-outdated",
+            Code::DraftDisagree => "draft-disagree",
+            Code::ArithmeticMismatch => "arithmetic-mismatch",
         }
     }
 
@@ -74,7 +86,12 @@ impl Code {
             | Code::QualifierMismatch
             | Code::QuoteMismatch
             | Code::QuoteMisattributed => Severity::Error,
-            Code::SourcesDisagree | Code::QuoteUnsourced | Code::NameMismatch => Severity::Warning,
+            Code::SourcesDisagree
+            | Code::QuoteUnsourced
+            | Code::NameMismatch
+            | Code::FigureOutdated
+            | Code::DraftDisagree
+            | Code::ArithmeticMismatch => Severity::Warning,
             Code::UnsourcedFigure => Severity::Info,
             Code::Supported => Severity::Hint,
         }
@@ -93,6 +110,9 @@ impl Code {
             Code::QuoteUnsourced => "No source contains the quotation or anything close.",
             Code::QuoteMisattributed => "The sources give the quotation to someone else.",
             Code::NameMismatch => "The name is a near miss of a name in the sources.",
+            Code::FigureOutdated => "Newer sources give another value for this fact: the figure is out of date.",
+            Code::DraftDisagree => "The draft gives another value for this fact elsewhere.",
+            Code::ArithmeticMismatch => "A figure derived from the draft's own figures does not compute.",
         }
     }
 }
@@ -179,6 +199,18 @@ pub struct Finding {
     pub versions: Vec<Version>,
     /// Set when a suppression comment silences the finding: its reason, if given.
     pub suppressed: Option<Option<String>>,
+    /// Other spans of the same draft the finding rests on (the other value
+    /// of a `draft-disagree`, the figures of an `arithmetic-mismatch`).
+    pub related: Vec<Related>,
+}
+
+/// A span of the draft itself that bears on a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    /// In the draft file's bytes.
+    pub span: Range<usize>,
+    /// What it is, for the related-information message ("also 328 babies").
+    pub message: String,
 }
 
 impl Finding {

@@ -11,11 +11,14 @@
 //! provinces" in one operation neither confirms nor contradicts "27 provinces"
 //! in another.
 
+mod arithmetic;
 pub mod compare;
 pub mod conflicts;
+mod draft_disagree;
 mod finding;
 mod names;
 pub mod quotes;
+pub mod revisions;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -24,7 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use compare::Agreement;
 pub use conflicts::{Conflict, ConflictVersion};
-pub use finding::{Code, Finding, Passage, Severity, Version};
+pub use finding::{Code, Finding, Passage, Related, Severity, Version};
 
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
 use crate::index::{FactRef, Index, SentenceRec, dim_key, value_keys};
@@ -64,6 +67,8 @@ pub struct BlockCache {
     entries: FxHashMap<u64, (usize, Vec<Finding>)>,
     /// What the entries were computed under, as the owner counts it.
     tag: u64,
+    /// The draft's findings against itself, by the text they were computed on.
+    draft: Option<(u64, Vec<Finding>)>,
 }
 
 impl BlockCache {
@@ -73,6 +78,7 @@ impl BlockCache {
     pub fn ensure_tag(&mut self, tag: u64) {
         if self.tag != tag {
             self.entries.clear();
+            self.draft = None;
             self.tag = tag;
         }
     }
@@ -104,6 +110,7 @@ impl BlockCache {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.draft = None;
     }
 
     pub fn len(&self) -> usize {
@@ -282,6 +289,7 @@ impl<'a> Checker<'a> {
             out.extend(found.iter().cloned());
             cache.entries.insert(key, (start, found));
         }
+        out.extend(self.within_draft(doc, blocks, cache));
         // Suppressions follow lines, which move: mark afresh every time.
         for f in &mut out {
             let line = doc.lines.line_of(f.span.start);
@@ -310,6 +318,7 @@ impl<'a> Checker<'a> {
 
     fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
         self.check_figures(an, doc, block, out);
+        self.check_arithmetic(an, doc, block, out);
         let carried = prev_block(doc, block).and_then(|p| crate::extract::quotes::last_speaker(&p.text, self.rules));
         self.check_quotes(an, doc, block, carried.as_ref(), out);
         if let Some(names) = self.names {
@@ -959,6 +968,7 @@ impl<'a> Checker<'a> {
             Code::UnsourcedFigure
         };
 
+        let code = self.regroup(code, best_sup, &supports, &conflicts);
         let mut finding = Finding {
             code,
             severity: self.options.severity(code),
@@ -970,6 +980,7 @@ impl<'a> Checker<'a> {
             passages: Vec::new(),
             versions: Vec::new(),
             suppressed: None,
+            related: Vec::new(),
         };
         match code {
             Code::Supported => {
@@ -1049,6 +1060,7 @@ impl<'a> Checker<'a> {
                     })
                     .collect();
                 finding.message = format!("sources disagree: {}", parts.join(" vs "));
+                self.revise(&mut finding, block, fig);
             }
             _ => {
                 let best = conflicts[0];

@@ -93,6 +93,7 @@ impl Checker<'_> {
                 passages,
                 versions: Vec::new(),
                 suppressed: None,
+                related: Vec::new(),
             });
         }
     }

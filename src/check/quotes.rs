@@ -237,6 +237,7 @@ impl Checker<'_> {
             passages: Vec::new(),
             versions: Vec::new(),
             suppressed: None,
+            related: Vec::new(),
         };
         let exact: Vec<&Fit> = fits.iter().filter(|f| f.edits == 0).collect();
         if !exact.is_empty() {

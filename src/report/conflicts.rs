@@ -6,11 +6,14 @@ use serde::Serialize;
 use super::{display_path, excerpt};
 use crate::check::Conflict;
 
-/// A Markdown report, one section per fact.
-pub fn markdown(conflicts: &[Conflict], sources: usize) -> String {
+/// A Markdown report, one section per fact; facts whose dated sources
+/// revised them come after the disagreements, as timelines.
+pub fn markdown(all: &[Conflict], sources: usize) -> String {
+    let (revised, conflicts): (Vec<&Conflict>, Vec<&Conflict>) = all.iter().partition(|c| c.timeline.is_some());
     let mut out = String::from("# Where the sources disagree\n\n");
     if conflicts.is_empty() {
         out.push_str(&format!("No disagreements found among {sources} sources.\n"));
+        out.push_str(&timelines(&revised));
         return out;
     }
     out.push_str(&format!(
@@ -39,6 +42,37 @@ pub fn markdown(conflicts: &[Conflict], sources: usize) -> String {
             }
         }
     }
+    out.push_str(&timelines(&revised));
+    out
+}
+
+/// Facts the sources revised over time: each value with its date and
+/// sources, oldest first, the newest marked current.
+fn timelines(revised: &[&Conflict]) -> String {
+    if revised.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n# Revised over time\n\n{} fact{} whose newer sources supersede older ones.\n",
+        revised.len(),
+        if revised.len() == 1 { "" } else { "s" }
+    );
+    for (i, c) in revised.iter().enumerate() {
+        let Some(timeline) = &c.timeline else { continue };
+        let title: Vec<&str> = timeline.iter().map(|d| c.versions[d.version].text.as_str()).collect();
+        out.push_str(&format!("\n## {}. {}\n\n", i + 1, title.join(" → ")));
+        for (j, d) in timeline.iter().enumerate() {
+            let v = &c.versions[d.version];
+            let keys: Vec<&str> = v.passages.iter().map(|p| p.key.as_str()).collect();
+            let current = if j + 1 == timeline.len() { " (current)" } else { "" };
+            out.push_str(&format!(
+                "- {}: **{}**{current} — {}\n",
+                d.date.text,
+                v.text,
+                keys.join(", ")
+            ));
+        }
+    }
     out
 }
 
@@ -51,12 +85,20 @@ struct JsonConflicts<'a> {
 
 #[derive(Serialize)]
 struct JsonConflict<'a> {
+    /// `"disagreement"`, or `"revision"` when dated sources revised the fact.
+    kind: &'static str,
     versions: Vec<JsonVersion<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonVersion<'a> {
     text: &'a str,
+    /// For a revision: the version's date as its newest source writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    /// For a revision: whether this is the newest value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<bool>,
     sources: Vec<JsonPassage<'a>>,
 }
 
@@ -71,7 +113,8 @@ struct JsonPassage<'a> {
     figure: &'a str,
 }
 
-/// The JSON form: `{"version": 1, "sources": N, "conflicts": [{"versions": [{"text", "sources": [...]}]}]}`.
+/// The JSON form: `{"version": 1, "sources": N, "conflicts": [{"kind", "versions": [{"text", "sources": [...]}]}]}`;
+/// a revision's versions are oldest first, with `date` and `current`.
 pub fn json(conflicts: &[Conflict], sources: usize) -> String {
     let report = JsonConflicts {
         version: 1,
@@ -79,11 +122,17 @@ pub fn json(conflicts: &[Conflict], sources: usize) -> String {
         conflicts: conflicts
             .iter()
             .map(|c| JsonConflict {
-                versions: c
-                    .versions
-                    .iter()
-                    .map(|v| JsonVersion {
+                kind: if c.timeline.is_some() {
+                    "revision"
+                } else {
+                    "disagreement"
+                },
+                versions: order(c)
+                    .into_iter()
+                    .map(|(v, date, current)| JsonVersion {
                         text: &v.text,
+                        date,
+                        current,
                         sources: v
                             .passages
                             .iter()
@@ -105,4 +154,24 @@ pub fn json(conflicts: &[Conflict], sources: usize) -> String {
     let mut out = serde_json::to_string_pretty(&report).expect("report serializes");
     out.push('\n');
     out
+}
+
+type Ordered<'a> = (&'a crate::check::ConflictVersion, Option<&'a str>, Option<bool>);
+
+/// A conflict's versions as reported: a revision's oldest first, with dates.
+fn order(c: &Conflict) -> Vec<Ordered<'_>> {
+    match &c.timeline {
+        Some(t) => t
+            .iter()
+            .enumerate()
+            .map(|(j, d)| {
+                (
+                    &c.versions[d.version],
+                    Some(d.date.text.as_str()),
+                    Some(j + 1 == t.len()),
+                )
+            })
+            .collect(),
+        None => c.versions.iter().map(|v| (v, None, None)).collect(),
+    }
 }

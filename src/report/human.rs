@@ -33,7 +33,13 @@ pub fn render(report: &Report, color: bool) -> String {
                 (None, Code::Supported) => "backed by the sources".to_string(),
                 (None, _) => String::new(),
             };
-            diag = diag.with_labels(vec![Label::primary((), f.span.clone()).with_message(label)]);
+            let mut labels = vec![Label::primary((), f.span.clone()).with_message(label)];
+            labels.extend(
+                f.related
+                    .iter()
+                    .map(|r| Label::secondary((), r.span.clone()).with_message(&r.message)),
+            );
+            diag = diag.with_labels(labels);
             let mut notes = super::passage_notes(f, 4, ("«", "»"));
             if let Some(reason) = &f.suppressed {
                 notes.push(format!(

@@ -62,6 +62,16 @@ struct JsonDiagnostic<'a> {
     versions: Vec<JsonVersion<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<JsonSuppressed<'a>>,
+    /// Other spans of the draft the finding rests on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    range: JsonRange,
+    bytes: JsonBytes,
 }
 
 #[derive(Serialize)]
@@ -171,6 +181,21 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
             })
             .collect(),
         suppressed: f.suppressed.as_ref().map(|r| JsonSuppressed { reason: r.as_deref() }),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                message: &r.message,
+                range: JsonRange {
+                    start: file.position(r.span.start),
+                    end: file.position(r.span.end),
+                },
+                bytes: JsonBytes {
+                    start: r.span.start,
+                    end: r.span.end,
+                },
+            })
+            .collect(),
     }
 }
 

@@ -58,8 +58,12 @@ impl Category {
         match f.code {
             Code::Supported if f.value.is_some() => Category::FigureSupported,
             Code::Supported => Category::QuoteSupported,
-            Code::FigureMismatch | Code::UnitMismatch | Code::QualifierMismatch => Category::FigureMismatched,
-            Code::SourcesDisagree => Category::FigureContested,
+            Code::FigureMismatch
+            | Code::UnitMismatch
+            | Code::QualifierMismatch
+            | Code::FigureOutdated
+            | Code::ArithmeticMismatch => Category::FigureMismatched,
+            Code::SourcesDisagree | Code::DraftDisagree => Category::FigureContested,
             Code::UnsourcedFigure => Category::FigureUnsourced,
             Code::QuoteMismatch | Code::QuoteUnsourced | Code::QuoteMisattributed => Category::QuoteProblem,
             Code::NameMismatch => Category::Name,
@@ -365,6 +369,7 @@ mod tests {
             replacement: None,
             passages,
             versions: Vec::new(),
+            related: Vec::new(),
             suppressed: None,
         }
     }

@@ -362,6 +362,17 @@ fn result(index: &Index, file: &FileReport, f: &Finding) -> SarifResult {
             .iter()
             .enumerate()
             .map(|(i, p)| related(index, i + 1, p))
+            .chain(f.related.iter().enumerate().map(|(i, r)| Location {
+                id: Some(f.passages.len() + i + 1),
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(&file.path),
+                    region: Some(draft_region(file, &r.span, true)),
+                    context_region: None,
+                },
+                message: Some(Message {
+                    text: r.message.clone(),
+                }),
+            }))
             .collect(),
         fixes: fixes(file, f),
         suppressions: f

@@ -17,6 +17,7 @@ mod lsp_boundary;
 mod lsp_client;
 mod lsp_consistency;
 mod lsp_hostile;
+mod over_time;
 mod packaging;
 mod quotes;
 mod reports;

@@ -85,6 +85,12 @@ pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Result
                     ));
                 }
             }
+            Code::FigureOutdated => {
+                // The newest source's passage comes first.
+                if let (Some(r), Some(p)) = (&f.replacement, f.passages.first()) {
+                    actions.push(fix(format!("Update to “{r}” ({})", p.key), r.clone(), true));
+                }
+            }
             Code::SourcesDisagree => {
                 for v in f.versions.iter().filter(|v| !v.matches_draft) {
                     if let Some(r) = &v.replacement {

@@ -67,7 +67,14 @@ pub async fn conflicts(state: &Arc<State>, params: Value) -> Result<Value> {
                     json!({ "text": v.text, "sources": sources })
                 })
                 .collect();
-            out.push(json!({ "versions": versions }));
+            // A revision: dated sources superseding one another, oldest first.
+            let timeline: Option<Vec<Value>> = c.timeline.as_ref().map(|t| {
+                t.iter()
+                    .map(|d| json!({ "version": d.version, "date": d.date.text }))
+                    .collect()
+            });
+            let kind = if timeline.is_some() { "revision" } else { "disagreement" };
+            out.push(json!({ "kind": kind, "versions": versions, "timeline": timeline }));
         }
     }
     Ok(json!({ "conflicts": out }))

@@ -54,7 +54,7 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     }
     *published = ticket;
     let t = std::time::Instant::now();
-    let diagnostics = to_diagnostics(&checked, state.encoding());
+    let diagnostics = to_diagnostics(&checked, &doc.uri, state.encoding());
     tracing::debug!(
         us = t.elapsed().as_micros() as u64,
         n = diagnostics.len(),
@@ -68,7 +68,7 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
 }
 
 /// The findings a writer should see, as LSP diagnostics.
-pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
+pub fn to_diagnostics(checked: &Checked, uri: &tower_lsp::lsp_types::Url, enc: Encoding) -> Vec<Diagnostic> {
     let text = checked.view();
     let mut locator = Locator::new(&checked.loaded, enc);
     checked
@@ -91,6 +91,15 @@ pub fn to_diagnostics(checked: &Checked, enc: Encoding) -> Vec<Diagnostic> {
                             message: format!("{}: {}", p.key, p.figure_text),
                         })
                     })
+                    // Other spans of this draft: the other value of a
+                    // `draft-disagree`, the figures of an `arithmetic-mismatch`.
+                    .chain(f.related.iter().map(|r| DiagnosticRelatedInformation {
+                        location: tower_lsp::lsp_types::Location {
+                            uri: uri.clone(),
+                            range: text.range(r.span.clone(), enc),
+                        },
+                        message: r.message.clone(),
+                    }))
                     .collect(),
             )
             .filter(|v: &Vec<_>| !v.is_empty()),

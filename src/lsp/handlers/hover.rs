@@ -43,6 +43,9 @@ fn verdict(code: Code) -> &'static str {
         Code::QuoteUnsourced => "? no source has this quotation",
         Code::QuoteMisattributed => "✗ the sources give the quotation to someone else",
         Code::NameMismatch => "✗ the sources spell the name otherwise",
+        Code::FigureOutdated => "⚠ newer sources give another figure",
+        Code::DraftDisagree => "⚠ the draft gives another figure elsewhere",
+        Code::ArithmeticMismatch => "⚠ the draft's own figures do not compute",
     }
 }
 

@@ -17,6 +17,7 @@ fn finding(text: &str, figure: &str, code: Code) -> Finding {
         replacement: None,
         passages: Vec::new(),
         versions: Vec::new(),
+        related: Vec::new(),
         suppressed: None,
     }
 }

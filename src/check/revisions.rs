@@ -1,0 +1,233 @@
+//! Facts over time: when dated sources give different values for one fact,
+//! the newest is the current value, and the others are its earlier values,
+//! not a disagreement.
+//!
+//! This runs after the same-fact judgement, on its versions: a draft figure
+//! the sources "disagree" on is
+//! - `supported` when it gives the newest version (the message lists the
+//!   earlier values with their dates);
+//! - `figure-outdated` when it gives an older one, naming the newest source
+//!   and date, with the newest value as the fix;
+//! - still `sources-disagree` when a version is undated, when the newest
+//!   date is shared by another version, or when the versions' sentences
+//!   state the fact for different times ("40 by March 2004", "52 by March
+//!   2005": two facts, not a revision).
+
+use std::cmp::Ordering;
+
+use super::{Cand, Checker, Code, Conflict, Finding, Passage};
+use crate::dateline::SourceDate;
+use crate::extract::{Analyzer, Dim, Figure, Value};
+use crate::markdown::Block;
+
+/// A version's place in a fact's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    /// Index of the version.
+    pub version: usize,
+    /// The newest date among its sources.
+    pub date: SourceDate,
+}
+
+impl Checker<'_> {
+    /// The date of the source behind a passage.
+    fn passage_date(&self, p: &Passage) -> Option<SourceDate> {
+        crate::dateline::source_date(self.index, self.rules, p.source)
+    }
+
+    /// Versions (each a list of passages) ordered newest last, when they form
+    /// a history: every version dated, the newest strictly after the rest,
+    /// and no two versions stated for different times.
+    fn history(&self, versions: &[Vec<&Passage>], draft_dates: &[crate::extract::DateVal]) -> Option<Vec<Dated>> {
+        if versions.len() < 2 {
+            return None;
+        }
+        let mut dated = Vec::new();
+        for (i, ps) in versions.iter().enumerate() {
+            let mut best: Option<SourceDate> = None;
+            for d in ps.iter().filter_map(|p| self.passage_date(p)) {
+                best = match best {
+                    Some(b) if b.order(&d) != Some(Ordering::Less) => Some(b),
+                    _ => Some(d),
+                };
+            }
+            dated.push(Dated {
+                version: i,
+                date: best?,
+            });
+        }
+        // Every pair must be ordered; the newest must stand alone.
+        for a in &dated {
+            for b in &dated {
+                a.date.order(&b.date)?;
+            }
+        }
+        dated.sort_by(|a, b| a.date.order(&b.date).unwrap_or(Ordering::Equal));
+        let n = dated.len();
+        if dated[n - 1].date.order(&dated[n - 2].date) != Some(Ordering::Greater) {
+            return None;
+        }
+        // Different times of the fact are different facts.
+        let times: Vec<Vec<crate::extract::DateVal>> = versions
+            .iter()
+            .map(|ps| self.stated_dates(ps.first().copied()))
+            .collect();
+        let differs = |a: &[crate::extract::DateVal], b: &[crate::extract::DateVal]| {
+            !a.is_empty()
+                && !b.is_empty()
+                && !a.iter().any(|x| {
+                    b.iter()
+                        .any(|y| super::compare::dates(*x, *y) != Some(super::Agreement::Conflict))
+                })
+        };
+        for (i, a) in times.iter().enumerate() {
+            if times[i + 1..].iter().any(|b| differs(a, b)) || differs(a, draft_dates) {
+                return None;
+            }
+        }
+        Some(dated)
+    }
+
+    /// Dates a passage's sentence states besides its figure.
+    fn stated_dates(&self, p: Option<&Passage>) -> Vec<crate::extract::DateVal> {
+        let Some(p) = p else { return Vec::new() };
+        let mut an = Analyzer::new(self.rules);
+        an.analyze(&p.text)
+            .iter()
+            .flat_map(|s| s.figures.clone())
+            .filter_map(|f| match (f.dim, f.value) {
+                (Dim::Date, Value::Date(d)) if p.text[f.span.start as usize..f.span.end as usize] != p.figure_text => {
+                    Some(d)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Dates the draft's sentence states besides the figure.
+    fn draft_dates(&self, block: &Block, fig: &Figure) -> Vec<crate::extract::DateVal> {
+        let mut an = Analyzer::new(self.rules);
+        an.analyze(&block.text)
+            .into_iter()
+            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
+            .flat_map(|s| s.figures)
+            .filter(|f| f.span != fig.span)
+            .filter_map(|f| match (f.dim, f.value) {
+                (Dim::Date, Value::Date(d)) => Some(d),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A draft figure contradicted by one source and backed by another reads
+    /// as a mismatch when the contradiction is much the stronger; when both
+    /// sources are dated, it is a history to read version by version.
+    pub(super) fn regroup(&self, code: Code, best_sup: f32, supports: &[&Cand], conflicts: &[&Cand]) -> Code {
+        if !matches!(code, Code::FigureMismatch | Code::QualifierMismatch) || best_sup < self.rules.scoring.t_support {
+            return code;
+        }
+        let (Some(s), Some(c)) = (supports.first(), conflicts.first()) else {
+            return code;
+        };
+        let (s, c) = (self.passage(s.fact), self.passage(c.fact));
+        match (self.passage_date(&s), self.passage_date(&c)) {
+            (Some(a), Some(b)) if a.order(&b).is_some_and(|o| o != Ordering::Equal) => Code::SourcesDisagree,
+            _ => code,
+        }
+    }
+
+    /// Reads a `sources-disagree` finding as a history when its sources are dated.
+    pub(super) fn revise(&self, finding: &mut Finding, block: &Block, fig: &Figure) {
+        if finding.code != Code::SourcesDisagree || fig.dim == Dim::Date {
+            return;
+        }
+        let versions: Vec<Vec<&Passage>> = finding
+            .versions
+            .iter()
+            .map(|v| v.passages.iter().map(|&i| &finding.passages[i]).collect())
+            .collect();
+        let Some(history) = self.history(&versions, &self.draft_dates(block, fig)) else {
+            return;
+        };
+        let Some(mine) = finding.versions.iter().position(|v| v.matches_draft) else {
+            return;
+        };
+        let newest = history.last().expect("a history has two versions");
+        let keys = |v: usize| {
+            let mut keys: Vec<&str> = finding.versions[v]
+                .passages
+                .iter()
+                .map(|&i| finding.passages[i].key.as_str())
+                .collect();
+            keys.dedup();
+            keys.join(", ")
+        };
+        let newest_key = finding.versions[newest.version]
+            .passages
+            .iter()
+            .map(|&i| &finding.passages[i])
+            .find(|p| {
+                self.passage_date(p)
+                    .is_some_and(|d| d.order(&newest.date) == Some(Ordering::Equal))
+            })
+            .map_or_else(|| keys(newest.version), |p| p.key.clone());
+        let code = if newest.version == mine {
+            let earlier: Vec<String> = history[..history.len() - 1]
+                .iter()
+                .rev()
+                .map(|d| {
+                    format!(
+                        "{} ({}, {})",
+                        finding.versions[d.version].text,
+                        keys(d.version),
+                        d.date.text
+                    )
+                })
+                .collect();
+            finding.message = format!(
+                "supported by the newest source ({newest_key}, {}); earlier: {}",
+                newest.date.text,
+                earlier.join("; ")
+            );
+            Code::Supported
+        } else {
+            let old = history
+                .iter()
+                .find(|d| d.version == mine)
+                .expect("every version is dated");
+            finding.message = format!(
+                "the newest source ({newest_key}, {}) says {}; {} is from {} ({})",
+                newest.date.text,
+                finding.versions[newest.version].text,
+                super::normalize_label(&finding.text),
+                old.date.text,
+                keys(mine)
+            );
+            finding.replacement = finding.versions[newest.version].replacement.clone();
+            Code::FigureOutdated
+        };
+        // The newest version's passages first: they are what to cite.
+        let first = &finding.versions[newest.version].passages;
+        let order: Vec<usize> = first
+            .iter()
+            .copied()
+            .chain((0..finding.passages.len()).filter(|i| !first.contains(i)))
+            .collect();
+        let passages: Vec<Passage> = order.iter().map(|&i| finding.passages[i].clone()).collect();
+        for v in &mut finding.versions {
+            for i in &mut v.passages {
+                *i = order.iter().position(|o| o == i).expect("every passage is kept");
+            }
+        }
+        finding.passages = passages;
+        finding.code = code;
+        finding.severity = self.options.severity(code);
+    }
+
+    /// The history of a fact the sources disagree on, oldest first, when its
+    /// versions are dated revisions rather than a disagreement.
+    pub fn revision(&self, conflict: &Conflict) -> Option<Vec<Dated>> {
+        let versions: Vec<Vec<&Passage>> = conflict.versions.iter().map(|v| v.passages.iter().collect()).collect();
+        self.history(&versions, &[])
+    }
+}

@@ -1,0 +1,213 @@
+//! When a source was published: its front matter `date`, else a date line at
+//! its top: "Updated: 2013-10-23", a wire dateline ("LONDON, March 2
+//! (Reuters) -"), a line under the title that is only a date, or a workspace
+//! pattern (`[dates] patterns` in the rules). A source with none stays
+//! undated; nothing is guessed from dates inside the story.
+//!
+//! Dates are read with the extractor's own date reading (month names come
+//! from the rules), so "4 May 2011", "May 4, 2011" and "2011-05-04" are one date.
+
+use std::cmp::Ordering;
+
+use crate::extract::{Analyzer, DateVal, Dim, Value};
+use crate::index::Index;
+use crate::rules::Rules;
+
+/// A source's date, and how the source writes it (shown in messages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDate {
+    pub value: DateVal,
+    pub text: String,
+}
+
+impl SourceDate {
+    /// Which of two dates is later; `None` when they cannot be ordered (one
+    /// has a year and the other not, or they agree as far as both go and one
+    /// goes further: "May 2011" against "4 May 2011").
+    pub fn order(&self, other: &SourceDate) -> Option<Ordering> {
+        let (a, b) = (self.value, other.value);
+        let parts = [
+            (a.year, b.year),
+            (a.month.map(i32::from), b.month.map(i32::from)),
+            (a.day.map(i32::from), b.day.map(i32::from)),
+        ];
+        for (x, y) in parts {
+            match (x, y) {
+                (Some(x), Some(y)) if x != y => return Some(x.cmp(&y)),
+                (Some(_), Some(_)) | (None, None) => {}
+                _ => return None,
+            }
+        }
+        Some(Ordering::Equal)
+    }
+}
+
+/// The first date stated in `text` with at least a month or a year.
+pub fn parse(rules: &Rules, text: &str) -> Option<SourceDate> {
+    let mut an = Analyzer::new(rules);
+    let sentences = an.analyze(text);
+    sentences
+        .iter()
+        .flat_map(|s| s.figures.iter())
+        .find_map(|f| match (f.dim, f.value) {
+            (Dim::Date, Value::Date(d)) if d.month.is_some() || d.year.is_some() => Some(SourceDate {
+                value: d,
+                text: text[f.num_span.start as usize..f.num_span.end as usize].to_string(),
+            }),
+            _ => None,
+        })
+}
+
+/// The date a source's first lines give, if any. `text` is the whole file.
+pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
+    let start = crate::markdown::front_matter(text).map_or(0, |f| f.range.end);
+    let lines = text[start..]
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '_' | '>')))
+        .filter(|l| !l.is_empty())
+        .take(rules.dates.head_lines);
+    for line in lines {
+        // A long line is the story itself, not a date line.
+        if line.chars().count() > 300 {
+            continue;
+        }
+        for re in &rules.dates.patterns {
+            if let Some(c) = re.captures(line) {
+                let m = c.name("date").or_else(|| c.get(0))?;
+                if let Some(d) = parse(rules, m.as_str()) {
+                    return Some(d);
+                }
+            }
+        }
+        if let Some(d) = marked(rules, line)
+            .or_else(|| wire_dateline(rules, line))
+            .or_else(|| bare(rules, line))
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// "Updated: 2013-10-23", "Published 4 May 2011": a marker word opens the line.
+fn marked(rules: &Rules, line: &str) -> Option<SourceDate> {
+    let first = line.split(|c: char| !c.is_alphabetic()).next()?;
+    if first.is_empty()
+        || !rules
+            .dates
+            .markers
+            .contains(&crate::text::word_hash(&first.to_lowercase()))
+    {
+        return None;
+    }
+    // Short, so that a sentence opening with "First" is not a date line.
+    (line.split_whitespace().count() <= 10).then(|| parse(rules, line))?
+}
+
+/// "LONDON, March 2 (Reuters) -": a place in capitals, a comma, a date, then
+/// an agency in brackets or a dash.
+fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
+    let comma = line.find(',')?;
+    let place = &line[..comma];
+    let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 || letters.iter().any(|c| !c.is_uppercase()) {
+        return None;
+    }
+    let rest = &line[comma + 1..];
+    let d = parse(rules, rest)?;
+    let at = rest.find(&d.text)?;
+    let after = rest[at + d.text.len()..].trim_start();
+    after.starts_with(['(', '-', '–', '—', ':']).then_some(d)
+}
+
+/// A line that is a date and little else ("Tuesday, 4 May 2011").
+fn bare(rules: &Rules, line: &str) -> Option<SourceDate> {
+    let d = parse(rules, line)?;
+    let rest = line.replacen(&d.text, "", 1);
+    let words = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    (words <= 1 && !rest.chars().any(|c| c.is_ascii_digit())).then_some(d)
+}
+
+/// A source's date: front matter first, then its first lines.
+pub fn source_date(index: &Index, rules: &Rules, id: u32) -> Option<SourceDate> {
+    if let Some(d) = index.get_source(id)?.date.as_deref().and_then(|t| parse(rules, t)) {
+        return Some(d);
+    }
+    from_head(rules, &index.source_text(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &str) -> Option<(Option<i32>, Option<u8>, Option<u8>)> {
+        let rules = Rules::builtin();
+        from_head(&rules, text).map(|d| (d.value.year, d.value.month, d.value.day))
+    }
+
+    #[test]
+    fn date_lines() {
+        assert_eq!(
+            head("Port busier\nUpdated: 2013-10-23\n\nText."),
+            Some((Some(2013), Some(10), Some(23)))
+        );
+        assert_eq!(
+            head("Published 4 May 2011\nShips."),
+            Some((Some(2011), Some(5), Some(4)))
+        );
+        assert_eq!(
+            head("LONDON, March 2 (Reuters) - Ships waited."),
+            Some((None, Some(3), Some(2)))
+        );
+        assert_eq!(head("SYDNEY, Dec 24 - Fires burned."), Some((None, Some(12), Some(24))));
+        assert_eq!(
+            head("# Fires rage\n\nTuesday, 25 December 2001\n\nText."),
+            Some((Some(2001), Some(12), Some(25)))
+        );
+        assert_eq!(
+            head("---\ntitle: T\n---\nMay 4, 2011\nText."),
+            Some((Some(2011), Some(5), Some(4)))
+        );
+    }
+
+    #[test]
+    fn story_dates_are_not_source_dates() {
+        // A date inside the story, a title with a date in it, a lower-case place.
+        assert_eq!(head("Police said on March 2 that 40 ships had left."), None);
+        assert_eq!(head("The fires of 4 May 2011 and after"), None);
+        assert_eq!(head("London, March 2 was the day the ships left."), None);
+        assert_eq!(
+            head("First, on 4 May 2011, the port opened to 412 ships and many more."),
+            None
+        );
+        assert_eq!(
+            head("Ships waited.\nMore ships.\nEven more.\nAnd more.\nUpdated: 2013-10-23"),
+            None
+        );
+    }
+
+    #[test]
+    fn workspace_patterns() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("house.toml");
+        std::fs::write(&file, "[dates]\npatterns = ['^Zuletzt geändert am (?P<date>.+)$']\n").unwrap();
+        let rules = Rules::load(&[file]).unwrap();
+        let text = "Zuletzt geändert am 2013-10-23\nText.";
+        assert_eq!(from_head(&rules, text).unwrap().value.year, Some(2013));
+        assert!(from_head(&Rules::builtin(), text).is_none());
+    }
+
+    #[test]
+    fn ordering() {
+        let rules = Rules::builtin();
+        let d = |t: &str| parse(&rules, t).unwrap();
+        assert_eq!(d("4 May 2011").order(&d("2 May 2011")), Some(Ordering::Greater));
+        assert_eq!(d("May 4, 2011").order(&d("2011-05-04")), Some(Ordering::Equal));
+        assert_eq!(d("March 2").order(&d("March 5")), Some(Ordering::Less));
+        assert_eq!(d("March 2").order(&d("4 May 2011")), None);
+        assert_eq!(d("May 2011").order(&d("4 May 2011")), None);
+    }
+}

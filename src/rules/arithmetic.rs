@@ -1,0 +1,94 @@
+//! Rules for reading arithmetic a sentence states between its figures: words
+//! of rise and fall ("up 25 percent, from 8 to 12"), multipliers ("twice as
+//! many"), comparatives ("three more than"), totals and inclusive lists.
+//! Words are matched by stem, like every other rule term.
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `[arithmetic]` in a rule file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArithmeticSection {
+    /// Words saying a value went up ("rose", "up", "increase").
+    #[serde(default)]
+    pub rise: Vec<String>,
+    /// Words saying a value went down ("fell", "down", "cut").
+    #[serde(default)]
+    pub fall: Vec<String>,
+    /// Words that multiply ("twice" = 2, "half" = 0.5), used as "twice as many as".
+    #[serde(default)]
+    pub multipliers: BTreeMap<String, f64>,
+    /// The word after a number that makes it a multiplier ("three times as many").
+    #[serde(default)]
+    pub times: Vec<String>,
+    /// Comparatives above ("more", "higher") and below ("fewer", "less").
+    #[serde(default)]
+    pub more: Vec<String>,
+    #[serde(default)]
+    pub fewer: Vec<String>,
+    /// Words that mark a list as only part of the total ("including", "among").
+    #[serde(default)]
+    pub partial: Vec<String>,
+    /// Words that mark a figure as the total of a list ("total", "altogether").
+    #[serde(default)]
+    pub total: Vec<String>,
+}
+
+impl ArithmeticSection {
+    pub(super) fn merge(&mut self, o: ArithmeticSection) {
+        self.rise.extend(o.rise);
+        self.fall.extend(o.fall);
+        self.multipliers.extend(o.multipliers);
+        self.times.extend(o.times);
+        self.more.extend(o.more);
+        self.fewer.extend(o.fewer);
+        self.partial.extend(o.partial);
+        self.total.extend(o.total);
+    }
+}
+
+/// What a word means to the arithmetic reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ArithWord {
+    Rise,
+    Fall,
+    /// A multiplier word and its factor.
+    Multiplier(f64),
+    Times,
+    More,
+    Fewer,
+    Partial,
+    Total,
+}
+
+/// The compiled `[arithmetic]` rules: stem hash → role.
+#[derive(Debug, Default)]
+pub struct ArithmeticRules {
+    pub words: FxHashMap<u64, ArithWord>,
+}
+
+impl ArithmeticRules {
+    pub(super) fn compile(s: &ArithmeticSection, stem: impl Fn(&str) -> u64) -> ArithmeticRules {
+        let mut words = FxHashMap::default();
+        let lists: [(&Vec<String>, ArithWord); 7] = [
+            (&s.rise, ArithWord::Rise),
+            (&s.fall, ArithWord::Fall),
+            (&s.times, ArithWord::Times),
+            (&s.more, ArithWord::More),
+            (&s.fewer, ArithWord::Fewer),
+            (&s.partial, ArithWord::Partial),
+            (&s.total, ArithWord::Total),
+        ];
+        for (list, role) in lists {
+            for w in list {
+                words.insert(stem(w), role);
+            }
+        }
+        for (w, k) in &s.multipliers {
+            words.insert(stem(w), ArithWord::Multiplier(*k));
+        }
+        ArithmeticRules { words }
+    }
+}

@@ -1,0 +1,206 @@
+//! Facts over time and the draft against itself: `figure-outdated`,
+//! `draft-disagree` and `arithmetic-mismatch`, each with its quiet cases.
+
+use crate::support::check;
+
+const PORT_OLD: &str = "---\nkey: port-may2\ndate: 2011-05-02\n---\nThe port authority said 398 ships were waiting outside the harbour because of the dock strike.\n";
+const PORT_NEW: &str = "Queue grows at the port\nROTTERDAM, May 4, 2011 (Reuters) - The port authority said 412 ships were waiting outside the harbour as the dock strike went on.\n";
+
+fn port(draft: &str) -> String {
+    format!("//- sources/old.md\n{PORT_OLD}//- sources/wire.txt\n{PORT_NEW}//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn an_older_value_is_outdated() {
+    check(&port(
+        "The port authority said [[398 ships|figure-outdated]] were waiting outside the harbour because of the dock strike.",
+    ));
+}
+
+#[test]
+fn the_newest_value_is_quiet() {
+    check(&port(
+        "The port authority said [[412 ships|ok]] were waiting outside the harbour because of the dock strike.",
+    ));
+}
+
+#[test]
+fn the_outdated_message_names_the_newest_source_and_offers_its_value() {
+    let sources = format!("//- sources/old.md\n{PORT_OLD}//- sources/wire.txt\n{PORT_NEW}");
+    let found = findings(
+        &sources,
+        "The port authority said 398 ships were waiting outside the harbour because of the dock strike.\n",
+    );
+    let f = found
+        .iter()
+        .find(|f| f.code == copydesk::check::Code::FigureOutdated)
+        .expect("outdated");
+    assert!(
+        f.message.contains("wire, May 4, 2011") && f.message.contains("412 ships"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("2011-05-02"), "{}", f.message);
+    assert_eq!(f.replacement.as_deref(), Some("412 ships"));
+    assert_eq!(f.passages[0].key, "wire");
+}
+
+#[test]
+fn undated_sources_that_differ_still_disagree() {
+    check(
+        r#"
+        //- sources/a.txt
+        The port authority said 398 ships were waiting outside the harbour because of the dock strike.
+        //- sources/b.txt
+        The port authority said 412 ships were waiting outside the harbour as the dock strike went on.
+        //- draft.md
+        The port authority said [[398 ships|sources-disagree]] were waiting outside the harbour because of the dock strike.
+        "#,
+    );
+}
+
+#[test]
+fn sources_of_one_date_that_differ_still_disagree() {
+    check(
+        r#"
+        //- sources/a.md
+        ---
+        date: 2011-05-04
+        ---
+        The port authority said 398 ships were waiting outside the harbour because of the dock strike.
+        //- sources/b.md
+        ---
+        date: 4 May 2011
+        ---
+        The port authority said 412 ships were waiting outside the harbour as the dock strike went on.
+        //- draft.md
+        The port authority said [[398 ships|sources-disagree]] were waiting outside the harbour because of the dock strike.
+        "#,
+    );
+}
+
+#[test]
+fn facts_of_different_times_are_not_a_revision() {
+    // Two dated sources, each giving the count at another time: the draft
+    // that names the earlier time is not out of date.
+    let sources = "//- sources/a.md\n---\ndate: 2004-04-01\n---\nThe agency said it had opened 40 detention centres by March 2004.\n//- sources/b.md\n---\ndate: 2005-04-01\n---\nThe agency said it had opened 52 detention centres by March 2005.\n";
+    let found = findings(sources, "The agency had opened 40 detention centres by March 2004.\n");
+    assert!(found.iter().any(|f| f.text.starts_with("40 detention")), "{found:#?}");
+    assert!(
+        found.iter().all(|f| f.code != copydesk::check::Code::FigureOutdated),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_draft_against_itself() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police in Beijing said they had rescued 382 babies in raids on trafficking rings.
+        //- draft.md
+        Police in Beijing said they had rescued [[382 babies|draft-disagree]] in raids on trafficking rings.
+
+        The raids were the largest of their kind, officers said.
+
+        Police in Beijing said the [[328 babies|draft-disagree]] rescued in the raids on trafficking rings were safe.
+        "#,
+    );
+}
+
+#[test]
+fn restatements_of_one_figure_agree() {
+    check(
+        r#"
+        //- sources/a.txt
+        The ministry said 1,094 people had been arrested in the crackdown on baby trafficking.
+        //- draft.md
+        The ministry said [[1,094 people|ok]] had been arrested in the crackdown on baby trafficking.
+
+        [[More than a thousand people|ok]] were arrested in the crackdown on baby trafficking, the ministry said.
+
+        The ministry said [[about 1,100 people|ok]] had been arrested in the crackdown on baby trafficking.
+        "#,
+    );
+}
+
+#[test]
+fn a_before_and_an_after_are_not_a_contradiction() {
+    check(
+        r#"
+        //- sources/a.txt
+        Last year the road toll stood at 37 deaths over the holidays.
+        This year the road toll rose to 45 deaths over the holidays.
+        //- draft.md
+        Last year the road toll stood at [[37 deaths|ok]] over the holidays.
+
+        This year the road toll rose to [[45 deaths|ok]] over the holidays.
+        "#,
+    );
+}
+
+#[test]
+fn broken_arithmetic_is_flagged_and_right_arithmetic_is_quiet() {
+    check(
+        r#"
+        //- sources/a.txt
+        The holiday road toll reached 45 deaths, eight more than the 37 deaths at the same stage last year.
+        Police freed 40 babies this year, twice as many as the 20 babies freed last year.
+        //- draft.md
+        The holiday road toll reached [[45 deaths|ok]], [[nine more|arithmetic-mismatch]] than the [[37 deaths|ok]] at the same stage last year.
+
+        The holiday road toll reached [[45 deaths|ok]], [[eight more|ok]] than the [[37 deaths|ok]] at the same stage last year.
+
+        Police freed [[40 babies|ok]] this year, twice as many as the [[20 babies|ok]] freed last year.
+        "#,
+    );
+}
+
+#[test]
+fn a_list_that_does_not_add_up() {
+    check(
+        r#"
+        //- sources/a.txt
+        Police arrested 82 suspects in three provinces. Officers held 30 suspects in Anhui, 25 suspects in Hebei and 27 suspects in Henan.
+        //- draft.md
+        Police arrested [[80 suspects|arithmetic-mismatch]] in three provinces:
+
+        - [[30 suspects|ok]] in Anhui
+        - [[25 suspects|ok]] in Hebei
+        - [[27 suspects|ok]] in Henan
+        "#,
+    );
+    check(
+        r#"
+        //- sources/a.txt
+        Police arrested 82 suspects in three provinces. Officers held 30 suspects in Anhui, 25 suspects in Hebei and 27 suspects in Henan.
+        //- draft.md
+        Police arrested [[82 suspects|ok]] in three provinces:
+
+        - [[30 suspects|ok]] in Anhui
+        - [[25 suspects|ok]] in Hebei
+        - [[27 suspects|ok]] in Henan
+        "#,
+    );
+}
+
+/// The findings for `draft` against the sources of `fixture`.
+fn findings(fixture: &str, draft: &str) -> Vec<copydesk::check::Finding> {
+    let fx = crate::support::Fixture::from_files(crate::support::Fixture::parse(fixture));
+    let config =
+        copydesk::config::Config::parse("[corpus]\npaths = [\"sources\"]\n", &fx.path("copydesk.toml")).unwrap();
+    let project = copydesk::project::Project::load(config, &[]).unwrap();
+    project.check_text(draft).1
+}
+
+#[test]
+fn new_findings_can_be_silenced() {
+    let sources = format!("//- sources/old.md\n{PORT_OLD}//- sources/wire.txt\n{PORT_NEW}");
+    let draft = "<!-- copydesk-disable-next-line figure-outdated: the port confirmed 398 by phone -->\nThe port authority said 398 ships were waiting outside the harbour because of the dock strike.\n";
+    let found = findings(&sources, draft);
+    let f = found
+        .iter()
+        .find(|f| f.code == copydesk::check::Code::FigureOutdated)
+        .expect("outdated");
+    assert_eq!(f.suppressed, Some(Some("the port confirmed 398 by phone".into())));
+}
