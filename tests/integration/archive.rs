@@ -515,3 +515,36 @@ fn sql_metacharacters_and_quotes_in_a_source_are_only_text() {
         .get(0);
     assert!(n > 0);
 }
+
+#[test]
+fn both_backends_give_the_same_findings_on_generated_news_in_few_round_trips() {
+    use copydesk::archive::{Archive, ingest, view};
+    use copydesk::check::{CheckOptions, Checker};
+    let Some(db) = TestDb::new("synth") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let wires = tmp.path().join("wires");
+    copydesk::synth::Synth::new(11).write_corpus(&wires, 400).unwrap();
+    let rules = copydesk::rules::Rules::builtin();
+    let options = CheckOptions::default();
+    let index = copydesk::index::Index::from_paths(std::slice::from_ref(&wires), &rules, |_, _| {}).unwrap();
+    let mut archive = Archive::connect(&db.url).unwrap();
+    ingest::ingest(&mut archive, &[wires], &rules, |_, _| {}).unwrap();
+    let how = view::ArchiveCheck {
+        rules: &rules,
+        options: &options,
+        names: None,
+        scope: None,
+    };
+    let mut synth = copydesk::synth::Synth::new(12);
+    let mut trips = Vec::new();
+    for _ in 0..6 {
+        let doc = copydesk::markdown::Document::parse(synth.draft(400));
+        let local = Checker::new(&index, &rules, &options).check(&doc);
+        let (remote, v) = view::check(&mut archive, &doc, None, &how).unwrap();
+        assert!(local.len() > 5, "{local:?}");
+        assert_eq!(format!("{local:#?}"), format!("{remote:#?}"));
+        trips.push(v.round_trips);
+    }
+    // Batches of queries per draft, whatever its number of figures.
+    assert!(trips.iter().all(|&t| t <= 6), "{trips:?}");
+}
