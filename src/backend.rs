@@ -85,7 +85,7 @@ impl Backend {
                 let how = copydesk::archive::view::ArchiveCheck {
                     rules: &a.rules,
                     options: &a.options,
-                    names: None,
+                    names: true,
                     scope: (!a.scope.is_empty()).then(|| a.scope.clone()),
                 };
                 let (findings, view) = copydesk::archive::view::check(&mut a.archive, doc, Some(path), &how)?;

@@ -178,7 +178,7 @@ pub fn ingest(
                         continue;
                     }
                     stats.warnings.extend(a.warning.clone());
-                    stats.warnings.extend(write(client, a, &p)?);
+                    stats.warnings.extend(write(client, a, &p, rules)?);
                     stats.written += 1;
                 }
                 Err(w) => stats.warnings.push(w),
@@ -226,6 +226,7 @@ fn remove(tx: &mut Transaction<'_>, path: &str) -> Result<bool, ArchiveError> {
     tx.execute("DELETE FROM copydesk_postings WHERE source = $1", &[&id])?;
     tx.execute("DELETE FROM copydesk_values WHERE source = $1", &[&id])?;
     tx.execute("DELETE FROM copydesk_sentences WHERE source = $1", &[&id])?;
+    tx.execute("DELETE FROM copydesk_names WHERE source = $1", &[&id])?;
     tx.execute("DELETE FROM copydesk_sources WHERE id = $1", &[&id])?;
     tx.execute("UPDATE copydesk_counters SET sentences = sentences - $1", &[&n])?;
     Ok(true)
@@ -233,7 +234,12 @@ fn remove(tx: &mut Transaction<'_>, path: &str) -> Result<bool, ArchiveError> {
 
 /// Writes one source (replacing any earlier version at its path) in one
 /// transaction. Returns a warning when its key was taken.
-fn write(client: &mut postgres::Client, a: Analysed, path: &str) -> Result<Option<CorpusWarning>, ArchiveError> {
+fn write(
+    client: &mut postgres::Client,
+    a: Analysed,
+    path: &str,
+    rules: &Rules,
+) -> Result<Option<CorpusWarning>, ArchiveError> {
     let Analysed {
         mut source,
         sentences,
@@ -348,7 +354,43 @@ fn write(client: &mut postgres::Client, a: Analysed, path: &str) -> Result<Optio
          ON CONFLICT (value) DO UPDATE SET n = copydesk_value_count.n + EXCLUDED.n",
         &[&values, &counts],
     )?;
+    write_names(&mut tx, id, &source.text, rules)?;
     notify(&mut tx, path)?;
     tx.commit()?;
     Ok(warning)
+}
+
+/// The source's names, their words' deletions and its capitalised spellings.
+fn write_names(tx: &mut Transaction<'_>, id: i64, text: &str, rules: &Rules) -> Result<(), ArchiveError> {
+    let (known, names) = crate::names::text_names(text, rules);
+    let known: Vec<String> = known
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    tx.execute(
+        "INSERT INTO copydesk_known_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+        &[&known],
+    )?;
+    let mut dels: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    {
+        let sink = tx.copy_in("COPY copydesk_names (source, ord, display, words) FROM STDIN (FORMAT binary)")?;
+        let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT4, Type::TEXT, Type::TEXT_ARRAY]);
+        for (ord, (display, words)) in names.iter().enumerate() {
+            w.write(&[&id, &(ord as i32), display, words])?;
+            for word in words {
+                dels.insert((word.clone(), word.clone()));
+                for d in crate::names::word_deletions(word) {
+                    dels.insert((d, word.clone()));
+                }
+            }
+        }
+        w.finish()?;
+    }
+    let (d, ws): (Vec<String>, Vec<String>) = dels.into_iter().unzip();
+    tx.execute(
+        "INSERT INTO copydesk_name_deletes (del, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+        &[&d, &ws],
+    )?;
+    Ok(())
 }

@@ -19,7 +19,10 @@ pub mod view;
 use std::time::Duration;
 
 /// Schema migrations, in order; the archive's version is how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_archive.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_archive.sql"),
+    include_str!("../../migrations/0002_names.sql"),
+];
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

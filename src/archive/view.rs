@@ -489,7 +489,8 @@ impl Facts for DraftView {
 pub struct ArchiveCheck<'a> {
     pub rules: &'a Rules,
     pub options: &'a CheckOptions,
-    pub names: Option<&'a NameIndex>,
+    /// Check names against the archive's (`name-mismatch`).
+    pub names: bool,
     /// `--corpus`: only sources ingested from under these paths are evidence.
     pub scope: Option<Vec<PathBuf>>,
 }
@@ -512,10 +513,15 @@ pub fn check(
         }),
         ..DraftView::default()
     };
+    let names = if how.names {
+        Some(draft_names(archive, doc, how.rules)?)
+    } else {
+        None
+    };
     for _ in 0..MAX_PASSES {
         let findings = {
             let mut checker = Checker::new(&view, how.rules, how.options);
-            if let Some(n) = how.names {
+            if let Some(n) = &names {
                 checker = checker.with_names(n);
             }
             if let Some(p) = exclude {
@@ -532,4 +538,47 @@ pub fn check(
     Err(ArchiveError::Other(format!(
         "the check still needed more of the archive after {MAX_PASSES} rounds of queries"
     )))
+}
+
+/// The part of the archive's name index a draft's names can reach: its
+/// spellings the archive knows, and every name holding a word within one edit
+/// of a draft name word, added in the order the embedded index would add
+/// them, so lookups rank them the same. Three queries, whatever the archive's size.
+fn draft_names(archive: &mut Archive, doc: &Document, rules: &Rules) -> Result<NameIndex, ArchiveError> {
+    let mut words: Vec<String> = doc
+        .blocks
+        .iter()
+        .flat_map(|b| crate::names::draft_name_words(&b.text, rules))
+        .collect();
+    words.sort();
+    words.dedup();
+    let mut names = NameIndex::default();
+    if words.is_empty() {
+        return Ok(names);
+    }
+    let client = archive.client();
+    for row in client.query("SELECT word FROM copydesk_known_words WHERE word = ANY($1)", &[&words])? {
+        names.insert_known(row.get(0));
+    }
+    let keys: Vec<String> = words
+        .iter()
+        .flat_map(|w| std::iter::once(w.clone()).chain(crate::names::word_deletions(w)))
+        .collect();
+    let mut reach: Vec<String> = client
+        .query(
+            "SELECT DISTINCT word FROM copydesk_name_deletes WHERE del = ANY($1)",
+            &[&keys],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    reach.extend(words);
+    for row in client.query(
+        "SELECT source, display, words FROM copydesk_names WHERE words && $1::text[] ORDER BY source, ord",
+        &[&reach],
+    )? {
+        let (source, display, w): (i64, String, Vec<String>) = (row.get(0), row.get(1), row.get(2));
+        names.insert(&display, w, source as u32);
+    }
+    Ok(names)
 }

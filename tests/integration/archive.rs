@@ -527,19 +527,20 @@ fn both_backends_give_the_same_findings_on_generated_news_in_few_round_trips() {
     let rules = copydesk::rules::Rules::builtin();
     let options = CheckOptions::default();
     let index = copydesk::index::Index::from_paths(std::slice::from_ref(&wires), &rules, |_, _| {}).unwrap();
+    let names = copydesk::names::NameIndex::build(&index, &rules);
     let mut archive = Archive::connect(&db.url).unwrap();
     ingest::ingest(&mut archive, &[wires], &rules, |_, _| {}).unwrap();
     let how = view::ArchiveCheck {
         rules: &rules,
         options: &options,
-        names: None,
+        names: true,
         scope: None,
     };
     let mut synth = copydesk::synth::Synth::new(12);
     let mut trips = Vec::new();
     for _ in 0..6 {
         let doc = copydesk::markdown::Document::parse(synth.draft(400));
-        let local = Checker::new(&index, &rules, &options).check(&doc);
+        let local = Checker::new(&index, &rules, &options).with_names(&names).check(&doc);
         let (remote, v) = view::check(&mut archive, &doc, None, &how).unwrap();
         assert!(local.len() > 5, "{local:?}");
         assert_eq!(format!("{local:#?}"), format!("{remote:#?}"));
@@ -547,4 +548,71 @@ fn both_backends_give_the_same_findings_on_generated_news_in_few_round_trips() {
     }
     // Batches of queries per draft, whatever its number of figures.
     assert!(trips.iter().all(|&t| t <= 6), "{trips:?}");
+}
+
+#[test]
+fn misspelt_names_are_found_in_the_archive_as_in_the_embedded_index() {
+    let Some(db) = TestDb::new("names") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("wires");
+    copydesk::synth::Synth::new(5)
+        .write_corpus(&corpus.join("gen"), 120)
+        .unwrap();
+    std::fs::write(
+        corpus.join("harbour.txt"),
+        "The harbour master, Ingrid Vasquez, told reporters that 14 ferries were delayed.\n\n\
+         Mayor Tobias Okonkwo said the council would meet on Monday.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("council.txt"),
+        "Councillor Priya Raman asked Tobias Okonkwo about the ferry contract.\n",
+    )
+    .unwrap();
+    let desk = tmp.path().join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::write(
+        desk.join("draft.md"),
+        "Ingrid Vazquez, the harbour master, said ferries were late.\n\n\
+         Tobias Okonkow told Priya Raman the contract stood.\n",
+    )
+    .unwrap();
+    let embedded = run_in(
+        &desk,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "draft.md",
+        ],
+    );
+    ingest(&desk, &db.url, &corpus);
+    let archived = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
+    assert_eq!(stdout(&archived), stdout(&embedded), "{}", stderr(&archived));
+    let v: serde_json::Value = serde_json::from_slice(&archived.stdout).unwrap();
+    let fixes: Vec<(String, String)> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "name-mismatch")
+        .map(|d| {
+            (
+                d["text"].as_str().unwrap().to_string(),
+                d["replacement"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![
+            ("Ingrid Vazquez".to_string(), "Ingrid Vasquez".to_string()),
+            ("Tobias Okonkow".to_string(), "Tobias Okonkwo".to_string())
+        ]
+    );
+    // A spelling the archive has is no near miss.
+    std::fs::write(desk.join("draft.md"), "Priya Raman and Ingrid Vasquez spoke.\n").unwrap();
+    let clean = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
+    assert!(!stdout(&clean).contains("name-mismatch"), "{}", stdout(&clean));
 }
