@@ -92,6 +92,10 @@ pub struct IndexConfig {
     /// Keep the index on disk between runs (default true). Off, the corpus is
     /// read and analysed at every start.
     pub persist: Option<bool>,
+    /// A shared archive in PostgreSQL (`postgres://…`) to check against
+    /// instead of an index of local files; `--database` and
+    /// `COPYDESK_DATABASE_URL` take precedence.
+    pub url: Option<String>,
 }
 
 /// The whole file.
@@ -238,6 +242,7 @@ impl Config {
                     None => self.index.path.as_ref().map(|p| self.root.join(p)),
                 },
                 persist: file.index.persist.or(self.index.persist),
+                url: file.index.url.clone().or_else(|| self.index.url.clone()),
             },
             // Paths above are absolute now.
             root: PathBuf::new(),

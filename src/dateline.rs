@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 
 use crate::extract::{Analyzer, DateVal, Dim, Value};
-use crate::index::Index;
+use crate::index::Facts;
 use crate::rules::Rules;
 
 /// A source's date, and how the source writes it (shown in messages).
@@ -132,7 +132,7 @@ fn bare(rules: &Rules, line: &str) -> Option<SourceDate> {
 }
 
 /// A source's date: front matter first, then its first lines.
-pub fn source_date(index: &Index, rules: &Rules, id: u32) -> Option<SourceDate> {
+pub fn source_date(index: &dyn Facts, rules: &Rules, id: u32) -> Option<SourceDate> {
     if let Some(d) = index.get_source(id)?.date.as_deref().and_then(|t| parse(rules, t)) {
         return Some(d);
     }

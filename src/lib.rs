@@ -6,6 +6,8 @@
 //! byte offsets and plain structs; the command line (`main.rs`) and the language
 //! server (`lsp`) only convert.
 
+#[cfg(feature = "postgres")]
+pub mod archive;
 pub mod changes;
 pub mod check;
 pub mod config;

@@ -12,6 +12,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+mod backend;
+
+use backend::Backend;
 use copydesk::check::{Checker, Code, Severity};
 use copydesk::config::Config;
 use copydesk::corpus::{ReadOutcome, read_source};
@@ -77,6 +80,18 @@ struct CorpusArgs {
     /// Configuration file; default: copydesk.toml in the draft's folder or its ancestors.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// A shared archive in PostgreSQL (postgres://user@host/db) instead of
+    /// local files; the password from the URL, PGPASSWORD or ~/.pgpass.
+    /// With it, --corpus narrows to sources ingested from those paths.
+    #[arg(long, value_name = "URL", env = "COPYDESK_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+}
+
+impl CorpusArgs {
+    /// `--database`, `COPYDESK_DATABASE_URL`, else `[index] url`.
+    fn database(&self, config: &Config) -> Option<String> {
+        self.database.clone().or_else(|| config.index.url.clone())
+    }
 }
 
 #[derive(Subcommand)]
@@ -290,6 +305,9 @@ impl ProgressBar {
 
 fn sources(args: CorpusArgs, format: SourcesFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    if let Some(url) = args.database(&config) {
+        return archive_sources(&url, &args.corpus, format);
+    }
     let project = load_project(config, &args.corpus)?;
     let out = match format {
         SourcesFormat::Text => report::sources::text(&project.index),
@@ -299,8 +317,74 @@ fn sources(args: CorpusArgs, format: SourcesFormat) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[cfg(feature = "postgres")]
+fn archive_sources(url: &str, scope: &[PathBuf], format: SourcesFormat) -> Result<ExitCode> {
+    let mut archive = copydesk::archive::Archive::connect(url)?;
+    archive.require_current()?;
+    let rows = archive.sources(scope)?;
+    let out = match format {
+        SourcesFormat::Text => report::sources::text_rows(rows, &[]),
+        SourcesFormat::Json => report::sources::json_rows(rows, &[]),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn archive_sources(_url: &str, _scope: &[PathBuf], _format: SourcesFormat) -> Result<ExitCode> {
+    bail!("this copydesk was built without the `postgres` feature: --database is not available")
+}
+
+/// `copydesk index --database URL --corpus PATH…`: migrates the archive's
+/// schema, then ingests the files that changed.
+#[cfg(feature = "postgres")]
+fn archive_index(url: &str, config: &Config, corpus: &[PathBuf]) -> Result<ExitCode> {
+    let paths = if corpus.is_empty() {
+        config.corpus_paths()
+    } else {
+        corpus.to_vec()
+    };
+    if paths.is_empty() {
+        bail!("no corpus to ingest: pass --corpus PATH or set [corpus] paths in copydesk.toml");
+    }
+    let rules = Rules::load(&config.rule_paths())?;
+    let started = std::time::Instant::now();
+    let mut archive = copydesk::archive::Archive::connect(url)?;
+    let mut bar = ProgressBar::default();
+    let stats = copydesk::archive::ingest::ingest(&mut archive, &paths, &rules, |d, t| bar.update(d, t));
+    bar.finish();
+    let stats = stats?;
+    for w in &stats.warnings {
+        eprintln!("warning: {w}");
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut out = std::io::stdout().lock();
+    for v in &stats.migrated {
+        writeln!(out, "archive schema migrated to version {v}")?;
+    }
+    writeln!(
+        out,
+        "archive: {} source{} written, {} unchanged, {} re-stamped, {} removed",
+        stats.written,
+        if stats.written == 1 { "" } else { "s" },
+        stats.unchanged,
+        stats.restamped,
+        stats.removed
+    )?;
+    writeln!(out, "read {:.1} MB in {secs:.2} s", stats.bytes as f64 / 1e6)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn archive_index(_url: &str, _config: &Config, _corpus: &[PathBuf]) -> Result<ExitCode> {
+    bail!("this copydesk was built without the `postgres` feature: --database is not available")
+}
+
 fn index(args: CorpusArgs) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    if let Some(url) = args.database(&config) {
+        return archive_index(&url, &config, &args.corpus);
+    }
     if config.index_root().is_none() {
         bail!("the index is not kept on disk ([index] persist = false); nothing to build");
     }
@@ -349,6 +433,11 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
 
 fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
+    if args.database(&config).is_some() {
+        bail!(
+            "conflicts compares every fact of a corpus and does not run against an archive yet; point --corpus at the story's files without --database"
+        );
+    }
     let project = load_project(config, &args.corpus)?;
     for w in &project.index.warnings {
         eprintln!("warning: {w}");
@@ -441,10 +530,13 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
         bail!("no drafts to check");
     };
     let config = load_config(&args, &first.path)?;
-    let project = load_project(config, &args.corpus)?;
+    let mut backend = match args.database(&config) {
+        Some(url) => Backend::archive(&url, &config, &args.corpus)?,
+        None => Backend::Local(Box::new(load_project(config, &args.corpus)?)),
+    };
     let mut report = Report {
-        sources: project.index.source_count(),
-        warnings: project.index.warnings.clone(),
+        sources: backend.source_count(),
+        warnings: backend.warnings(),
         files: Vec::new(),
     };
     // Tools see suppressed findings, marked; people don't, except in the
@@ -454,7 +546,7 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
     for draft in &drafts {
         let path = &draft.path;
         // A folder or glob may take in the corpus itself: a source is no draft.
-        if !draft.explicit && project.index.source_id_by_path(path).is_some() {
+        if !draft.explicit && backend.is_source(path) {
             continue;
         }
         let changed = match &opts.changed_since {
@@ -469,10 +561,8 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
         if let Some(err) = doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
             eprintln!("warning: {}: front matter is not valid: {err}", path.display());
         }
-        let findings = project
-            .checker()
-            .excluding(path)
-            .check(&doc)
+        let findings = backend
+            .check(path, &doc)?
             .into_iter()
             .filter(|f| review || opts.include_supported || f.code != Code::Supported)
             .filter(|f| !f.is_suppressed() || keep_suppressed)
@@ -492,12 +582,12 @@ fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitC
     }
     let out = match format {
         Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, &project.index),
+        Format::Sarif => report::sarif::render(&report, backend.facts()),
         Format::Github => report::github::render(&report),
         Format::Rdjson => report::rdjson::render(&report),
         Format::Human => report::human::render(&report, std::io::stdout().is_terminal()),
-        Format::Html => report::html::render(&report, &project.index),
-        Format::Markdown => report::markdown::render(&report, &project.index),
+        Format::Html => report::html::render(&report, backend.facts()),
+        Format::Markdown => report::markdown::render(&report, backend.facts()),
     };
     // The human and GitHub reports carry corpus warnings themselves.
     if matches!(format, Format::Json | Format::Sarif | Format::Rdjson) {

@@ -51,6 +51,43 @@ fn deletions(w: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// A name word's one-letter deletions (the keys of the deletion map).
+pub fn word_deletions(w: &str) -> Vec<String> {
+    if w.chars().count() > 1 {
+        deletions(w).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// What a source's text gives the name index: its capitalised spellings
+/// (lowercase) and its names in text order, as (display, lowercase words).
+pub fn text_names(text: &str, rules: &Rules) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let toks = tokenize(text);
+    let mut known = Vec::new();
+    for t in &toks {
+        let s = &text[t.range()];
+        if s.chars().next().is_some_and(char::is_uppercase) {
+            known.push(normalize_word(s));
+        }
+    }
+    let starts = sentence_starts(text, &toks, rules);
+    let mut names = Vec::new();
+    for run in name_runs(text, &toks, rules, &starts) {
+        // A lone capitalised word opening a sentence may be any word.
+        if run.at_start && run.words.len() < 2 && !run.titled {
+            continue;
+        }
+        names.push((run.words.join(" "), run.key_words()));
+    }
+    (known, names)
+}
+
+/// The words of the names a draft block holds, as the name check looks them up.
+pub fn draft_name_words(text: &str, rules: &Rules) -> Vec<String> {
+    text_names(text, rules).1.into_iter().flat_map(|(_, w)| w).collect()
+}
+
 /// Sources beyond which the name index is not built (see [`NameIndex::for_corpus`]).
 pub const NAMES_SOURCE_LIMIT: usize = 20_000;
 
@@ -86,21 +123,22 @@ impl NameIndex {
     }
 
     fn add_text(&mut self, text: &str, source: u32, rules: &Rules) {
-        let toks = tokenize(text);
-        for t in &toks {
-            let s = &text[t.range()];
-            if s.chars().next().is_some_and(char::is_uppercase) {
-                self.known.insert(normalize_word(s));
-            }
+        let (known, names) = text_names(text, rules);
+        self.known.extend(known);
+        for (display, words) in names {
+            self.add_name(&display, words, source);
         }
-        let starts = sentence_starts(text, &toks, rules);
-        for run in name_runs(text, &toks, rules, &starts) {
-            // A lone capitalised word opening a sentence may be any word.
-            if run.at_start && run.words.len() < 2 && !run.titled {
-                continue;
-            }
-            self.add_name(&run.words.join(" "), run.key_words(), source);
-        }
+    }
+
+    /// Adds one name used by `source` (names must come in source order, as
+    /// [`NameIndex::build`] adds them, for lookups to rank them the same).
+    pub fn insert(&mut self, display: &str, words: Vec<String>, source: u32) {
+        self.add_name(display, words, source);
+    }
+
+    /// Records a capitalised spelling (lowercase) as known.
+    pub fn insert_known(&mut self, word: String) {
+        self.known.insert(word);
     }
 
     fn add_name(&mut self, display: &str, words: Vec<String>, source: u32) {

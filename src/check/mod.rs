@@ -30,7 +30,7 @@ pub use conflicts::{Conflict, ConflictVersion};
 pub use finding::{Code, Finding, Passage, Related, Severity, Version};
 
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
-use crate::index::{FactRef, Index, SentenceRec, dim_key, value_keys};
+use crate::index::{FactRef, Facts, SentenceRec, dim_key, value_keys};
 use crate::markdown::{Block, Document};
 use crate::rules::{Bound, EventId, Rules};
 
@@ -203,7 +203,7 @@ impl HasTerms for Sentence {
 
 /// Checks drafts against an index.
 pub struct Checker<'a> {
-    pub index: &'a Index,
+    pub index: &'a dyn Facts,
     pub rules: &'a Rules,
     pub options: &'a CheckOptions,
     /// A source never used as evidence: the draft itself, when it lies in
@@ -214,7 +214,7 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(index: &'a Index, rules: &'a Rules, options: &'a CheckOptions) -> Checker<'a> {
+    pub fn new(index: &'a dyn Facts, rules: &'a Rules, options: &'a CheckOptions) -> Checker<'a> {
         Checker {
             index,
             rules,

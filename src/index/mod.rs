@@ -11,14 +11,16 @@
 //! Sources are analysed once. Replacing one source re-analyses only that
 //! source; the tables are rebuilt from the per-source analyses.
 
+pub mod facts;
 pub mod segment;
 pub mod store;
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
+pub use facts::Facts;
 pub use segment::{SourceInfo, Stamp};
 
 use crate::corpus::{Corpus, Source};
@@ -692,67 +694,35 @@ impl Index {
         out
     }
 
-    /// The `k` sentences that share the most (rarest) terms with the query.
-    /// Each query term carries a weight (its idf is multiplied by it); a term
-    /// given twice keeps its highest weight.
-    ///
-    /// The cost is bounded whatever the corpus size: only terms found in at
-    /// most [`GENERATE_DF`] sentences bring in candidates; the pool is then cut
-    /// to the best few; commoner terms only add to the sentences in the pool,
-    /// found by binary search in their posting lists.
+    /// The `k` sentences that share the most (rarest) terms with the query
+    /// (see [`facts::retrieve_with`], which both backends share).
     pub fn retrieve(&self, query: &[(u64, f32)], k: usize) -> Vec<(u32, f32)> {
-        let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
-        for &(key, w) in query {
-            let e = weights.entry(key).or_default();
-            *e = e.max(w);
-        }
-        let n = self.n_sentences as usize;
-        let mut terms: Vec<(f32, Postings<'_>)> = weights
-            .into_iter()
-            .filter_map(|(key, w)| {
-                let p = Postings::new(self, key);
-                (p.len > 0).then(|| (idf(n, p.len) * w, p))
-            })
-            .collect();
-        // Rarest first.
-        terms.sort_by(|a, b| a.1.len.cmp(&b.1.len).then(b.0.total_cmp(&a.0)));
-        let split = terms.partition_point(|t| t.1.len <= GENERATE_DF);
-        let (rare, common) = terms.split_at(split);
+        facts::retrieve_with(self, query, k)
+    }
+}
 
-        let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
-        for (w, postings) in rare {
-            for id in postings.iter() {
-                *acc.entry(id).or_default() += w;
-            }
-        }
-        // Nothing rare enough: let the rarest common term bring in a bounded
-        // share of its sentences.
-        let mut common = common;
-        if acc.len() < k
-            && let Some(((w, postings), rest)) = common.split_first()
-        {
-            let first: FxHashSet<u32> = postings.iter().take(GENERATE_DF).collect();
-            for &id in &first {
-                *acc.entry(id).or_default() += w;
-            }
-            for (id, score) in acc.iter_mut() {
-                if !first.contains(id) && postings.contains(*id) {
-                    *score += w;
-                }
-            }
-            common = rest;
-        }
-        let mut pool: Vec<(u32, f32)> = acc.into_iter().filter(|&(id, _)| self.sentence_live(id)).collect();
-        top(&mut pool, k * POOL_FACTOR);
-        for (w, postings) in common {
-            for (id, score) in pool.iter_mut() {
-                if postings.contains(*id) {
-                    *score += w;
-                }
-            }
-        }
-        top(&mut pool, k);
-        pool
+impl facts::PostingSource for Index {
+    type List<'a> = Postings<'a>;
+    fn list(&self, key: u64) -> Postings<'_> {
+        Postings::new(self, key)
+    }
+    fn n_sentences(&self) -> usize {
+        self.n_sentences as usize
+    }
+    fn live(&self, id: u32) -> bool {
+        self.sentence_live(id)
+    }
+}
+
+impl facts::PostingList for Postings<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn ids(&self, limit: usize) -> Vec<u32> {
+        self.iter().take(limit).collect()
+    }
+    fn contains(&self, id: u32) -> bool {
+        Postings::contains(self, id)
     }
 }
 
@@ -767,6 +737,11 @@ fn resident_file_bytes() -> Option<usize> {
 /// Resident memory of the mapped index a server keeps before dropping pages.
 pub const RESIDENT_BUDGET: usize = 192 << 20;
 
+/// The idf of a key in `df` of `n` sentences (shared by both backends).
+pub fn idf_of(n: usize, df: usize) -> f32 {
+    idf(n, df)
+}
+
 fn idf(n: usize, df: usize) -> f32 {
     let n = n.max(1) as f32;
     let df = df.max(1) as f32;
@@ -774,7 +749,7 @@ fn idf(n: usize, df: usize) -> f32 {
 }
 
 /// A term's postings across segments, as global sentence ids in order.
-struct Postings<'a> {
+pub struct Postings<'a> {
     parts: Vec<(u32, &'a [u32])>,
     len: usize,
 }
@@ -918,6 +893,8 @@ fn segment_sources() -> usize {
 
 /// Terms found in at most this many sentences bring in retrieval candidates.
 const GENERATE_DF: usize = 512;
+/// [`GENERATE_DF`], for the archive's view (which fetches such postings whole).
+pub const GENERATE_DF_PUB: usize = GENERATE_DF;
 /// Candidates kept for re-scoring by common terms, as a multiple of `k`.
 const POOL_FACTOR: usize = 3;
 

@@ -14,10 +14,10 @@ use std::fmt::Write as _;
 use super::Report;
 use super::review::{Category, FileReview, Item, Review, Tally};
 use crate::check::Code;
-use crate::index::Index;
+use crate::index::Facts;
 
 /// The report for a run, source dates read from `index`.
-pub fn render(report: &Report, index: &Index) -> String {
+pub fn render(report: &Report, index: &dyn Facts) -> String {
     let date = |id: u32| index.get_source(id).and_then(|s| s.date);
     document(&Review::new(report, &date))
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{ColumnUnit, FileReport, Report, display_path, line_col};
 use crate::check::{Code, Finding, Passage, Severity};
-use crate::index::Index;
+use crate::index::Facts;
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -262,7 +262,7 @@ fn draft_region(file: &FileReport, span: &std::ops::Range<usize>, snippet: bool)
 }
 
 /// A source passage as a related location: the figure, in its sentence.
-fn related(index: &Index, id: usize, p: &Passage) -> Location {
+fn related(index: &dyn Facts, id: usize, p: &Passage) -> Location {
     let message = Message {
         text: format!("{}: \"{}\" ({})", p.key, p.figure_text, p.title),
     };
@@ -334,7 +334,7 @@ fn fixes(file: &FileReport, f: &Finding) -> Vec<Fix> {
         .collect()
 }
 
-fn result(index: &Index, file: &FileReport, f: &Finding) -> SarifResult {
+fn result(index: &dyn Facts, file: &FileReport, f: &Finding) -> SarifResult {
     let rule_index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
     SarifResult {
         rule_id: f.code.as_str(),
@@ -389,7 +389,7 @@ fn result(index: &Index, file: &FileReport, f: &Finding) -> SarifResult {
 
 /// Renders the report as a SARIF log. `index` is the corpus the findings
 /// came from, for the positions of source passages.
-pub fn render(report: &Report, index: &Index) -> String {
+pub fn render(report: &Report, index: &dyn Facts) -> String {
     let rules = Code::ALL
         .iter()
         .map(|&c| Rule {

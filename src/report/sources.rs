@@ -15,13 +15,14 @@ struct JsonSources<'a> {
     warnings: Vec<JsonWarning<'a>>,
 }
 
+/// One source as listed (from either backend).
 #[derive(Serialize)]
-struct JsonSource {
-    key: String,
-    title: String,
-    date: Option<String>,
-    path: String,
-    figures: usize,
+pub struct JsonSource {
+    pub key: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub path: String,
+    pub figures: usize,
 }
 
 #[derive(Serialize)]
@@ -46,11 +47,15 @@ fn rows(index: &Index) -> Vec<JsonSource> {
 
 /// `{"version": 1, "sources": [{"key", "title", "date", "path", "figures"}], "warnings": [{"path", "message"}]}`.
 pub fn json(index: &Index) -> String {
+    json_rows(rows(index), &index.warnings)
+}
+
+/// [`json`] for rows listed otherwise (the archive).
+pub fn json_rows(rows: Vec<JsonSource>, warnings: &[crate::corpus::CorpusWarning]) -> String {
     let report = JsonSources {
         version: 1,
-        sources: rows(index),
-        warnings: index
-            .warnings
+        sources: rows,
+        warnings: warnings
             .iter()
             .map(|w| JsonWarning {
                 path: display_path(&w.path),
@@ -65,7 +70,11 @@ pub fn json(index: &Index) -> String {
 
 /// A plain table, then the warnings.
 pub fn text(index: &Index) -> String {
-    let rows = rows(index);
+    text_rows(rows(index), &index.warnings)
+}
+
+/// [`text`] for rows listed otherwise (the archive).
+pub fn text_rows(rows: Vec<JsonSource>, warnings: &[crate::corpus::CorpusWarning]) -> String {
     let key_w = rows.iter().map(|r| r.key.chars().count()).chain([3]).max().unwrap_or(3);
     let date_w = rows
         .iter()
@@ -93,7 +102,7 @@ pub fn text(index: &Index) -> String {
         if rows.len() == 1 { "" } else { "s" },
         if figures == 1 { "" } else { "s" }
     );
-    for w in &index.warnings {
+    for w in warnings {
         let _ = writeln!(out, "warning: {}: {}", display_path(&w.path), w.message);
     }
     out

@@ -6,6 +6,8 @@
 //!   snapshots of its reports (insta; update with `INSTA_UPDATE=always cargo test`
 //!   or `cargo insta review`).
 
+#[cfg(feature = "postgres")]
+mod archive;
 mod cli;
 mod distribution;
 mod external;

@@ -179,6 +179,8 @@ pub fn copydesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_copydesk"));
     cmd.env("COPYDESK_CACHE_DIR", test_cache_dir());
     cmd.env_remove("COPYDESK_LOG").env("NO_COLOR", "1");
+    // A developer's archive must not stand in for the fixtures' corpus.
+    cmd.env_remove("COPYDESK_DATABASE_URL");
     cmd
 }
 

@@ -17,13 +17,13 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::Report;
 use super::review::{Category, FileReview, Item, Review, SourceUse, Tally};
 use crate::check::Code;
-use crate::index::Index;
+use crate::index::Facts;
 
 const CSS: &str = include_str!("assets/review.css");
 const JS: &str = include_str!("assets/review.js");
 
 /// The page for a run, source dates read from `index`.
-pub fn render(report: &Report, index: &Index) -> String {
+pub fn render(report: &Report, index: &dyn Facts) -> String {
     let date = |id: u32| index.get_source(id).and_then(|s| s.date);
     page(&Review::new(report, &date))
 }

@@ -1,0 +1,331 @@
+//! The shared archive: a newsroom's corpus in PostgreSQL, ingested once and
+//! checked against by every reporter's machine (`--database URL`).
+//!
+//! The archive keeps what the embedded index keeps (sentence records,
+//! postings by term key, figures by value key) plus each source's text, so a
+//! machine with none of the corpus files gets the same findings with their
+//! passages. A check reads through a per-draft [`view::DraftView`], which
+//! fetches what the checker asks for in batches (a few round trips per
+//! draft, not per figure). Everything reaches SQL as parameters of prepared
+//! statements; nothing is interpolated.
+//!
+//! The client is the synchronous `postgres` crate: the engine is synchronous
+//! (rayon), and the crate keeps its own runtime inside, so the library's
+//! callers never see async.
+
+pub mod ingest;
+pub mod view;
+
+use std::time::Duration;
+
+/// Schema migrations, in order; the archive's version is how many ran.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_archive.sql"),
+    include_str!("../../migrations/0002_names.sql"),
+];
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// How long a connection attempt may take unless the URL says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the archive cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("invalid database URL: {0}")]
+    Url(String),
+    #[error("cannot connect to the database at {target}: {reason}")]
+    Connect { target: String, reason: String },
+    #[error(
+        "the database holds archive schema version {found}, newer than this copydesk ({SCHEMA_VERSION}); upgrade copydesk"
+    )]
+    Newer { found: i32 },
+    #[error(
+        "the database has no copydesk archive (schema version {found}, this copydesk needs {SCHEMA_VERSION}); run `copydesk index --database URL --corpus PATH` first"
+    )]
+    Older { found: i32 },
+    #[error("database error: {0}")]
+    Db(#[from] postgres::Error),
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::MissingPath),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A connection to an archive.
+pub struct Archive {
+    client: postgres::Client,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Archive")
+    }
+}
+
+/// The error's message with its causes (the server's own words for a
+/// refused login), without the password, which is never in them.
+fn reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(c) = src {
+                let m = c.to_string();
+                if !s.contains(&m) {
+                    s.push_str(": ");
+                    s.push_str(&m);
+                }
+                src = c.source();
+            }
+            s
+        }
+    }
+}
+
+/// Host, port and database of a configuration, for messages (never the password).
+fn target(cfg: &postgres::Config) -> String {
+    let host = cfg
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(h) => h.clone(),
+            #[cfg(unix)]
+            postgres::config::Host::Unix(p) => p.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = cfg.get_ports().first().copied().unwrap_or(5432);
+    format!("{host}:{port}/{}", cfg.get_dbname().unwrap_or(""))
+}
+
+/// Parses a URL or `key=value` connection string, filling in what the URL
+/// leaves out the way libpq does: user from `PGUSER` (else the login name),
+/// password from `PGPASSWORD` or the password file (`PGPASSFILE`, else
+/// `~/.pgpass`), and a connect timeout so a dead server never hangs a check.
+pub fn config(url: &str) -> Result<postgres::Config, ArchiveError> {
+    let mut cfg: postgres::Config = url
+        .parse()
+        .map_err(|e: postgres::Error| ArchiveError::Url(e.to_string()))?;
+    if cfg.get_user().is_none() {
+        let user = std::env::var("PGUSER")
+            .ok()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "postgres".into());
+        cfg.user(&user);
+    }
+    if cfg.get_dbname().is_none()
+        && let Some(u) = cfg.get_user()
+    {
+        let u = u.to_string();
+        cfg.dbname(&u);
+    }
+    if cfg.get_password().is_none() {
+        if let Ok(pw) = std::env::var("PGPASSWORD") {
+            cfg.password(pw);
+        } else if let Some(pw) = pgpass(&cfg) {
+            cfg.password(pw);
+        }
+    }
+    if cfg.get_connect_timeout().is_none() {
+        cfg.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if cfg.get_application_name().is_none() {
+        cfg.application_name("copydesk");
+    }
+    Ok(cfg)
+}
+
+/// The password for `cfg` from the password file, as libpq reads it
+/// (`host:port:database:user:password`, `*` matching anything, `\` escaping).
+fn pgpass(cfg: &postgres::Config) -> Option<String> {
+    let path = match std::env::var_os("PGPASSFILE") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => dirs::home_dir()?.join(".pgpass"),
+    };
+    let text = std::fs::read_to_string(path).ok()?;
+    let t = target(cfg);
+    let (hostport, db) = t.split_once('/')?;
+    let (host, port) = hostport.rsplit_once(':')?;
+    let user = cfg.get_user()?;
+    pgpass_lookup(&text, [host, port, db, user])
+}
+
+fn pgpass_lookup(text: &str, want: [&str; 4]) -> Option<String> {
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut cur = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => cur.extend(chars.next()),
+                ':' if fields.len() < 4 => fields.push(std::mem::take(&mut cur)),
+                c => cur.push(c),
+            }
+        }
+        fields.push(cur);
+        if fields.len() == 5 && fields[..4].iter().zip(want).all(|(f, w)| f == "*" || f == w) {
+            return fields.pop();
+        }
+    }
+    None
+}
+
+impl Archive {
+    /// Connects to the archive at `url` (see [`config`]).
+    pub fn connect(url: &str) -> Result<Archive, ArchiveError> {
+        let cfg = config(url)?;
+        Archive::connect_with(&cfg)
+    }
+
+    pub fn connect_with(cfg: &postgres::Config) -> Result<Archive, ArchiveError> {
+        let client = cfg.connect(postgres::NoTls).map_err(|e| ArchiveError::Connect {
+            target: target(cfg),
+            reason: reason(&e),
+        })?;
+        Ok(Archive { client })
+    }
+
+    pub fn client(&mut self) -> &mut postgres::Client {
+        &mut self.client
+    }
+
+    /// The archive's schema version (0: none yet).
+    pub fn schema_version(&mut self) -> Result<i32, ArchiveError> {
+        let exists: bool = self
+            .client
+            .query_one("SELECT to_regclass('copydesk_schema') IS NOT NULL", &[])?
+            .get(0);
+        if !exists {
+            return Ok(0);
+        }
+        Ok(self
+            .client
+            .query_one("SELECT coalesce(max(version), 0) FROM copydesk_schema", &[])?
+            .get(0))
+    }
+
+    /// Refuses an archive this build cannot read (a check never migrates: a
+    /// read-only role is enough for it).
+    pub fn require_current(&mut self) -> Result<(), ArchiveError> {
+        match self.schema_version()? {
+            v if v > SCHEMA_VERSION => Err(ArchiveError::Newer { found: v }),
+            v if v < SCHEMA_VERSION => Err(ArchiveError::Older { found: v }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies the migrations the archive lacks, each in a transaction, under
+    /// an advisory lock so two ingesters starting at once do not both apply
+    /// them. Returns the versions applied.
+    pub fn migrate(&mut self) -> Result<Vec<i32>, ArchiveError> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock(7261636870)", &[])?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS copydesk_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+        )?;
+        let found: i32 = tx
+            .query_one("SELECT coalesce(max(version), 0) FROM copydesk_schema", &[])?
+            .get(0);
+        if found > SCHEMA_VERSION {
+            return Err(ArchiveError::Newer { found });
+        }
+        let mut applied = Vec::new();
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let v = i as i32 + 1;
+            tx.batch_execute(sql)?;
+            tx.execute("INSERT INTO copydesk_schema (version) VALUES ($1)", &[&v])?;
+            applied.push(v);
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Live sentences (the idf's denominator).
+    pub fn sentence_count(&mut self) -> Result<usize, ArchiveError> {
+        let n: i64 = self
+            .client
+            .query_one("SELECT sentences FROM copydesk_counters", &[])?
+            .get(0);
+        Ok(n as usize)
+    }
+}
+
+impl Archive {
+    /// Every source in the archive (under `scope`, when given), in id order.
+    pub fn sources(
+        &mut self,
+        scope: &[std::path::PathBuf],
+    ) -> Result<Vec<crate::report::sources::JsonSource>, ArchiveError> {
+        let roots: Vec<String> = scope
+            .iter()
+            .map(|p| {
+                std::path::absolute(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let rows = self.client.query(
+            "SELECT key, title, date, path, figures FROM copydesk_sources \
+             WHERE cardinality($1::text[]) = 0 \
+                OR EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE path = r OR starts_with(path, r || '/')) \
+             ORDER BY id",
+            &[&roots],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| crate::report::sources::JsonSource {
+                key: r.get(0),
+                title: r.get(1),
+                date: r.get(2),
+                path: crate::report::display_path(std::path::Path::new(&r.get::<_, String>(3))),
+                figures: r.get::<_, i32>(4) as usize,
+            })
+            .collect())
+    }
+}
+
+/// A 64-bit key as PostgreSQL's bigint (same bits).
+pub(crate) fn k(v: u64) -> i64 {
+    v as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgpass_matches_fields_and_wildcards() {
+        let text = "# comment\nother:5432:*:me:wrong\n127.0.0.1:*:news:me:pa\\:ss\n*:*:*:*:fallback\n";
+        assert_eq!(
+            pgpass_lookup(text, ["127.0.0.1", "5433", "news", "me"]).as_deref(),
+            Some("pa:ss")
+        );
+        assert_eq!(
+            pgpass_lookup(text, ["other", "5432", "x", "me"]).as_deref(),
+            Some("wrong")
+        );
+        assert_eq!(
+            pgpass_lookup(text, ["db", "1", "x", "you"]).as_deref(),
+            Some("fallback")
+        );
+        assert_eq!(pgpass_lookup("h:1:d:u:p\n", ["h", "2", "d", "u"]), None);
+    }
+
+    #[test]
+    fn config_fills_a_connect_timeout_and_keeps_the_urls_own() {
+        let c = config("postgres://u@localhost/db").unwrap();
+        assert_eq!(c.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        let c = config("postgres://u@localhost/db?connect_timeout=3").unwrap();
+        assert_eq!(c.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert!(matches!(
+            config("postgres://u@h:notaport/db"),
+            Err(ArchiveError::Url(_))
+        ));
+    }
+}
