@@ -176,6 +176,7 @@ impl Checker<'_> {
             line: lc.line,
             column: lc.column,
             speaker: None,
+            locator: rec.locator,
         })
     }
 }

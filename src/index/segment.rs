@@ -38,7 +38,7 @@ use super::SentenceRec;
 /// File magic, and the layout version: bump `FORMAT` whenever the layout or
 /// any encoded type changes.
 pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 const ENDIAN: u32 = 0x0102_0304;
 const NSEC: usize = 15;
 const ROWS: usize = 0;
@@ -152,6 +152,10 @@ pub struct SourceInfo {
     pub date: Option<String>,
     pub url: Option<String>,
     pub publisher: Option<String>,
+    pub author: Option<String>,
+    /// How the file is read: as it is, or through an extracted rendition
+    /// (whose text [`crate::index::Index::source_text`] gives).
+    pub format: crate::corpus::Format,
 }
 
 /// Why a segment cannot be used.

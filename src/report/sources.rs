@@ -1,5 +1,7 @@
-//! The corpus listing of `copydesk sources`: each source's key, title, date
-//! and number of figures, and the files that could not be read as they are.
+//! The corpus listing of `copydesk sources`: each source's key, format,
+//! title, date and number of figures, and every file that could not be read
+//! as it is (a format copydesk does not read, a scan without text, an
+//! encrypted or damaged file), each with why.
 
 use std::fmt::Write;
 
@@ -21,6 +23,11 @@ struct JsonSource {
     title: String,
     date: Option<String>,
     path: String,
+    format: crate::corpus::Format,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
     figures: usize,
 }
 
@@ -39,12 +46,15 @@ fn rows(index: &Index) -> Vec<JsonSource> {
             key: s.key,
             title: s.title,
             date: s.date,
+            format: s.format,
+            author: s.author,
+            url: s.url,
             figures: index.source_sentences(id).map(|(_, rec)| rec.figures.len()).sum(),
         })
         .collect()
 }
 
-/// `{"version": 1, "sources": [{"key", "title", "date", "path", "figures"}], "warnings": [{"path", "message"}]}`.
+/// `{"version": 1, "sources": [{"key", "title", "date", "path", "format", "author"?, "url"?, "figures"}], "warnings": [{"path", "message"}]}`.
 pub fn json(index: &Index) -> String {
     let report = JsonSources {
         version: 1,
@@ -74,12 +84,17 @@ pub fn text(index: &Index) -> String {
         .max()
         .unwrap_or(4);
     let mut out = String::new();
-    let _ = writeln!(out, "{:key_w$}  {:date_w$}  {:>7}  title", "key", "date", "figures");
+    let _ = writeln!(
+        out,
+        "{:key_w$}  {:8}  {:date_w$}  {:>7}  title",
+        "key", "format", "date", "figures"
+    );
     for r in &rows {
         let _ = writeln!(
             out,
-            "{:key_w$}  {:date_w$}  {:>7}  {}",
+            "{:key_w$}  {:8}  {:date_w$}  {:>7}  {}",
             r.key,
+            r.format.as_str(),
             r.date.as_deref().unwrap_or("-"),
             r.figures,
             r.title
@@ -93,6 +108,10 @@ pub fn text(index: &Index) -> String {
         if rows.len() == 1 { "" } else { "s" },
         if figures == 1 { "" } else { "s" }
     );
+    if !index.warnings.is_empty() {
+        let n = index.warnings.len();
+        let _ = writeln!(out, "{n} warning{}:", if n == 1 { "" } else { "s" });
+    }
     for w in &index.warnings {
         let _ = writeln!(out, "warning: {}: {}", display_path(&w.path), w.message);
     }
