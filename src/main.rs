@@ -132,7 +132,12 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// List the corpus: each source's key, title, date and number of figures.
+    /// List the corpus: each source's key, format, title, date and number of
+    /// figures, and every file that could not be read, with why.
+    ///
+    /// Formats read: .txt .md, web pages (.html .htm), PDF (text layer),
+    /// .docx .odt, data (.csv .tsv .xlsx .xls .ods, .json arrays of records)
+    /// and captions (.vtt .srt). Other files are listed as warnings.
     Sources {
         #[command(flatten)]
         corpus: CorpusArgs,

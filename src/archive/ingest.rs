@@ -277,7 +277,8 @@ fn write(
     let info = info_of(&source);
     tx.execute(
         "INSERT INTO copydesk_sources (id, path, key, title, date, url, publisher, size, mtime, hash, \
-         sent_start, sent_end, figures, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         sent_start, sent_end, figures, body, format, author) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         &[
             &id,
             &path,
@@ -293,6 +294,8 @@ fn write(
             &(first + n),
             &(sentences.iter().map(|s| s.figures.len()).sum::<usize>() as i32),
             &source.text,
+            &info.format.as_str(),
+            &info.author,
         ],
     )?;
     let mut df: FxHashMap<i64, i64> = FxHashMap::default();

@@ -22,6 +22,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_archive.sql"),
     include_str!("../../migrations/0002_names.sql"),
+    include_str!("../../migrations/0003_source_formats.sql"),
 ];
 
 /// The schema version this build reads and writes.
@@ -271,7 +272,7 @@ impl Archive {
             })
             .collect();
         let rows = self.client.query(
-            "SELECT key, title, date, path, figures FROM copydesk_sources \
+            "SELECT key, title, date, path, figures, format, author, url FROM copydesk_sources \
              WHERE cardinality($1::text[]) = 0 \
                 OR EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE path = r OR starts_with(path, r || '/')) \
              ORDER BY id",
@@ -285,6 +286,9 @@ impl Archive {
                 date: r.get(2),
                 path: crate::report::display_path(std::path::Path::new(&r.get::<_, String>(3))),
                 figures: r.get::<_, i32>(4) as usize,
+                format: crate::corpus::Format::from_name(r.get(5)).unwrap_or(crate::corpus::Format::Text),
+                author: r.get(6),
+                url: r.get(7),
             })
             .collect())
     }

@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Archive, ArchiveError, k};
 use crate::check::{CheckOptions, Checker, Finding};
+use crate::corpus::Format;
 use crate::index::facts::{PostingList, PostingSource, retrieve_with};
 use crate::index::{FactRef, Facts, SentenceRec, SourceInfo, idf_of};
 use crate::markdown::Document;
@@ -97,6 +98,7 @@ fn empty_rec() -> Arc<SentenceRec> {
         terms: Vec::new(),
         figures: Vec::new(),
         keys: Vec::new(),
+        locator: None,
     })
 }
 
@@ -272,7 +274,7 @@ impl DraftView {
                 self.sources.insert(id, None);
             }
             for row in client.query(
-                "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, body \
+                "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, body, format, author \
                  FROM copydesk_sources WHERE id = ANY($1)",
                 &[&ids],
             )? {
@@ -292,6 +294,8 @@ impl DraftView {
                             date: row.get(4),
                             url: row.get(5),
                             publisher: row.get(6),
+                            format: Format::from_name(row.get(10)).unwrap_or(Format::Text),
+                            author: row.get(11),
                         },
                         sentences: a as u32..b as u32,
                     }),

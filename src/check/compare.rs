@@ -71,6 +71,15 @@ pub fn rounding_unit(x: f64) -> f64 {
     u
 }
 
+/// Whether a draft's exact number is a source value rounded at the
+/// precision the draft writes it: 3,727 or 3,726.7 for 3726.69, 4.5 million
+/// for 4,512,000. Only a source more precise than the draft rounds to it.
+/// For data cells, which hold values as measured, not as a story puts them.
+pub fn rounds_to(draft: f64, source: f64) -> bool {
+    let unit = rounding_unit(draft);
+    (source - draft).abs() <= unit / 2.0 + EPS * draft.abs().max(1.0) && rounding_unit(source) < unit
+}
+
 /// Compares numbers. `s_lo`/`s_hi` are already in the draft's unit.
 pub fn numbers(d_bound: Bound, d_lo: f64, d_hi: f64, s_bound: Bound, s_lo: f64, s_hi: f64) -> Agreement {
     let same_stated = eq(d_lo, s_lo) && eq(d_hi, s_hi);
@@ -163,6 +172,20 @@ mod tests {
     use super::*;
     use Agreement::*;
     use Bound::*;
+
+    #[test]
+    fn data_values_round_at_the_drafts_precision() {
+        assert!(rounds_to(3727.0, 3726.69));
+        assert!(rounds_to(3726.7, 3726.69));
+        assert!(rounds_to(4_500_000.0, 4_512_000.0));
+        assert!(!rounds_to(3726.0, 3726.69), "3726.69 rounds to 3,727");
+        assert!(!rounds_to(5210.0, 5120.0));
+        assert!(!rounds_to(1080.0, 1094.0), "1,094 rounds to 1,090");
+        assert!(
+            !rounds_to(3727.0, 3728.0),
+            "a value no more precise than the draft's is not rounded"
+        );
+    }
 
     #[test]
     fn qualifier_table() {

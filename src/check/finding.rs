@@ -165,6 +165,9 @@ pub struct Passage {
     pub figure_text: String,
     /// For quotations: who the source says spoke.
     pub speaker: Option<String>,
+    /// Where the sentence is in the original file (a PDF page, a table
+    /// cell, a caption's time) when the source was read through a rendition.
+    pub locator: Option<crate::corpus::Locator>,
 }
 
 /// One version of a fact as the sources give it.

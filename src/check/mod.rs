@@ -594,15 +594,12 @@ impl<'a> Checker<'a> {
             }
         };
         for t in &sent.terms {
-            if !fig.toks.contains(&t.pos) {
-                put(
-                    t.key,
-                    if t.clause == fig.clause {
-                        sc.at_clause
-                    } else {
-                        sc.at_sentence
-                    },
-                );
+            // A table cell's headers (outer terms, at no position of their
+            // own) frame its number as its own clause would.
+            let outer = t.clause == OUTER_CLAUSE;
+            if outer || !fig.toks.contains(&t.pos) {
+                let own = outer || t.clause == fig.clause;
+                put(t.key, if own { sc.at_clause } else { sc.at_sentence });
             }
         }
         for n in neighbors {
@@ -635,6 +632,22 @@ impl<'a> Checker<'a> {
             }
         } else {
             compare::values(d.bound, d.value, s.bound, s.value, factor)?
+        };
+        // A data cell holds the unrounded value: the draft may round it.
+        let agreement = match (agreement, sent.locator, d.value, s.value) {
+            (
+                Agreement::Conflict,
+                Some(crate::corpus::Locator::Cell { .. }),
+                Value::Num { lo: dl, hi: dh },
+                Value::Num { lo: sl, hi: sh },
+            ) if d.bound == crate::rules::Bound::Exact
+                && dl == dh
+                && sl == sh
+                && compare::rounds_to(dl, sl * factor) =>
+            {
+                Agreement::Same
+            }
+            (a, ..) => a,
         };
         let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
             .index
@@ -739,7 +752,10 @@ impl<'a> Checker<'a> {
             let clause_names: Vec<u64> = sent
                 .terms
                 .iter()
-                .filter(|t| t.name && t.clause == s.clause && !s.toks.contains(&t.pos))
+                .filter(|t| {
+                    // A table cell's row label is its clause's name.
+                    t.name && (t.clause == OUTER_CLAUSE || t.clause == s.clause && !s.toks.contains(&t.pos))
+                })
                 .map(|t| t.key)
                 .collect();
             let in_clause = ctx.clause_names.iter().any(|n| clause_names.contains(n));
@@ -831,6 +847,7 @@ impl<'a> Checker<'a> {
             figure,
             line: lc.line,
             column: lc.column,
+            locator: sent.locator,
         }
     }
 

@@ -177,6 +177,7 @@ impl Checker<'_> {
             line: lc.line,
             column: lc.column,
             speaker: None,
+            locator: rec.locator,
         })
     }
 }

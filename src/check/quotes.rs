@@ -416,6 +416,7 @@ impl Checker<'_> {
             line: lc.line,
             column: lc.column,
             speaker: speaker.filter(|s| s.is_named()).map(|s| s.text.clone()),
+            locator: s.locator,
         }
     }
 

@@ -296,7 +296,14 @@ impl<'r> Analyzer<'r> {
         let tokens = tokenize(text);
         let infos: Vec<Info> = tokens.iter().map(|t| self.info(text, t)).collect();
         let mut out = OuterContext::default();
+        // The counted noun is the head of the header's first noun phrase: its
+        // last noun ("deaths" in "Road deaths", not "road"), up to the first
+        // word that closes the phrase ("per", "in", a bracket).
+        let mut phrase_open = true;
         for (t, i) in tokens.iter().zip(&infos) {
+            if out.noun.is_some() && (t.kind != TokenKind::Word || i.stop) {
+                phrase_open = false;
+            }
             if t.kind == TokenKind::Word && !i.stop {
                 out.terms.push(Term {
                     key: i.stem,
@@ -306,7 +313,7 @@ impl<'r> Analyzer<'r> {
                     event: None,
                 });
                 let participle = text[t.range()].to_ascii_lowercase().ends_with("ed");
-                if out.noun.is_none()
+                if phrase_open
                     && !participle
                     && let Some(class) = self.rules.noun_terms.get1(i.stem)
                 {

@@ -50,6 +50,8 @@ pub trait Facts: Sync {
             date: None,
             url: None,
             publisher: None,
+            author: None,
+            format: crate::corpus::Format::Text,
         })
     }
     fn get_source(&self, id: u32) -> Option<SourceInfo>;

@@ -37,6 +37,9 @@ pub struct SentenceRec {
     pub figures: Vec<Figure>,
     /// The keys of each figure, computed once.
     pub keys: Vec<Keys>,
+    /// Where the sentence is in the original file (page, cell, time), for
+    /// sources read through a rendition.
+    pub locator: Option<crate::corpus::Locator>,
 }
 
 /// A figure's index keys: up to three value keys and its dimension key.
@@ -122,15 +125,76 @@ const SENTENCE_CACHE: usize = 65_536;
 /// Source texts kept for reuse.
 const TEXT_CACHE: usize = 256;
 
-/// Analyses one source into sentence records.
+/// Analyses one source into sentence records. A table cell's context (its
+/// column and row headers, the caption) is read as a draft table cell's is:
+/// its words help find the cell, and the column header names what a bare
+/// number counts. A paragraph is read alone, its section heading aside, so
+/// an article reads the same whether kept as text or as a page.
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
     let mut out = Vec::new();
     for block in &source.blocks {
-        for s in an.analyze(&block.text) {
-            out.push(to_file_offsets(s, block, source_id, an.rules()));
+        let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
+        let mut sentences = if !cell || block.context.is_empty() {
+            an.analyze(&block.text)
+        } else {
+            let outer = outer_context(an, block);
+            an.analyze_with(&block.text, &outer)
+        };
+        if let Some(scale) = column_scale(an.rules(), block) {
+            for s in &mut sentences {
+                for f in &mut s.figures {
+                    if let Value::Num { lo, hi } = f.value {
+                        f.value = Value::Num {
+                            lo: lo * scale,
+                            hi: hi * scale,
+                        };
+                    }
+                }
+            }
+        }
+        for s in sentences {
+            let mut rec = to_file_offsets(s, block, source_id, an.rules());
+            rec.locator = source.locator_at(rec.span.start as usize);
+            out.push(rec);
         }
     }
     out
+}
+
+/// The scale a table column's header gives its bare numbers: 1,000 for
+/// "Population (thousands)", from the rules' scale words. Only a cell that
+/// is a bare number takes it ("4512", not "4.5 million").
+fn column_scale(rules: &Rules, block: &crate::markdown::Block) -> Option<f64> {
+    if !matches!(block.kind, crate::markdown::BlockKind::TableCell { .. })
+        || block.text.chars().any(char::is_alphabetic)
+    {
+        return None;
+    }
+    let header = block.context.first()?;
+    header
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .find_map(|w| {
+            let w = w.to_lowercase();
+            let singular = w.strip_suffix('s').unwrap_or(&w);
+            match rules.number_words.get(&word_hash(singular)) {
+                Some(crate::rules::NumWord::Scale(v)) if *v >= 1000.0 => Some(*v),
+                _ => None,
+            }
+        })
+}
+
+/// The context of a source block from outside its text.
+fn outer_context(an: &mut Analyzer<'_>, block: &crate::markdown::Block) -> crate::extract::OuterContext {
+    let mut outer = crate::extract::OuterContext::default();
+    for (i, c) in block.context.iter().enumerate() {
+        let ctx = an.outer_context(c);
+        outer.terms.extend(ctx.terms);
+        if i == 0 && matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }) {
+            outer.noun = ctx.noun;
+        }
+    }
+    outer
 }
 
 fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rules: &Rules) -> SentenceRec {
@@ -156,6 +220,7 @@ fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rul
         terms: s.terms,
         keys: figures.iter().map(|f| Keys::of(f, rules)).collect(),
         figures,
+        locator: None,
     }
 }
 
@@ -270,6 +335,8 @@ pub fn info_of(source: &Source) -> SourceInfo {
         date: source.date.clone(),
         url: source.url.clone(),
         publisher: source.publisher.clone(),
+        author: source.author.clone(),
+        format: source.format,
     }
 }
 
@@ -485,6 +552,8 @@ impl Index {
             date: None,
             url: None,
             publisher: None,
+            author: None,
+            format: crate::corpus::Format::Text,
         })
     }
 
@@ -515,6 +584,17 @@ impl Index {
         let Some(info) = p.seg.info(l) else {
             return Arc::from("");
         };
+        if !info.format.is_plain() {
+            let t: Arc<str> = match crate::corpus::read_source(&info.path) {
+                crate::corpus::ReadOutcome::Source(s, _) => Arc::from(s.text),
+                crate::corpus::ReadOutcome::Skipped(w) => {
+                    tracing::warn!(path = %info.path.display(), "cannot read source: {}", w.message);
+                    Arc::from("")
+                }
+            };
+            self.texts.insert(id, t.clone());
+            return t;
+        }
         match std::fs::read(&info.path) {
             Ok(b) => {
                 let t: Arc<str> = Arc::from(String::from_utf8_lossy(&b));
@@ -629,6 +709,7 @@ impl Index {
             terms: Vec::new(),
             figures: Vec::new(),
             keys: Vec::new(),
+            locator: None,
         }));
         self.cache.insert(id, rec.clone());
         rec

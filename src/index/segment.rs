@@ -152,6 +152,10 @@ pub struct SourceInfo {
     pub date: Option<String>,
     pub url: Option<String>,
     pub publisher: Option<String>,
+    pub author: Option<String>,
+    /// How the file is read: as it is, or through an extracted rendition
+    /// (whose text [`crate::index::Index::source_text`] gives).
+    pub format: crate::corpus::Format,
 }
 
 /// Why a segment cannot be used.

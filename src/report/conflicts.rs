@@ -32,11 +32,13 @@ pub fn markdown(all: &[Conflict], sources: usize) -> String {
                 let sentence = &p.text;
                 let squashed = p.figure_text.split_whitespace().collect::<Vec<_>>().join(" ");
                 let fig = sentence.find(&squashed).map(|s| s..s + squashed.len()).unwrap_or(fig);
+                let at = match p.locator {
+                    Some(l) => format!("{}, {l}", display_path(&p.path)),
+                    None => format!("{}:{}", display_path(&p.path), p.line),
+                };
                 out.push_str(&format!(
-                    "- {} ({}:{}): {}\n",
+                    "- {} ({at}): {}\n",
                     p.key,
-                    display_path(&p.path),
-                    p.line,
                     excerpt(sentence, fig, 200, ("**", "**"))
                 ));
             }
@@ -111,6 +113,8 @@ struct JsonPassage<'a> {
     column: usize,
     text: &'a str,
     figure: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locator: Option<crate::corpus::Locator>,
 }
 
 /// The JSON form: `{"version": 1, "sources": N, "conflicts": [{"kind", "versions": [{"text", "sources": [...]}]}]}`;
@@ -144,6 +148,7 @@ pub fn json(conflicts: &[Conflict], sources: usize) -> String {
                                 column: p.column,
                                 text: &p.text,
                                 figure: &p.figure_text,
+                                locator: p.locator,
                             })
                             .collect(),
                     })

@@ -92,6 +92,12 @@ struct JsonSource<'a> {
     figure_bytes: JsonBytes,
     #[serde(skip_serializing_if = "Option::is_none")]
     speaker: Option<&'a str>,
+    /// Where the passage is in the original file, for sources read through
+    /// a rendition (PDF, spreadsheet...): `{"page": 3}`,
+    /// `{"cell": {"row": 2, "column": 3}}`, `{"time": {"ms": 4000}}`;
+    /// `line`, `column` and `bytes` are then in the extracted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locator: Option<crate::corpus::Locator>,
 }
 
 #[derive(Serialize)]
@@ -164,6 +170,7 @@ fn diagnostic<'a>(file: &FileReport, f: &'a Finding) -> JsonDiagnostic<'a> {
                     end: p.figure.end,
                 },
                 speaker: p.speaker.as_deref(),
+                locator: p.locator,
             })
             .collect(),
         versions: f

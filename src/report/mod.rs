@@ -139,14 +139,11 @@ pub fn passage_notes(finding: &Finding, max: usize, mark: (&str, &str)) -> Vec<S
                 Some(i) => i..i + squashed.len(),
                 None => rel.start.min(sentence.len())..rel.end.min(sentence.len()),
             };
-            format!(
-                "{} ({}:{}:{}): {}",
-                p.key,
-                display_path(&p.path),
-                p.line,
-                p.column,
-                excerpt(sentence, fig, 140, mark)
-            )
+            let at = match p.locator {
+                Some(l) => format!("{}, {l}", display_path(&p.path)),
+                None => format!("{}:{}:{}", display_path(&p.path), p.line, p.column),
+            };
+            format!("{} ({at}): {}", p.key, excerpt(sentence, fig, 140, mark))
         })
         .collect()
 }

@@ -39,7 +39,9 @@ struct Diagnostic {
 #[derive(Serialize)]
 struct Location {
     path: String,
-    range: Range,
+    /// Left out for a whole file (a corpus file that could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range: Option<Range>,
 }
 
 #[derive(Serialize)]
@@ -109,7 +111,7 @@ fn diagnostic(file: &FileReport, f: &Finding) -> Diagnostic {
         message,
         location: Location {
             path: display_path(&file.path),
-            range: range(file, &f.span),
+            range: Some(range(file, &f.span)),
         },
         severity: severity(f.severity),
         source: Source { name: "copydesk" },
@@ -125,19 +127,36 @@ fn diagnostic(file: &FileReport, f: &Finding) -> Diagnostic {
     }
 }
 
-/// Renders the report as one rdjson object.
+/// A corpus file that could not be read as it is: a warning on the whole file.
+fn corpus_warning(w: &crate::corpus::CorpusWarning) -> Diagnostic {
+    Diagnostic {
+        message: w.message.clone(),
+        location: Location {
+            path: display_path(&w.path),
+            range: None,
+        },
+        severity: "WARNING",
+        source: Source { name: "copydesk" },
+        code: Code { value: "corpus-file" },
+        suggestions: Vec::new(),
+    }
+}
+
+/// Renders the report as one rdjson object. Corpus files that could not be
+/// read as they are come first, as warnings with code `corpus-file`.
 pub fn render(report: &Report) -> String {
     let result = DiagnosticResult {
         source: Source { name: "copydesk" },
         diagnostics: report
-            .files
+            .warnings
             .iter()
-            .flat_map(|file| {
+            .map(corpus_warning)
+            .chain(report.files.iter().flat_map(|file| {
                 file.findings
                     .iter()
                     .filter(|f| !f.is_suppressed())
                     .map(move |f| diagnostic(file, f))
-            })
+            }))
             .collect(),
     };
     let mut out = serde_json::to_string_pretty(&result).expect("rdjson serializes");

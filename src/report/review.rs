@@ -355,6 +355,7 @@ mod tests {
             text: text.into(),
             figure_text: figure.into(),
             speaker: None,
+            locator: None,
         }
     }
 

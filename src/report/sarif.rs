@@ -263,10 +263,15 @@ fn draft_region(file: &FileReport, span: &std::ops::Range<usize>, snippet: bool)
 
 /// A source passage as a related location: the figure, in its sentence.
 fn related(index: &dyn Facts, id: usize, p: &Passage) -> Location {
+    let at = p.locator.map(|l| format!(", {l}")).unwrap_or_default();
     let message = Message {
-        text: format!("{}: \"{}\" ({})", p.key, p.figure_text, p.title),
+        text: format!("{}{at}: \"{}\" ({})", p.key, p.figure_text, p.title),
     };
-    let source = index.get_source(p.source).is_some_and(|s| s.path == p.path);
+    // Lines and columns of a rendition (a PDF's extracted text) are no place
+    // in the original file: such a passage names its page or cell instead.
+    let source = index
+        .get_source(p.source)
+        .is_some_and(|s| s.path == p.path && s.format.is_plain());
     let (region, context_region) = if source {
         let text = index.source_text(p.source);
         let lines = crate::text::LineIndex::new(&text);

@@ -1,5 +1,7 @@
-//! The corpus listing of `copydesk sources`: each source's key, title, date
-//! and number of figures, and the files that could not be read as they are.
+//! The corpus listing of `copydesk sources`: each source's key, format,
+//! title, date and number of figures, and every file that could not be read
+//! as it is (a format copydesk does not read, a scan without text, an
+//! encrypted or damaged file), each with why.
 
 use std::fmt::Write;
 
@@ -22,6 +24,11 @@ pub struct JsonSource {
     pub title: String,
     pub date: Option<String>,
     pub path: String,
+    pub format: crate::corpus::Format,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub figures: usize,
 }
 
@@ -40,12 +47,15 @@ fn rows(index: &Index) -> Vec<JsonSource> {
             key: s.key,
             title: s.title,
             date: s.date,
+            format: s.format,
+            author: s.author,
+            url: s.url,
             figures: index.source_sentences(id).map(|(_, rec)| rec.figures.len()).sum(),
         })
         .collect()
 }
 
-/// `{"version": 1, "sources": [{"key", "title", "date", "path", "figures"}], "warnings": [{"path", "message"}]}`.
+/// `{"version": 1, "sources": [{"key", "title", "date", "path", "format", "author"?, "url"?, "figures"}], "warnings": [{"path", "message"}]}`.
 pub fn json(index: &Index) -> String {
     json_rows(rows(index), &index.warnings)
 }
@@ -83,12 +93,17 @@ pub fn text_rows(rows: Vec<JsonSource>, warnings: &[crate::corpus::CorpusWarning
         .max()
         .unwrap_or(4);
     let mut out = String::new();
-    let _ = writeln!(out, "{:key_w$}  {:date_w$}  {:>7}  title", "key", "date", "figures");
+    let _ = writeln!(
+        out,
+        "{:key_w$}  {:8}  {:date_w$}  {:>7}  title",
+        "key", "format", "date", "figures"
+    );
     for r in &rows {
         let _ = writeln!(
             out,
-            "{:key_w$}  {:date_w$}  {:>7}  {}",
+            "{:key_w$}  {:8}  {:date_w$}  {:>7}  {}",
             r.key,
+            r.format.as_str(),
             r.date.as_deref().unwrap_or("-"),
             r.figures,
             r.title
@@ -102,6 +117,10 @@ pub fn text_rows(rows: Vec<JsonSource>, warnings: &[crate::corpus::CorpusWarning
         if rows.len() == 1 { "" } else { "s" },
         if figures == 1 { "" } else { "s" }
     );
+    if !warnings.is_empty() {
+        let n = warnings.len();
+        let _ = writeln!(out, "{n} warning{}:", if n == 1 { "" } else { "s" });
+    }
     for w in warnings {
         let _ = writeln!(out, "warning: {}: {}", display_path(&w.path), w.message);
     }

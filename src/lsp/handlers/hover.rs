@@ -61,8 +61,10 @@ pub fn quote(p: &Passage) -> String {
         .as_ref()
         .map(|s| format!(" · said by **{}**", s.replace('*', "\\*")))
         .unwrap_or_default();
+    // Where to find it in a PDF, sheet or recording: "p. 3", "row 4, column C".
+    let at = p.locator.map(|l| format!(" · {l}")).unwrap_or_default();
     format!(
-        "**{}** · *{}*{speaker}\n\n> {}\n",
+        "**{}** · *{}*{at}{speaker}\n\n> {}\n",
         p.key,
         p.title.replace('*', "\\*"),
         sentence

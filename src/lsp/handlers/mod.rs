@@ -47,9 +47,15 @@ impl<'a> Locator<'a> {
             let abs = std::path::absolute(path).ok()?;
             let uri = Url::from_file_path(&abs).ok()?;
             let project = read(&loaded.project);
-            let body = match project.index.get_source(source) {
-                Some(s) if s.path == abs => project.index.source_text(source).to_string(),
-                _ => String::from_utf8_lossy(&std::fs::read(&abs).ok()?).into_owned(),
+            let (uri, body) = match project.index.get_source(source) {
+                // A PDF, page or sheet: its extracted text, where the passage is.
+                Some(s) if s.path == abs && !s.format.is_plain() => {
+                    let body = project.index.source_text(source).to_string();
+                    let file = crate::corpus::rendition_file(&abs, &body)?;
+                    (Url::from_file_path(file).ok()?, body)
+                }
+                Some(s) if s.path == abs => (uri, project.index.source_text(source).to_string()),
+                _ => (uri, String::from_utf8_lossy(&std::fs::read(&abs).ok()?).into_owned()),
             };
             let lines = LineIndex::new(&body);
             Some((uri, body, lines))

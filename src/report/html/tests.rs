@@ -36,6 +36,7 @@ fn passage(text: &str, figure: &str) -> Passage {
         text: text.into(),
         figure_text: figure.into(),
         speaker: None,
+        locator: None,
     }
 }
 
