@@ -16,6 +16,7 @@ pub mod conflicts;
 mod finding;
 mod names;
 pub mod quotes;
+mod verdict;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -947,30 +948,19 @@ impl<'a> Checker<'a> {
             .filter(|c| c.score >= w.t_conflict && c.score >= best_con * 0.6)
             .collect();
 
-        let code = if best_sup >= w.t_support {
-            if best_con >= w.t_conflict && (best_con >= w.disagree_ratio * best_sup || best_con >= w.t_disagree) {
-                if best_con > w.mismatch_ratio * best_sup {
-                    self.mismatch_code(fig, conflicts[0])
-                } else {
-                    Code::SourcesDisagree
-                }
-            } else {
-                Code::Supported
-            }
-        } else if best_con >= w.t_conflict {
-            self.mismatch_code(fig, conflicts[0])
-        } else if supports
-            .iter()
-            .any(|c| c.score >= w.t_weak && c.why[0] >= 0.8 || c.score >= 2.0 * w.t_weak)
-        {
-            // Stated somewhere about the same kind of thing, in other words.
-            Code::Supported
-        } else if best_con >= w.t_named && conflicts[0].why[0] >= 1.0 {
-            // A source speaks to the same fact (the same counted thing or
-            // unit) with another value: name it.
-            self.mismatch_code(fig, conflicts[0])
-        } else {
-            Code::UnsourcedFigure
+        let scored = |cs: &[&Cand]| -> Vec<verdict::Scored> {
+            cs.iter()
+                .map(|c| verdict::Scored {
+                    score: c.score,
+                    relation: c.why[0],
+                })
+                .collect()
+        };
+        let code = match verdict::decide(&scored(&supports), &scored(&conflicts), w) {
+            verdict::Decision::Supported => Code::Supported,
+            verdict::Decision::SourcesDisagree => Code::SourcesDisagree,
+            verdict::Decision::Mismatch => self.mismatch_code(fig, conflicts[0]),
+            verdict::Decision::Unsourced => Code::UnsourcedFigure,
         };
 
         let mut finding = Finding {
