@@ -19,6 +19,7 @@ mod finding;
 mod names;
 pub mod quotes;
 pub mod revisions;
+mod verdict;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -32,7 +33,7 @@ pub use finding::{Code, Finding, Passage, Related, Severity, Version};
 use crate::extract::{Analyzer, Dim, Figure, Noun, OUTER_CLAUSE, OuterContext, Sentence, Value};
 use crate::index::{FactRef, Facts, SentenceRec, dim_key, value_keys};
 use crate::markdown::{Block, Document};
-use crate::rules::{Bound, EventId, Rules};
+use crate::rules::{Bound, EventId, Rules, Scoring};
 
 /// How the checker reports.
 #[derive(Debug, Clone, Default)]
@@ -131,6 +132,8 @@ struct Cand {
     confusable: bool,
     /// Score components for debugging: noun relation, context, co-figures, factors.
     why: [f32; 4],
+    /// How strongly it is tied to the draft's story.
+    story: Story,
 }
 
 /// The context of one draft figure, in three tiers: its clause, the rest of
@@ -709,20 +712,24 @@ impl<'a> Checker<'a> {
             cof_bonus += weight * (w.cofigure_base + w.cofigure_rarity * rarity);
         }
         sim += cof_bonus.min(w.cofigure_max);
-        // Another story: the draft names its people and places, the passage
-        // none of them, no other figure of the sentence is stated there, and
-        // little of the context is shared.
-        // Without this, every same-unit figure of an unrelated article counts
-        // as weak evidence, and a big enough corpus decides the verdict.
-        if cof == 0 && shared < w.story_shared && !ctx.story_names.is_empty() {
-            let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
-                ns.terms
-                    .iter()
-                    .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
-            });
-            if !shares_a_name {
-                return None;
-            }
+        // Another story: a candidate counts only with positive evidence that
+        // it is about the draft's story — another figure of the draft sentence
+        // stated beside it, a name of the draft's story around it, or at least
+        // `story_terms` of the draft sentence's own words in its sentence.
+        // Counted, not weighed by rarity: document frequency ranks candidates
+        // but must not decide them, or a big enough corpus of other stories
+        // turns every same-unit figure into weak evidence.
+        let story = if cof > 0 {
+            Story::Same
+        } else {
+            story(ctx, sent, s, neighbors, self.passage_window(r.sentence, 2), w)
+        };
+        // Loosely tied (a shared word, no name, no co-figure) and counting
+        // another thing, both named ("15 suspects" for "15 more arrests"):
+        // another fact. A related noun is evidence only within the story.
+        let other_kind = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head != b.head && a.class != b.class);
+        if story == Story::Other || story == Story::Near && other_kind {
+            return None;
         }
         // The same value, by its rarity.
         let same_bonus = w.same_base + w.same_rarity * ctx.rarity;
@@ -824,7 +831,17 @@ impl<'a> Checker<'a> {
             agreement,
             confusable,
             why: [rel, shared, cof as f32, factor_ctx],
+            story,
         })
+    }
+
+    /// The sentences up to `reach` either side of a source sentence, in its source.
+    fn passage_window(&self, id: u32, reach: u32) -> impl Iterator<Item = std::sync::Arc<SentenceRec>> + '_ {
+        let source = self.index.sentence(id).source;
+        (id.saturating_sub(reach)..=id.saturating_add(reach))
+            .filter(move |&n| n != id && (n as usize) < self.index.sentence_count())
+            .map(|n| self.index.sentence(n))
+            .filter(move |ns| ns.source == source)
     }
 
     fn passage(&self, r: FactRef) -> Passage {
@@ -922,7 +939,7 @@ impl<'a> Checker<'a> {
             tracing::debug!(figure = &doc.text[span.clone()], "candidates");
             for c in cands.iter().take(8) {
                 let p = self.passage(c.fact);
-                tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, "  candidate");
+                tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, story = ?c.story, "  candidate");
             }
         }
         // Each source is read once, by its statement that best matches the
@@ -959,30 +976,19 @@ impl<'a> Checker<'a> {
             .filter(|c| c.score >= w.t_conflict && c.score >= best_con * 0.6)
             .collect();
 
-        let code = if best_sup >= w.t_support {
-            if best_con >= w.t_conflict && (best_con >= w.disagree_ratio * best_sup || best_con >= w.t_disagree) {
-                if best_con > w.mismatch_ratio * best_sup {
-                    self.mismatch_code(fig, conflicts[0])
-                } else {
-                    Code::SourcesDisagree
-                }
-            } else {
-                Code::Supported
-            }
-        } else if best_con >= w.t_conflict {
-            self.mismatch_code(fig, conflicts[0])
-        } else if supports
-            .iter()
-            .any(|c| c.score >= w.t_weak && c.why[0] >= 0.8 || c.score >= 2.0 * w.t_weak)
-        {
-            // Stated somewhere about the same kind of thing, in other words.
-            Code::Supported
-        } else if best_con >= w.t_named && conflicts[0].why[0] >= 1.0 {
-            // A source speaks to the same fact (the same counted thing or
-            // unit) with another value: name it.
-            self.mismatch_code(fig, conflicts[0])
-        } else {
-            Code::UnsourcedFigure
+        let scored = |cs: &[&Cand]| -> Vec<verdict::Scored> {
+            cs.iter()
+                .map(|c| verdict::Scored {
+                    score: c.score,
+                    relation: c.why[0],
+                })
+                .collect()
+        };
+        let code = match verdict::decide(&scored(&supports), &scored(&conflicts), w) {
+            verdict::Decision::Supported => Code::Supported,
+            verdict::Decision::SourcesDisagree => Code::SourcesDisagree,
+            verdict::Decision::Mismatch => self.mismatch_code(fig, conflicts[0]),
+            verdict::Decision::Unsourced => Code::UnsourcedFigure,
         };
 
         let code = self.regroup(code, best_sup, &supports, &conflicts);
@@ -1001,7 +1007,12 @@ impl<'a> Checker<'a> {
         };
         match code {
             Code::Supported => {
-                let chosen: Vec<&Cand> = if strong_sup.is_empty() {
+                // Passages only from sources tied to the draft's story, when
+                // any is: a same-value figure of another story is no citation.
+                let tied: Vec<&Cand> = strong_sup.iter().copied().filter(|c| c.story == Story::Same).collect();
+                let chosen: Vec<&Cand> = if !tied.is_empty() {
+                    tied
+                } else if strong_sup.is_empty() {
                     supports.iter().take(1).copied().collect()
                 } else {
                     strong_sup
@@ -1123,6 +1134,80 @@ impl<'a> Checker<'a> {
             Code::FigureMismatch
         }
     }
+}
+
+/// How a source figure relates to the draft's story: positive evidence only
+/// (names and words of the draft found around it), counted, never weighed by
+/// rarity, so a corpus of other stories cannot move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Story {
+    /// Another story: nothing of the draft's around it, or its clause names
+    /// other people or places where the draft's clause names its own.
+    Other,
+    /// Some of the draft figure's context words around it: enough to compare.
+    Near,
+    /// A name of the draft's story around it, or several of the draft
+    /// figure's context words in its own sentence: enough to count as
+    /// support on thin scores too, and to be cited.
+    Same,
+}
+
+fn story(
+    ctx: &DraftCtx,
+    sent: &SentenceRec,
+    fig: &Figure,
+    neighbors: &[&SentenceRec],
+    mut wider: impl Iterator<Item = std::sync::Arc<SentenceRec>>,
+    w: &Scoring,
+) -> Story {
+    let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
+        ns.terms
+            .iter()
+            .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+    });
+    if shares_a_name {
+        return Story::Same;
+    }
+    // The draft's clause names a person or place, the source figure's clause
+    // names others and none of the draft's story's: another story, however
+    // many ordinary words the two share ("crews are holding a fire front").
+    let names_others = sent
+        .terms
+        .iter()
+        .any(|t| t.name && t.clause == fig.clause && !fig.toks.contains(&t.pos) && !ctx.sentence_keys.contains(&t.key));
+    if names_others && !ctx.clause_names.is_empty() {
+        // A speaker or a second party named beside the figure is not yet
+        // another story: the source's story names are looked for a little
+        // further out (two sentences either side) before ruling it out.
+        return if wider.any(|ns| {
+            ns.terms
+                .iter()
+                .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+        }) {
+            Story::Same
+        } else {
+            Story::Other
+        };
+    }
+    let own = |t: &&crate::extract::Term| !fig.toks.contains(&t.pos) && t.event.is_none();
+    let mut in_sentence: Vec<u64> = sent
+        .terms
+        .iter()
+        .filter(own)
+        .filter(|t| ctx.lookup.contains_key(&t.key))
+        .map(|t| t.key)
+        .collect();
+    in_sentence.sort_unstable();
+    in_sentence.dedup();
+    if in_sentence.len() as f32 >= w.story_same_terms {
+        return Story::Same;
+    }
+    let nearby = std::iter::once(sent)
+        .chain(neighbors.iter().copied())
+        .flat_map(|ns| ns.terms.iter())
+        .filter(own)
+        .any(|t| ctx.lookup.contains_key(&t.key));
+    if nearby { Story::Near } else { Story::Other }
 }
 
 /// The block before `block` in the document (by position in the file).

@@ -59,9 +59,13 @@ scoring! {
     same_base, same_rarity,
     /// Bonus when an age's person is named on both sides.
     subject_bonus,
-    /// Below this shared context, a candidate whose passage names none of the
-    /// draft's people and places (and states none of its co-figures) is another story.
-    story_shared,
+    /// A candidate that states none of the draft sentence's other figures and
+    /// names none of its story's people and places is tied to the story (may
+    /// count as weak support, may be cited) only with at least this many
+    /// distinct context words of the draft figure (its sentence, the one before,
+    /// headings) in its own sentence; a count, so
+    /// rarity ranks but does not decide.
+    story_same_terms,
     /// Factor when the noun phrases' modifiers differ.
     modifier_clash,
     /// Factor for two dates that share only one part and conflict.
