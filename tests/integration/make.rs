@@ -65,16 +65,27 @@ pub fn html(doc: &Doc) -> Vec<u8> {
             None => body.push_str(&format!("<p>{}</p>\n", esc(p))),
         }
     }
-    let date = doc.date.clone().unwrap_or_else(|| "2014-03-01".into());
+    // Dated only when the article is: a date the plain text lacks would make
+    // the web page another version of the story (issue 15's revisions).
+    let published = doc
+        .date
+        .as_ref()
+        .map(|d| format!(r#"<meta property="article:published_time" content="{d}T06:30:00Z">"#))
+        .unwrap_or_default();
+    let ld_date = doc
+        .date
+        .as_ref()
+        .map(|d| format!(r#","datePublished":"{d}T06:30:00Z""#))
+        .unwrap_or_default();
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{t} | The Morning Ledger</title>
 <meta property="og:title" content="{t}">
 <meta property="og:site_name" content="The Morning Ledger">
-<meta property="article:published_time" content="{date}T06:30:00Z">
+{published}
 <link rel="canonical" href="https://ledger.example/news/story">
-<script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle","headline":"{t}","datePublished":"{date}T06:30:00Z","author":{{"@type":"Person","name":"Staff reporter"}}}}</script>
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle","headline":"{t}"{ld_date},"author":{{"@type":"Person","name":"Staff reporter"}}}}</script>
 </head><body>
 <div role="dialog" aria-modal="true" class="consent">We and our 846 partners use cookies. <button>Accept all</button></div>
 <header class="site-header"><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a> <a href="/sport">Sport</a></nav>
@@ -302,7 +313,11 @@ pub fn docx(doc: &Doc, table: Option<&[Vec<String>]>) -> Vec<u8> {
         body.push_str("</w:tbl>");
     }
     let ns = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-    let date = doc.date.clone().unwrap_or_else(|| "2014-03-01".into());
+    let created = doc
+        .date
+        .as_ref()
+        .map(|d| format!("<dcterms:created>{d}T09:00:00Z</dcterms:created>"))
+        .unwrap_or_default();
     zip(&[
         (
             "[Content_Types].xml",
@@ -312,7 +327,7 @@ pub fn docx(doc: &Doc, table: Option<&[Vec<String>]>) -> Vec<u8> {
         (
             "docProps/core.xml",
             format!(
-                r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:title>{}</dc:title><dc:creator>News desk</dc:creator><dcterms:created>{date}T09:00:00Z</dcterms:created></cp:coreProperties>"#,
+                r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:title>{}</dc:title><dc:creator>News desk</dc:creator>{created}</cp:coreProperties>"#,
                 esc(&doc.title)
             ),
         ),
@@ -343,9 +358,9 @@ pub fn odt(doc: &Doc) -> Vec<u8> {
         (
             "meta.xml",
             format!(
-                r#"<?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>{}</dc:title><dc:date>{}T09:00:00</dc:date></office:meta></office:document-meta>"#,
+                r#"<?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>{}</dc:title>{}</office:meta></office:document-meta>"#,
                 esc(&doc.title),
-                doc.date.as_deref().unwrap_or("2014-03-01")
+                doc.date.as_ref().map(|d| format!("<dc:date>{d}T09:00:00</dc:date>")).unwrap_or_default()
             ),
         ),
     ])
