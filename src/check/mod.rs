@@ -459,6 +459,8 @@ impl<'a> Checker<'a> {
         facts
             .into_iter()
             .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
+            // A passage whose file changed since indexing is dropped, not sliced.
+            .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
             .collect()
     }

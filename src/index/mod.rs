@@ -94,6 +94,9 @@ pub struct Index {
     cache: quick_cache::sync::Cache<u32, Arc<SentenceRec>>,
     /// Texts of sources read from their files, most recently used.
     texts: quick_cache::sync::Cache<u32, Arc<str>>,
+    /// Sources whose file no longer holds the text that was indexed (edited
+    /// with unchanged size and time, or deleted): their passages are dropped.
+    stale: std::sync::Mutex<FxHashSet<u32>>,
     /// Where the index is kept on disk, if it is.
     store: Option<store::Store>,
     pub warnings: Vec<crate::corpus::CorpusWarning>,
@@ -303,6 +306,7 @@ impl Index {
             n_sentences: 0,
             cache: quick_cache::sync::Cache::new(SENTENCE_CACHE),
             texts: quick_cache::sync::Cache::new(TEXT_CACHE),
+            stale: std::sync::Mutex::default(),
             store: None,
             warnings: Vec::new(),
         }
@@ -513,17 +517,61 @@ impl Index {
         let Some(info) = p.seg.info(l) else {
             return Arc::from("");
         };
-        match std::fs::read(&info.path) {
+        let stamp = p.seg.rows().get(l as usize).map_or(0, |r| r.stamp.hash);
+        let text: Arc<str> = match std::fs::read(&info.path) {
             Ok(b) => {
-                let t: Arc<str> = Arc::from(String::from_utf8_lossy(&b));
-                self.texts.insert(id, t.clone());
-                t
+                let t = String::from_utf8_lossy(&b);
+                if stamp == 0 || xxhash_rust::xxh3::xxh3_64(t.as_bytes()) == stamp {
+                    Arc::from(t)
+                } else {
+                    tracing::warn!(path = %info.path.display(), "source changed since it was indexed; its passages are left out until it is re-indexed");
+                    self.mark_stale(id);
+                    Arc::from("")
+                }
             }
             Err(e) => {
                 tracing::warn!(path = %info.path.display(), "cannot read source: {e}");
+                self.mark_stale(id);
                 Arc::from("")
             }
-        }
+        };
+        self.texts.insert(id, text.clone());
+        text
+    }
+
+    fn mark_stale(&self, id: u32) {
+        self.stale.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+    }
+
+    /// Sources found changed or gone since they were indexed, by id.
+    pub fn stale_sources(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .stale
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The checked accessor for slicing stored spans into source text: the
+    /// source's text if it is still the text that was indexed and the
+    /// sentence's span and every figure span in it fall on its characters;
+    /// `None` for a passage that no longer matches its file.
+    pub fn sentence_source(&self, sentence: u32) -> Option<Arc<str>> {
+        let s = self.sentence(sentence);
+        let text = self.source_text(s.source);
+        let fits = |r: &std::ops::Range<u32>| r.start <= r.end && text.get(r.start as usize..r.end as usize).is_some();
+        let ok = fits(&s.span)
+            && s.figures.iter().all(|f| {
+                fits(&f.span)
+                    && fits(&f.num_span)
+                    && f.qual_span.as_ref().is_none_or(fits)
+                    && f.noun_span.as_ref().is_none_or(fits)
+            });
+        ok.then_some(text)
     }
 
     /// A sentence's text as the source file has it (line breaks and all).
