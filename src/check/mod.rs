@@ -900,7 +900,11 @@ impl<'a> Checker<'a> {
         mut cands: Vec<Cand>,
     ) -> Finding {
         let w = &self.rules.scoring;
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.index.stable_cmp(a.fact, b.fact))
+        });
         if tracing::enabled!(tracing::Level::DEBUG) {
             tracing::debug!(figure = &doc.text[span.clone()], "candidates");
             for c in cands.iter().take(8) {

@@ -556,6 +556,22 @@ impl Index {
         v
     }
 
+    /// Orders two facts by what names them outside this index (the source's
+    /// path and key, then the position in it), never by id: ids depend on
+    /// the order sources were indexed in, and a refreshed index must break
+    /// ties between equally good candidates as a fresh build does.
+    pub fn stable_cmp(&self, a: FactRef, b: FactRef) -> std::cmp::Ordering {
+        if a == b {
+            return std::cmp::Ordering::Equal;
+        }
+        let place = |r: FactRef| {
+            let s = self.sentence(r.sentence);
+            let info = self.source(s.source);
+            (info.path, info.key, s.span.start, r.figure)
+        };
+        place(a).cmp(&place(b)).then(a.cmp(&b))
+    }
+
     /// The checked accessor for slicing stored spans into source text: the
     /// source's text if it is still the text that was indexed and the
     /// sentence's span and every figure span in it fall on its characters;
