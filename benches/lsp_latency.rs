@@ -1,6 +1,9 @@
-//! Keystroke latency of `copydesk lsp`: the time from a `didChange` to the
-//! `publishDiagnostics` for that version, minus the debounce, for 2,000- and
+//! Keystroke latency of `copydesk lsp` with its shipped defaults: the time
+//! from a `didChange` to the `publishDiagnostics` for that version, end to
+//! end (the client's framing, the check, the conversion), for 2,000- and
 //! 20,000-word drafts, against the example corpus and a generated corpus.
+//! Opening waits as long as indexing the generated corpus takes; only
+//! keystrokes are held to the test client's timeout.
 //!
 //! `cargo bench --bench lsp_latency`. `COPYDESK_BENCH_SOURCES` sets the size of
 //! the generated corpus (default 100000; 0 skips it); `COPYDESK_BENCH_KEYS`
@@ -16,7 +19,10 @@ use std::time::{Duration, Instant};
 use lsp_client::{Client, capabilities, url};
 use serde_json::{Value, json};
 
-const DEBOUNCE_MS: u64 = 100;
+/// How long the first check of a draft may take: it waits for the corpus
+/// to be indexed, which for the default 100,000 generated sources on two
+/// shared cores takes minutes, not the test client's 20 s.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(3600);
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -29,10 +35,7 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
     let ws = tempfile::tempdir().unwrap();
     std::fs::write(
         ws.path().join("copydesk.toml"),
-        format!(
-            "[corpus]\npaths = [{:?}]\n[lsp]\ndebounce-ms = {DEBOUNCE_MS}\n",
-            std::fs::canonicalize(corpus).unwrap()
-        ),
+        format!("[corpus]\npaths = [{:?}]\n", std::fs::canonicalize(corpus).unwrap()),
     )
     .unwrap();
     let path = ws.path().join("draft.md");
@@ -50,9 +53,11 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": draft}}),
     );
-    client.wait_for("textDocument/publishDiagnostics", |p| {
-        p["uri"] == uri && p["version"] == 1
-    });
+    client
+        .wait_for_within("textDocument/publishDiagnostics", OPEN_TIMEOUT, |p| {
+            p["uri"] == uri && p["version"] == 1
+        })
+        .expect("the first check within the open timeout");
     let first = started.elapsed();
     // Type into the middle of the draft, at the end of a paragraph line.
     let lines: Vec<&str> = draft.lines().collect();
@@ -71,7 +76,7 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
         client.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && p["version"] == version
         });
-        let ms = t.elapsed().as_secs_f64() * 1000.0 - DEBOUNCE_MS as f64;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
         out.push(ms);
     }
     client.shutdown();
@@ -81,7 +86,7 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
 fn report(name: &str, first: Duration, mut ms: Vec<f64>) {
     ms.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "{name:<44} open+first check {:>8.1} ms | keystroke beyond debounce: p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (n={})",
+        "{name:<44} open+first check {:>8.1} ms | keystroke to diagnostics: p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (n={})",
         first.as_secs_f64() * 1000.0,
         percentile(&ms, 0.5),
         percentile(&ms, 0.95),

@@ -32,7 +32,7 @@ fn main() {
         let doc = Document::parse(text.clone());
         let parse = t.elapsed();
         let n = checker.check_cached(&doc, &doc.blocks, &mut cache).len();
-        cache.retain(&doc.blocks);
+        cache.retain(&doc, &doc.blocks);
         eprintln!(
             "keystroke: parse {parse:?}, parse+check {:?} ({n} findings)",
             t.elapsed()

@@ -62,8 +62,12 @@ pub enum CitationStyle {
 pub struct LspConfig {
     /// Show how many sources back each supported figure, after it (default off).
     pub inlay_hints: Option<bool>,
-    /// Milliseconds to wait after an edit before checking (default 150).
+    /// Milliseconds to wait after an edit before checking (default 0: check
+    /// at once; findings on the word being typed are held back instead).
     pub debounce_ms: Option<u64>,
+    /// Milliseconds of idle typing after which findings on the word under
+    /// the cursor are shown (default 500; 0 shows them at once).
+    pub hold_ms: Option<u64>,
     /// How inserted citations are written (default `pandoc`).
     pub citation_style: Option<CitationStyle>,
 }
@@ -74,7 +78,11 @@ impl LspConfig {
     }
 
     pub fn debounce_ms(&self) -> u64 {
-        self.debounce_ms.unwrap_or(150).min(10_000)
+        self.debounce_ms.unwrap_or(0).min(10_000)
+    }
+
+    pub fn hold_ms(&self) -> u64 {
+        self.hold_ms.unwrap_or(500).min(10_000)
     }
 
     pub fn citation_style(&self) -> CitationStyle {
@@ -234,6 +242,7 @@ impl Config {
             lsp: LspConfig {
                 inlay_hints: file.lsp.inlay_hints.or(self.lsp.inlay_hints),
                 debounce_ms: file.lsp.debounce_ms.or(self.lsp.debounce_ms),
+                hold_ms: file.lsp.hold_ms.or(self.lsp.hold_ms),
                 citation_style: file.lsp.citation_style.or(self.lsp.citation_style),
             },
             index: IndexConfig {

@@ -135,7 +135,11 @@ impl Checker<'_> {
                 let retrieved = self.index.retrieve(&query, super::RETRIEVE);
                 let mut cands = self.candidates(fig, &fig_keys[fi], &retrieved, &ctx);
                 cands.retain(|c| self.index.sentence(c.fact.sentence).source != rec.source);
-                cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+                cands.sort_by(|a, b| {
+                    b.score
+                        .total_cmp(&a.score)
+                        .then_with(|| self.index.stable_cmp(a.fact, b.fact))
+                });
                 // Each other source read once, by its best match.
                 let mut seen = rustc_hash::FxHashSet::default();
                 for c in cands

@@ -88,8 +88,16 @@ impl BlockCache {
     /// to the file (markup-only edits move findings), its context, its kind
     /// and whether it is in a block quote (`> ` changes neither text nor kind),
     /// and the paragraph before it (which may name a quotation's speaker).
-    fn key(block: &Block, prev: Option<&Block>) -> u64 {
+    /// Also the file's own bytes of the block: findings quote them, and an
+    /// edit inside an HTML comment of the same length changes neither the
+    /// text nor the map (found by the random-edit test).
+    fn key(doc: &Document, block: &Block, prev: Option<&Block>) -> u64 {
+        let raw = doc
+            .text
+            .get(block.map.start(0)..block.map.end(block.text.len() as u32))
+            .unwrap_or("");
         let mut h = crate::text::word_hash(&block.text) ^ block.map.shape_hash().rotate_left(17);
+        h = xxhash_rust::xxh3::xxh3_64_with_seed(raw.as_bytes(), h);
         if let Some(p) = prev {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), h);
         }
@@ -100,11 +108,10 @@ impl BlockCache {
     }
 
     /// Keeps only the entries of `blocks` (call after a whole-document check).
-    pub fn retain(&mut self, blocks: &[Block]) {
+    pub fn retain(&mut self, doc: &Document, blocks: &[Block]) {
         let keep: FxHashSet<u64> = blocks
             .iter()
-            .enumerate()
-            .map(|(i, b)| BlockCache::key(b, i.checked_sub(1).map(|p| &blocks[p])))
+            .map(|b| BlockCache::key(doc, b, prev_block(doc, b)))
             .collect();
         self.entries.retain(|k, _| keep.contains(k));
     }
@@ -264,7 +271,7 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         let mut missing = Vec::new();
         for block in blocks {
-            let key = BlockCache::key(block, prev_block(doc, block));
+            let key = BlockCache::key(doc, block, prev_block(doc, block));
             let start = block.map.start(0);
             match cache.entries.get(&key) {
                 Some((old_start, found)) => out.extend(found.iter().cloned().map(|mut f| {
@@ -471,6 +478,8 @@ impl<'a> Checker<'a> {
         facts
             .into_iter()
             .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
+            // A passage whose file changed since indexing is dropped, not sliced.
+            .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
             .collect()
     }
@@ -934,7 +943,11 @@ impl<'a> Checker<'a> {
         mut cands: Vec<Cand>,
     ) -> Finding {
         let w = &self.rules.scoring;
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.index.stable_cmp(a.fact, b.fact))
+        });
         if tracing::enabled!(tracing::Level::DEBUG) {
             tracing::debug!(figure = &doc.text[span.clone()], "candidates");
             for c in cands.iter().take(8) {

@@ -54,6 +54,40 @@ pub trait Facts: Sync {
             format: crate::corpus::Format::Text,
         })
     }
+    /// Orders two facts by what names them outside this index (the source's
+    /// path and key, then the position in it), never by id: ids depend on
+    /// the order sources were indexed in, and a refreshed index must break
+    /// ties between equally good candidates as a fresh build does.
+    fn stable_cmp(&self, a: FactRef, b: FactRef) -> std::cmp::Ordering {
+        if a == b {
+            return std::cmp::Ordering::Equal;
+        }
+        let place = |r: FactRef| {
+            let s = self.sentence(r.sentence);
+            let info = self.source(s.source);
+            (info.path, info.key, s.span.start, r.figure)
+        };
+        place(a).cmp(&place(b)).then(a.cmp(&b))
+    }
+
+    /// The checked accessor for slicing stored spans into source text: the
+    /// source's text if it is still the text that was indexed and the
+    /// sentence's span and every figure span in it fall on its characters;
+    /// `None` for a passage that no longer matches its file.
+    fn sentence_source(&self, sentence: u32) -> Option<Arc<str>> {
+        let s = self.sentence(sentence);
+        let text = self.source_text(s.source);
+        let fits = |r: &std::ops::Range<u32>| r.start <= r.end && text.get(r.start as usize..r.end as usize).is_some();
+        let ok = fits(&s.span)
+            && s.figures.iter().all(|f| {
+                fits(&f.span)
+                    && fits(&f.num_span)
+                    && f.qual_span.as_ref().is_none_or(fits)
+                    && f.noun_span.as_ref().is_none_or(fits)
+            });
+        ok.then_some(text)
+    }
+
     fn get_source(&self, id: u32) -> Option<SourceInfo>;
     /// The whole text of a source, as it was indexed.
     fn source_text(&self, id: u32) -> Arc<str>;

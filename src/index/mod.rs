@@ -99,6 +99,9 @@ pub struct Index {
     cache: quick_cache::sync::Cache<u32, Arc<SentenceRec>>,
     /// Texts of sources read from their files, most recently used.
     texts: quick_cache::sync::Cache<u32, Arc<str>>,
+    /// Sources whose file no longer holds the text that was indexed (edited
+    /// with unchanged size and time, or deleted): their passages are dropped.
+    stale: std::sync::Mutex<FxHashSet<u32>>,
     /// Where the index is kept on disk, if it is.
     store: Option<store::Store>,
     pub warnings: Vec<crate::corpus::CorpusWarning>,
@@ -372,6 +375,7 @@ impl Index {
             n_sentences: 0,
             cache: quick_cache::sync::Cache::new(SENTENCE_CACHE),
             texts: quick_cache::sync::Cache::new(TEXT_CACHE),
+            stale: std::sync::Mutex::default(),
             store: None,
             warnings: Vec::new(),
         }
@@ -584,28 +588,55 @@ impl Index {
         let Some(info) = p.seg.info(l) else {
             return Arc::from("");
         };
-        if !info.format.is_plain() {
-            let t: Arc<str> = match crate::corpus::read_source(&info.path) {
-                crate::corpus::ReadOutcome::Source(s, _) => Arc::from(s.text),
-                crate::corpus::ReadOutcome::Skipped(w) => {
-                    tracing::warn!(path = %info.path.display(), "cannot read source: {}", w.message);
+        let stamp = p.seg.rows().get(l as usize).map_or(0, |r| r.stamp.hash);
+        // Plain files are decoded as when indexed; other formats are extracted
+        // again. Either way the text must hash as it did when indexed (the
+        // stamp), or its stored spans would slice another text.
+        let read: Result<String, String> = if info.format.is_plain() {
+            std::fs::read(&info.path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| e.to_string())
+        } else {
+            match crate::corpus::read_source(&info.path) {
+                crate::corpus::ReadOutcome::Source(s, _) => Ok(s.text),
+                crate::corpus::ReadOutcome::Skipped(w) => Err(w.message),
+            }
+        };
+        let text: Arc<str> = match read {
+            Ok(t) => {
+                if stamp == 0 || xxhash_rust::xxh3::xxh3_64(t.as_bytes()) == stamp {
+                    Arc::from(t)
+                } else {
+                    tracing::warn!(path = %info.path.display(), "source changed since it was indexed; its passages are left out until it is re-indexed");
+                    self.mark_stale(id);
                     Arc::from("")
                 }
-            };
-            self.texts.insert(id, t.clone());
-            return t;
-        }
-        match std::fs::read(&info.path) {
-            Ok(b) => {
-                let t: Arc<str> = Arc::from(String::from_utf8_lossy(&b));
-                self.texts.insert(id, t.clone());
-                t
             }
             Err(e) => {
                 tracing::warn!(path = %info.path.display(), "cannot read source: {e}");
+                self.mark_stale(id);
                 Arc::from("")
             }
-        }
+        };
+        self.texts.insert(id, text.clone());
+        text
+    }
+
+    fn mark_stale(&self, id: u32) {
+        self.stale.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+    }
+
+    /// Sources found changed or gone since they were indexed, by id.
+    pub fn stale_sources(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .stale
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v
     }
 
     /// A sentence's text as the source file has it (line breaks and all).

@@ -20,6 +20,10 @@ pub struct DocText {
     rope: Rope,
     version: i32,
     pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+    /// Where the last change left the cursor, in bytes, when that change
+    /// looked like typing (one character typed or deleted): findings on the
+    /// word there may be half-typed ("1,0" on the way to "1,094").
+    typing: Option<usize>,
 }
 
 impl DocText {
@@ -28,6 +32,7 @@ impl DocText {
             rope: Rope::from_str(text),
             version,
             pending: BTreeMap::new(),
+            typing: None,
         }
     }
 
@@ -41,6 +46,17 @@ impl DocText {
 
     pub fn text(&self) -> String {
         self.rope.to_string()
+    }
+
+    /// The byte offset of the cursor after the last change, if it was a
+    /// keystroke; `None` after a paste, a replacement or a whole new text.
+    pub fn typing(&self) -> Option<usize> {
+        self.typing
+    }
+
+    /// Forgets the keystroke position: the word there counts as finished.
+    pub fn finish_typing(&mut self) {
+        self.typing = None;
     }
 
     /// Whether changes wait for an earlier version.
@@ -88,8 +104,14 @@ impl DocText {
                     let b = rope_char(&self.rope, range.end, enc).max(a);
                     self.rope.remove(a..b);
                     self.rope.insert(a, &change.text);
+                    let typed = change.text.chars().count();
+                    self.typing =
+                        (typed <= 1 && b - a <= 1 && (typed == 1 || b > a)).then(|| self.rope.char_to_byte(a + typed));
                 }
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.typing = None;
+                }
             }
         }
         self.version = version;
@@ -249,5 +271,21 @@ mod tests {
             prop_assert!(!doc.has_pending());
             prop_assert_eq!(doc.text(), model.into_iter().collect::<String>());
         }
+    }
+
+    #[test]
+    fn item_7_a_keystroke_leaves_its_cursor_a_paste_does_not() {
+        let mut d = DocText::new("freed 1,0 babies\n", 1);
+        d.submit(2, vec![change("9", (0, 9), (0, 9))], Encoding::Utf16);
+        assert_eq!(d.typing(), Some(10));
+        // Backspace: the cursor is where the character was.
+        d.submit(3, vec![change("", (0, 9), (0, 10))], Encoding::Utf16);
+        assert_eq!(d.typing(), Some(9));
+        // A replacement of several characters (a paste, a quick fix) is finished.
+        d.submit(4, vec![change("1,094", (0, 6), (0, 9))], Encoding::Utf16);
+        assert_eq!(d.typing(), None);
+        d.submit(5, vec![change("x", (0, 0), (0, 0))], Encoding::Utf16);
+        d.finish_typing();
+        assert_eq!(d.typing(), None);
     }
 }

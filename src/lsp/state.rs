@@ -492,7 +492,7 @@ pub fn check_now(
         let cache = held.as_deref_mut().unwrap_or(&mut spare);
         cache.ensure_tag(epoch << 32 ^ generation);
         let findings = checker.check_cached(&parsed, &parsed.blocks, cache);
-        cache.retain(&parsed.blocks);
+        cache.retain(&parsed, &parsed.blocks);
         findings
     };
     tracing::debug!(

@@ -382,3 +382,88 @@ fn index_counts_only_live_sentences_after_a_refresh() {
     assert_eq!(sentences_reported(&refreshed), sentences_reported(&fresh));
     assert_eq!(sentences_reported(&fresh), 2);
 }
+
+/// Stored spans are sliced into source text re-read from disk: a source
+/// rewritten with the same size and modification time (here with two-byte
+/// characters, so old spans fall inside them), or deleted after indexing,
+/// must drop its passages, not panic (exit 101).
+#[test]
+fn item_6_stale_source_text_is_dropped_not_sliced() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let c = corpus(dir.path(), 3);
+    assert!(index(&cache, &c).status.success());
+    let d = draft(
+        dir.path(),
+        "In Town1, 45 houses were damaged by the storm on Monday, officials said.\n",
+    );
+    let before = findings(&cache, &c, &d);
+    assert!(
+        before.iter().any(|f| f.2.contains(&"report-001".to_string())),
+        "{before:?}"
+    );
+    let edited = c.join("report-001.txt");
+    let meta = std::fs::metadata(&edited).unwrap();
+    let len = meta.len() as usize;
+    let body = format!("{}{}", "é".repeat(len / 2), "x".repeat(len % 2));
+    assert_eq!(body.len(), len);
+    std::fs::write(&edited, body).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&edited)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    let after = findings(&cache, &c, &d);
+    assert!(
+        after.iter().all(|f| !f.2.contains(&"report-001".to_string())),
+        "{after:?}"
+    );
+    // Deleted after indexing: the same.
+    std::fs::remove_file(c.join("report-002.txt")).unwrap();
+    let d2 = draft(
+        dir.path(),
+        "In Town2, 47 houses were damaged by the storm on Monday, officials said.\n",
+    );
+    let gone = findings(&cache, &c, &d2);
+    assert!(
+        gone.iter().all(|f| !f.2.contains(&"report-002".to_string())),
+        "{gone:?}"
+    );
+}
+
+/// Two sources state the same sentence, so their candidates score the same.
+/// Rewriting the first gives it a new (higher) id in the refreshed index; a
+/// tie broken by id would then list the sources in another order than a
+/// fresh build. The JSON reports must be byte for byte the same.
+#[test]
+fn item_5_a_refreshed_index_reports_byte_identical_to_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("sources");
+    std::fs::create_dir_all(&c).unwrap();
+    let line = "In Millbrook, 212 houses were damaged by the storm on Monday, officials said.\n";
+    for name in ["alpha.txt", "beta.txt", "gamma.txt"] {
+        std::fs::write(c.join(name), format!("Storm report\n\n{line}")).unwrap();
+    }
+    let d = draft(
+        dir.path(),
+        "In Millbrook, 221 houses were damaged by the storm on Monday.\n",
+    );
+    let refreshed = dir.path().join("refreshed");
+    assert!(index(&refreshed, &c).status.success());
+    std::fs::write(c.join("alpha.txt"), format!("Storm report, updated\n\n{line}")).unwrap();
+    let json = |cache: &Path| {
+        let out = copydesk(cache)
+            .args(["check", "--format", "json", "--include-supported", "--corpus"])
+            .arg(&c)
+            .arg(&d)
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let from_refreshed = json(&refreshed);
+    assert!(from_refreshed.contains("figure-mismatch"), "{from_refreshed}");
+    let fresh = json(&dir.path().join("fresh"));
+    assert_eq!(from_refreshed, fresh);
+}

@@ -17,7 +17,7 @@ return {
       -- corpus = { paths = { 'sources' } },
       -- rules = { paths = { 'rules' } },
       -- severity = { ['unsourced-figure'] = 'warning' },
-      lsp = { ['inlay-hints'] = false, ['debounce-ms'] = 150, ['citation-style'] = 'pandoc' },
+      lsp = { ['inlay-hints'] = false, ['debounce-ms'] = 0, ['citation-style'] = 'pandoc' },
     },
   },
   -- The server reads its settings at start, from the initialization options.

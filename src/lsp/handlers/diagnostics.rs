@@ -1,6 +1,11 @@
-//! Diagnostics: checked after a short debounce, on the blocking pool, and
-//! published with the version they were computed for. A check overtaken by
-//! a newer edit is dropped.
+//! Diagnostics: checked at once (or after `debounce-ms`), on the blocking
+//! pool, and published with the version they were computed for. A check
+//! overtaken by a newer edit is dropped.
+//!
+//! Checking at every keystroke would flag half-typed numbers ("1,0" on the
+//! way to "1,094"), so after a keystroke the findings that touch the word
+//! under the cursor are held back: an edit elsewhere moves the cursor (and
+//! so releases them), and after `hold-ms` of idle typing they are published.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -54,7 +59,15 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     }
     *published = ticket;
     let t = std::time::Instant::now();
-    let diagnostics = to_diagnostics(&checked, &doc.uri, state.encoding());
+    let hold_ms = state.slot_for(doc).config.lsp.hold_ms();
+    let typing = lock(&doc.text).typing().filter(|_| hold_ms > 0);
+    let word = typing.and_then(|at| word_at(&checked.text, at));
+    let diagnostics = to_diagnostics(&checked, &doc.uri, state.encoding(), word.clone());
+    if let Some(word) = word
+        && checked.findings.iter().any(|f| touches(&f.span, &word))
+    {
+        release_after(state, doc, checked.version, Duration::from_millis(hold_ms));
+    }
     tracing::debug!(
         us = t.elapsed().as_micros() as u64,
         n = diagnostics.len(),
@@ -67,14 +80,66 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     tracing::debug!(us = started.elapsed().as_micros() as u64, "published");
 }
 
-/// The findings a writer should see, as LSP diagnostics.
-pub fn to_diagnostics(checked: &Checked, uri: &tower_lsp::lsp_types::Url, enc: Encoding) -> Vec<Diagnostic> {
+/// After `idle` without another edit, takes the word under the cursor as
+/// finished and publishes again with its findings.
+fn release_after(state: &Arc<State>, doc: &Arc<Doc>, version: i32, idle: Duration) {
+    let ticket = doc.ticket.load(Ordering::SeqCst);
+    let (state, doc) = (state.clone(), doc.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(idle).await;
+        if doc.ticket.load(Ordering::SeqCst) != ticket {
+            return; // edited meanwhile: that edit's publish decides
+        }
+        {
+            let mut t = lock(&doc.text);
+            if t.version() != version {
+                return;
+            }
+            t.finish_typing();
+        }
+        schedule(&state, &doc, Duration::ZERO);
+    });
+}
+
+/// The word (a run of non-space characters) that a cursor at byte `at` is
+/// typing: the one ending at or running through `at`. `None` when the
+/// character before the cursor is a space or a line end: that word is done.
+pub fn word_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    if at > text.len() || !text.is_char_boundary(at) {
+        return None;
+    }
+    let before = text[..at].chars().next_back()?;
+    if before.is_whitespace() {
+        return None;
+    }
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
+    Some(start..end)
+}
+
+fn touches(span: &std::ops::Range<usize>, word: &std::ops::Range<usize>) -> bool {
+    span.start <= word.end && word.start <= span.end
+}
+
+/// The findings a writer should see, as LSP diagnostics; those touching
+/// `held` (the word being typed) are left out.
+pub fn to_diagnostics(
+    checked: &Checked,
+    uri: &tower_lsp::lsp_types::Url,
+    enc: Encoding,
+    held: Option<std::ops::Range<usize>>,
+) -> Vec<Diagnostic> {
     let text = checked.view();
     let mut locator = Locator::new(&checked.loaded, enc);
     checked
         .findings
         .iter()
         .filter(|f| f.code != Code::Supported && !f.is_suppressed())
+        .filter(|f| held.as_ref().is_none_or(|w| !touches(&f.span, w)))
         .map(|f| Diagnostic {
             range: text.range(f.span.clone(), enc),
             severity: Some(convert::severity(f.severity)),
@@ -107,4 +172,27 @@ pub fn to_diagnostics(checked: &Checked, uri: &tower_lsp::lsp_types::Url, enc: E
             data: f.replacement.as_ref().map(|r| serde_json::json!({ "replacement": r })),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_7_the_word_under_the_cursor_is_the_one_being_typed() {
+        let t = "police freed 1,0 babies";
+        let at = t.find("1,0").unwrap() + 3;
+        assert_eq!(word_at(t, at), Some(13..16));
+        // In the middle of a word, the whole word.
+        assert_eq!(word_at(t, 15), Some(13..16));
+        // After a space the word before it is finished.
+        assert_eq!(word_at(t, 17), None);
+        assert_eq!(word_at(t, 0), None);
+        assert_eq!(word_at("北京 1,0", "北京 1,0".len()), Some(7..10));
+        // Not a character boundary, or past the end: nothing.
+        assert_eq!(word_at("北京", 1), None);
+        assert_eq!(word_at("ab", 9), None);
+        assert!(touches(&(10..20), &(13..16)));
+        assert!(!touches(&(0..5), &(13..16)));
+    }
 }
