@@ -206,6 +206,15 @@ impl Checker<'_> {
             finding.replacement = finding.versions[newest.version].replacement.clone();
             Code::FigureOutdated
         };
+        // A revision's versions read oldest first, as its history does
+        // (reports and the review page show them as a timeline).
+        let mut ordered: Vec<_> = history.iter().map(|d| finding.versions[d.version].clone()).collect();
+        ordered.extend(
+            (0..finding.versions.len())
+                .filter(|i| history.iter().all(|d| d.version != *i))
+                .map(|i| finding.versions[i].clone()),
+        );
+        finding.versions = ordered;
         // The newest version's passages first: they are what to cite.
         let first = &finding.versions[newest.version].passages;
         let order: Vec<usize> = first

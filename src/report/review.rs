@@ -290,7 +290,7 @@ impl<'a> Review<'a> {
                                 date: date(p.source),
                                 path: super::display_path(&p.path),
                                 figure: figure_in(p),
-                                locator: None,
+                                locator: p.locator.as_ref().map(ToString::to_string),
                             })
                             .collect(),
                     }

@@ -262,10 +262,16 @@ fn card(item: &Item<'_>) -> Markup {
 /// A fact the sources disagree on: each version with its sources.
 fn conflict(item: &Item<'_>) -> Markup {
     let f = item.finding;
+    // Dated sources that revised the fact (outdated, or backed by the newest):
+    // the versions come oldest first, a timeline rather than a dispute.
+    let revised = matches!(f.code, Code::FigureOutdated | Code::Supported);
     html! {
-        div.conflict {
-            h3 { a href={ "#f-" (item.id) } { (f.text) } " (line " (item.start.line) ")" }
-            ol.versions {
+        div.conflict.revision[revised] {
+            h3 {
+                a href={ "#f-" (item.id) } { (f.text) } " (line " (item.start.line) ")"
+                @if revised { " " span.badge { "revised over time, oldest first" } }
+            }
+            ol.versions.timeline[revised] {
                 @for v in &f.versions {
                     li.draft-version[v.matches_draft] {
                         strong { (v.text) }

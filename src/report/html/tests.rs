@@ -196,3 +196,35 @@ fn several_drafts_get_their_own_sections_and_unique_ids() {
     assert!(html.contains("against 3 sources"));
     assert!(!html.contains("against 0"), "a draft's own tally names no corpus");
 }
+
+#[test]
+fn a_revised_fact_is_a_timeline_and_a_dispute_is_not() {
+    let text = "The port counted 398 ships.\n";
+    let mut f = finding(text, "398 ships", Code::FigureOutdated);
+    f.passages = vec![
+        passage("By Monday 398 ships had called.", "398 ships"),
+        passage("By Wednesday 412 ships had called.", "412 ships"),
+    ];
+    f.versions = vec![
+        crate::check::Version {
+            text: "398 ships".into(),
+            replacement: None,
+            matches_draft: true,
+            passages: vec![0],
+        },
+        crate::check::Version {
+            text: "412 ships".into(),
+            replacement: Some("412 ships".into()),
+            matches_draft: false,
+            passages: vec![1],
+        },
+    ];
+    let html = page_of(text, vec![f.clone()]);
+    assert!(html.contains("revised over time, oldest first"));
+    let timeline = &html[html.find("class=\"versions timeline\"").expect("a timeline")..];
+    assert!(timeline.find("398 ships").unwrap() < timeline.find("412 ships").unwrap());
+    f.code = Code::SourcesDisagree;
+    let html = page_of(text, vec![f]);
+    assert!(!html.contains("timeline\""), "a disagreement is no timeline");
+    assert!(html.contains("class=\"versions\""));
+}
