@@ -275,7 +275,13 @@ impl<'a> Checker<'a> {
             let start = block.map.start(0);
             match cache.entries.get(&key) {
                 Some((old_start, found)) => out.extend(found.iter().cloned().map(|mut f| {
-                    f.span = f.span.start + start - old_start..f.span.end + start - old_start;
+                    // The block moved: so did every span of its findings,
+                    // the ones they point at in it included.
+                    let moved = |r: &Range<usize>| r.start + start - old_start..r.end + start - old_start;
+                    f.span = moved(&f.span);
+                    for r in &mut f.related {
+                        r.span = moved(&r.span);
+                    }
                     f
                 })),
                 None => missing.push((key, start, block)),
