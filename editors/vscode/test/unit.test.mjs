@@ -44,6 +44,7 @@ function config(flat) {
 const CODES = [
   "figure-mismatch", "unit-mismatch", "qualifier-mismatch", "sources-disagree", "unsourced-figure", "supported",
   "quote-mismatch", "quote-unsourced", "quote-misattributed", "name-mismatch",
+  "figure-outdated", "draft-disagree", "arithmetic-mismatch",
 ];
 const ALL = {
   "corpus.paths": ["sources"],
