@@ -549,16 +549,7 @@ impl Index {
     /// A source's metadata. Ids come from this index; an unknown id gets an
     /// empty record rather than a panic.
     pub fn source(&self, id: u32) -> SourceInfo {
-        self.get_source(id).unwrap_or_else(|| SourceInfo {
-            key: String::new(),
-            title: String::new(),
-            path: std::path::PathBuf::new(),
-            date: None,
-            url: None,
-            publisher: None,
-            author: None,
-            format: crate::corpus::Format::Text,
-        })
+        Facts::source(self, id)
     }
 
     pub fn get_source(&self, id: u32) -> Option<SourceInfo> {
