@@ -1,8 +1,19 @@
-//! The verdict: from a draft figure's scored candidates to a decision. A pure
-//! function of scores and thresholds (`rules/scoring.toml`), with no index and
-//! no text, so each case of the policy is a unit test.
+//! The verdict: from a draft figure's scored candidates to a decision.
+//! `decide` is a pure function of scores and thresholds (`rules/scoring.toml`),
+//! with no index and no text, so each case of the policy is a unit test;
+//! `Checker::verdict` gathers the candidates' scores for it and builds the
+//! finding (code, message, passages, replacement) from its decision.
 
+use super::features::Story;
+use super::passage::{dedupe, normalize_label};
+use super::score::Cand;
+use super::{Agreement, Checker, Code, Finding, Passage, Version, compare};
+use crate::extract::{Dim, Figure};
+use crate::markdown::{Block, Document};
+use crate::rules::Bound;
 use crate::rules::Scoring;
+use rustc_hash::FxHashSet;
+use std::ops::Range;
 
 /// One source's best candidate, as the verdict sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +69,222 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
         Decision::Mismatch
     } else {
         Decision::Unsourced
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn verdict(
+        &self,
+        doc: &Document,
+        block: &Block,
+        fig: &Figure,
+        span: Range<usize>,
+        mut cands: Vec<Cand>,
+    ) -> Finding {
+        let w = &self.rules.scoring;
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.index.stable_cmp(a.fact, b.fact))
+        });
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            tracing::debug!(figure = &doc.text[span.clone()], "candidates");
+            for c in cands.iter().take(8) {
+                let p = self.passage(c.fact);
+                tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, story = ?c.story, "  candidate");
+            }
+        }
+        // Each source is read once, by its statement that best matches the
+        // fact: a source that backs the draft's value does not also contradict
+        // it through a neighbouring figure ("between January 9 and March 27"),
+        // and one whose best match is another value does.
+        let mut seen_sources: FxHashSet<u32> = FxHashSet::default();
+        let per_source: Vec<&Cand> = cands
+            .iter()
+            .filter(|c| seen_sources.insert(self.index.sentence(c.fact.sentence).source))
+            .collect();
+        let supports: Vec<&Cand> = per_source
+            .iter()
+            .copied()
+            .filter(|c| c.agreement != Agreement::Conflict && !c.confusable)
+            .collect();
+        let conflicts: Vec<&Cand> = per_source
+            .iter()
+            .copied()
+            .filter(|c| c.agreement == Agreement::Conflict || c.confusable)
+            .collect();
+        let best_sup = supports.first().map_or(0.0, |c| c.score);
+        let best_con = conflicts.first().map_or(0.0, |c| c.score);
+        let text = doc.text[span.clone()].to_string();
+
+        let strong_sup: Vec<&Cand> = supports
+            .iter()
+            .copied()
+            .filter(|c| c.score >= w.t_support.min(best_sup * 0.6).max(w.t_support * 0.6))
+            .collect();
+        let strong_con: Vec<&Cand> = conflicts
+            .iter()
+            .copied()
+            .filter(|c| c.score >= w.t_conflict && c.score >= best_con * 0.6)
+            .collect();
+
+        let scored = |cs: &[&Cand]| -> Vec<Scored> {
+            cs.iter()
+                .map(|c| Scored {
+                    score: c.score,
+                    relation: c.why[0],
+                })
+                .collect()
+        };
+        let code = match decide(&scored(&supports), &scored(&conflicts), w) {
+            Decision::Supported => Code::Supported,
+            Decision::SourcesDisagree => Code::SourcesDisagree,
+            Decision::Mismatch => self.mismatch_code(fig, conflicts[0]),
+            Decision::Unsourced => Code::UnsourcedFigure,
+        };
+
+        let code = self.regroup(code, best_sup, &supports, &conflicts);
+        let mut finding = Finding {
+            code,
+            severity: self.options.severity(code),
+            span,
+            text: text.clone(),
+            value: Some(fig.value),
+            message: String::new(),
+            replacement: None,
+            passages: Vec::new(),
+            versions: Vec::new(),
+            suppressed: None,
+            related: Vec::new(),
+        };
+        match code {
+            Code::Supported => {
+                // Passages only from sources tied to the draft's story, when
+                // any is: a same-value figure of another story is no citation.
+                let tied: Vec<&Cand> = strong_sup.iter().copied().filter(|c| c.story == Story::Same).collect();
+                let chosen: Vec<&Cand> = if !tied.is_empty() {
+                    tied
+                } else if strong_sup.is_empty() {
+                    supports.iter().take(1).copied().collect()
+                } else {
+                    strong_sup
+                };
+                finding.passages = dedupe(chosen.iter().take(5).map(|c| self.passage(c.fact)).collect());
+                finding.message = format!("supported by {}", finding.source_keys().join(", "));
+            }
+            Code::UnsourcedFigure => {
+                finding.message = format!("no source states {text:?}");
+                if fig.weak || matches!(fig.dim, Dim::Time | Dim::Ordinal | Dim::Score) {
+                    finding.code = Code::Supported;
+                    finding.severity = self.options.severity(Code::Supported);
+                    finding.message = "not checked: too common a word to call unsourced".into();
+                }
+            }
+            Code::SourcesDisagree => {
+                // One version per value and kind of thing, however worded.
+                let mut groups: Vec<(String, Vec<&Cand>, bool)> = Vec::new();
+                let mut group_keys: Vec<(Vec<u64>, u64)> = Vec::new();
+                for c in strong_sup.iter().chain(strong_con.iter()) {
+                    let k = &self.index.sentence(c.fact.sentence).keys[c.fact.figure as usize];
+                    let key = (k.values().to_vec(), k.dim);
+                    let agrees = c.agreement != Agreement::Conflict && !c.confusable;
+                    match group_keys.iter().position(|k| *k == key) {
+                        Some(i) => groups[i].1.push(c),
+                        None => {
+                            let label = normalize_label(&self.passage(c.fact).figure_text);
+                            groups.push((label, vec![c], agrees));
+                            group_keys.push(key);
+                        }
+                    }
+                }
+                let mut passages = Vec::new();
+                for (label, cs, agrees) in &groups {
+                    let mut idx = Vec::new();
+                    for c in cs.iter().take(4) {
+                        let p = self.passage(c.fact);
+                        let i = match passages
+                            .iter()
+                            .position(|q: &Passage| q.span == p.span && q.key == p.key)
+                        {
+                            Some(i) => i,
+                            None => {
+                                passages.push(p);
+                                passages.len() - 1
+                            }
+                        };
+                        if !idx.contains(&i) {
+                            idx.push(i);
+                        }
+                    }
+                    let replacement = if *agrees {
+                        None
+                    } else {
+                        self.replacement(doc, block, fig, cs[0].fact, self.mismatch_code(fig, cs[0]))
+                    };
+                    finding.versions.push(Version {
+                        text: label.clone(),
+                        replacement,
+                        matches_draft: *agrees,
+                        passages: idx,
+                    });
+                }
+                finding.passages = passages;
+                let parts: Vec<String> = finding
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        let mut keys: Vec<&str> =
+                            v.passages.iter().map(|&i| finding.passages[i].key.as_str()).collect();
+                        keys.dedup();
+                        format!("{} ({})", v.text, keys.join(", "))
+                    })
+                    .collect();
+                finding.message = format!("sources disagree: {}", parts.join(" vs "));
+                self.revise(&mut finding, block, fig);
+            }
+            _ => {
+                let best = conflicts[0];
+                let p = self.passage(best.fact);
+                finding.replacement = self.replacement(doc, block, fig, best.fact, code);
+                let mut others: Vec<Passage> = strong_con
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .map(|c| self.passage(c.fact))
+                    .filter(|q| normalize_label(&q.figure_text) == normalize_label(&p.figure_text))
+                    .collect();
+                let src_text = normalize_label(&p.figure_text);
+                let mut passages = vec![p];
+                passages.append(&mut others);
+                finding.passages = dedupe(passages);
+                let keys = finding.source_keys().join(", ");
+                finding.message = match code {
+                    Code::UnitMismatch => {
+                        format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text))
+                    }
+                    Code::QualifierMismatch => format!(
+                        "{:?} does not fit the sources: {src_text} ({keys})",
+                        normalize_label(&text)
+                    ),
+                    _ => format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text)),
+                };
+            }
+        }
+        finding
+    }
+
+    pub(super) fn mismatch_code(&self, fig: &Figure, c: &Cand) -> Code {
+        let s = self.index.figure(c.fact);
+        // The same number with another unit or counted thing: "six-year" for
+        // "six-month", "27 provinces" for "27 cities".
+        let same_number = compare::values(fig.bound, fig.value, s.bound, s.value, 1.0) != Some(Agreement::Conflict);
+        if c.confusable && same_number {
+            Code::UnitMismatch
+        } else if fig.bound != Bound::Exact && fig.bound != Bound::Vague && fig.bound.family() != s.bound.family() {
+            Code::QualifierMismatch
+        } else {
+            Code::FigureMismatch
+        }
     }
 }
 

@@ -1,0 +1,77 @@
+//! The block cache: findings by block, reused when an edit leaves a block
+//! (its text and its mapping back to the file) unchanged.
+
+use super::Finding;
+use super::context::prev_block;
+use crate::markdown::{Block, Document};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Findings by block content, for re-checking only what an edit changed.
+/// Clear it when the corpus, the rules or the configuration change.
+#[derive(Debug, Default)]
+pub struct BlockCache {
+    /// Block key → (block start when checked, its findings).
+    pub(super) entries: FxHashMap<u64, (usize, Vec<Finding>)>,
+    /// What the entries were computed under, as the owner counts it.
+    pub(super) tag: u64,
+    /// The draft's findings against itself, by the text they were computed on.
+    pub(super) draft: Option<(u64, Vec<Finding>)>,
+}
+
+impl BlockCache {
+    /// Clears the cache unless its entries were computed under `tag` (a
+    /// configuration and index version the owner keeps), then takes the tag.
+    /// A check begun under an older tag cannot fill the cache for a newer one.
+    pub fn ensure_tag(&mut self, tag: u64) {
+        if self.tag != tag {
+            self.entries.clear();
+            self.draft = None;
+            self.tag = tag;
+        }
+    }
+
+    /// What a block's findings depend on: its text, how that text maps back
+    /// to the file (markup-only edits move findings), its context, its kind
+    /// and whether it is in a block quote (`> ` changes neither text nor kind),
+    /// and the paragraph before it (which may name a quotation's speaker).
+    /// Also the file's own bytes of the block: findings quote them, and an
+    /// edit inside an HTML comment of the same length changes neither the
+    /// text nor the map (found by the random-edit test).
+    pub(super) fn key(doc: &Document, block: &Block, prev: Option<&Block>) -> u64 {
+        let raw = doc
+            .text
+            .get(block.map.start(0)..block.map.end(block.text.len() as u32))
+            .unwrap_or("");
+        let mut h = crate::text::word_hash(&block.text) ^ block.map.shape_hash().rotate_left(17);
+        h = xxhash_rust::xxh3::xxh3_64_with_seed(raw.as_bytes(), h);
+        if let Some(p) = prev {
+            h = xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), h);
+        }
+        for c in &block.context {
+            h = xxhash_rust::xxh3::xxh3_64_with_seed(c.as_bytes(), h);
+        }
+        xxhash_rust::xxh3::xxh3_64_with_seed(format!("{:?} {}", block.kind, block.quoted).as_bytes(), h)
+    }
+
+    /// Keeps only the entries of `blocks` (call after a whole-document check).
+    pub fn retain(&mut self, doc: &Document, blocks: &[Block]) {
+        let keep: FxHashSet<u64> = blocks
+            .iter()
+            .map(|b| BlockCache::key(doc, b, prev_block(doc, b)))
+            .collect();
+        self.entries.retain(|k, _| keep.contains(k));
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.draft = None;
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}

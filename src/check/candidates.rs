@@ -1,0 +1,71 @@
+//! Retrieval: the index query for a draft figure and the source figures it
+//! brings in as candidates.
+
+use super::Checker;
+use super::context::DraftCtx;
+use super::score::Cand;
+use crate::extract::{Figure, OUTER_CLAUSE, Sentence};
+use crate::index::{FactRef, dim_key};
+use rustc_hash::FxHashSet;
+
+/// A value stated by at most this many figures brings them all in as candidates.
+pub(super) const VALUE_FACTS: usize = 64;
+/// Source sentences retrieved per draft sentence.
+pub(super) const RETRIEVE: usize = 30;
+
+impl<'a> Checker<'a> {
+    /// The retrieval query for one figure: the words of its clause first, then
+    /// the rest of the sentence, the kind of thing it counts, its value and the
+    /// values beside it.
+    pub(super) fn query(&self, s: &Sentence, fig: &Figure, fi: usize, fig_keys: &[Vec<u64>]) -> Vec<(u64, f32)> {
+        let mut query: Vec<(u64, f32)> = s
+            .terms
+            .iter()
+            .filter(|t| !fig.toks.contains(&t.pos) || t.clause == OUTER_CLAUSE)
+            .map(|t| (t.key, if t.clause == fig.clause { 1.0 } else { 0.5 }))
+            .collect();
+        for (j, keys) in fig_keys.iter().enumerate() {
+            let w = if j == fi { 1.0 } else { 0.5 };
+            query.extend(keys.iter().map(|&k| (k, w)));
+        }
+        query.push((dim_key(fig, self.rules), 1.0));
+        query
+    }
+
+    /// Scores every candidate source figure for a draft figure.
+    pub(super) fn candidates(&self, fig: &Figure, keys: &[u64], retrieved: &[(u32, f32)], ctx: &DraftCtx) -> Vec<Cand> {
+        let mut seen: FxHashSet<FactRef> = FxHashSet::default();
+        let mut facts: Vec<FactRef> = Vec::new();
+        for &(sid, _) in retrieved {
+            for fi in 0..self.index.sentence(sid).figures.len() {
+                let r = FactRef {
+                    sentence: sid,
+                    figure: fi as u16,
+                };
+                if seen.insert(r) {
+                    facts.push(r);
+                }
+            }
+        }
+        // Every figure stating a telling value, wherever it stands; a common
+        // value ("two") only through retrieval, which weighs its context.
+        for k in keys {
+            // Counted before listed: a common value's list is long, and
+            // reading it would touch pages of the index for nothing.
+            if self.index.value_fact_count(*k) <= VALUE_FACTS {
+                for r in self.index.facts_with_value(*k) {
+                    if seen.insert(r) {
+                        facts.push(r);
+                    }
+                }
+            }
+        }
+        facts
+            .into_iter()
+            .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
+            // A passage whose file changed since indexing is dropped, not sliced.
+            .filter(|r| self.index.sentence_source(r.sentence).is_some())
+            .filter_map(|r| self.score(fig, ctx, r))
+            .collect()
+    }
+}

@@ -1,0 +1,229 @@
+//! The features of a candidate: how its counted thing, its event and its
+//! context relate to the draft figure's, and whether it belongs to the
+//! draft's story.
+
+use super::context::DraftCtx;
+use super::{Agreement, Checker, compare};
+use crate::extract::{Dim, Figure, Noun, OUTER_CLAUSE};
+use crate::index::SentenceRec;
+use crate::rules::{EventId, Scoring};
+
+impl<'a> Checker<'a> {
+    /// How the counted things relate: weight, and whether they are confusable.
+    pub(super) fn noun_relation(&self, a: Option<Noun>, b: Option<Noun>) -> Option<(f32, bool)> {
+        let inherited = |n: Option<Noun>| n.is_some_and(|n| n.inherited);
+        let discount = if inherited(a) || inherited(b) { 0.9 } else { 1.0 };
+        let rel = match (a, b) {
+            (Some(a), Some(b)) => {
+                if a.head == b.head {
+                    (1.0, false)
+                } else {
+                    match (a.class, b.class) {
+                        (Some(x), Some(y)) if x == y => (0.95, false),
+                        (Some(x), Some(y)) if self.rules.is_broader(x, y) || self.rules.is_broader(y, x) => {
+                            (0.8, false)
+                        }
+                        (Some(x), Some(y)) if self.rules.confusable(x, y) => (0.85, true),
+                        // Both under one broader class ("members", "workers").
+                        (Some(x), Some(y))
+                            if self.rules.nouns[x as usize]
+                                .broader
+                                .iter()
+                                .any(|b| self.rules.nouns[y as usize].broader.contains(b)) =>
+                        {
+                            (0.6, false)
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            (Some(_), None) | (None, Some(_)) => (0.65, false),
+            (None, None) => (0.55, false),
+        };
+        Some((rel.0 * discount, rel.1))
+    }
+
+    /// "43 arrests" against "43 suspects were arrested": a noun that counts an
+    /// event matches people the other figure's clause says the event befell.
+    pub(super) fn event_noun_relation(&self, a: &Figure, b: &Figure, b_events: &[EventId]) -> Option<f32> {
+        let ev = self.rules.nouns[a.noun?.class? as usize].event?;
+        let b_class = b.noun?.class?;
+        (self.rules.is_person(b_class) && b_events.contains(&ev)).then_some(0.85)
+    }
+
+    /// Whether two figures measure the same kind of thing: weight, whether the
+    /// source's unit or noun is a confusable one, and the factor that converts
+    /// the source's number into the draft's unit.
+    pub(super) fn relation(
+        &self,
+        d: &Figure,
+        s: &Figure,
+        d_events: &[EventId],
+        s_events: &[EventId],
+    ) -> Option<(f32, bool, f64)> {
+        match (d.dim, s.dim) {
+            (Dim::Count, Dim::Count) => {
+                if let Some(w) = self
+                    .event_noun_relation(d, s, s_events)
+                    .or_else(|| self.event_noun_relation(s, d, d_events))
+                {
+                    return Some((w, false, 1.0));
+                }
+                let (w, c) = self.noun_relation(d.noun, s.noun)?;
+                Some((w, c, 1.0))
+            }
+            (Dim::Money(a), Dim::Money(b)) => {
+                let (ca, cb) = (&self.rules.currencies[a as usize], &self.rules.currencies[b as usize]);
+                let compatible = a == b || ca.family == cb.family && (ca.generic || cb.generic);
+                // Amounts in two currencies compare only when the number is the
+                // same ("20,000 dollars" for "20,000 yuan"); otherwise they are a
+                // conversion ("80,000 yuan ($13,000)"), not a conflict.
+                if !compatible && compare::values(d.bound, d.value, s.bound, s.value, 1.0) == Some(Agreement::Conflict)
+                {
+                    return None;
+                }
+                Some((1.0, !compatible, 1.0))
+            }
+            (Dim::Measure(a), Dim::Measure(b)) => {
+                let (ua, ub) = (&self.rules.units[a as usize], &self.rules.units[b as usize]);
+                if ua.dimension != ub.dimension {
+                    return None;
+                }
+                // What is measured: "a 20-kilometre containment line" is not
+                // "a 25-kilometre fire front".
+                let w = match (d.noun, s.noun) {
+                    (Some(x), Some(y)) => match self.noun_relation(Some(x), Some(y)) {
+                        Some((rw, false)) => rw.max(0.85),
+                        Some((_, true)) => 0.6,
+                        None if x.class.is_some() && y.class.is_some() => return None,
+                        None => 0.6,
+                    },
+                    (Some(_), None) | (None, Some(_)) => 0.65,
+                    (None, None) => 1.0,
+                };
+                Some((w, a != b, ub.factor / ua.factor))
+            }
+            // Ages of two named people are two facts; of one person, one.
+            (Dim::Age, Dim::Age) => match (d.subject.is_empty(), s.subject.is_empty()) {
+                (false, false) if d.subject.iter().any(|n| s.subject.contains(n)) => Some((1.0, false, 1.0)),
+                (false, false) => Some((0.5, false, 1.0)),
+                _ => Some((0.9, false, 1.0)),
+            },
+            (Dim::Ordinal, Dim::Ordinal) => {
+                let (w, c) = self.noun_relation(d.noun, s.noun)?;
+                Some((w, c, 1.0))
+            }
+            (x, y) if x == y => Some((1.0, false, 1.0)),
+            _ => None,
+        }
+    }
+
+    /// How strongly each draft context term occurs around a source figure:
+    /// in its clause, elsewhere in its sentence, or in a neighbouring sentence.
+    /// One pass over the source's terms, looked up in the draft's.
+    pub(super) fn source_weights(
+        &self,
+        ctx: &DraftCtx,
+        sent: &SentenceRec,
+        fig: &Figure,
+        neighbors: &[&SentenceRec],
+    ) -> [Vec<f32>; 3] {
+        let sc = &self.rules.scoring;
+        let mut w: [Vec<f32>; 3] = ctx.terms.each_ref().map(|t| vec![0.0; t.len()]);
+        let mut put = |key: u64, weight: f32| {
+            if let Some(&(tier, i)) = ctx.lookup.get(&key) {
+                let slot = &mut w[tier as usize][i as usize];
+                *slot = slot.max(weight);
+            }
+        };
+        for t in &sent.terms {
+            // A table cell's headers (outer terms, at no position of their
+            // own) frame its number as its own clause would.
+            let outer = t.clause == OUTER_CLAUSE;
+            if outer || !fig.toks.contains(&t.pos) {
+                let own = outer || t.clause == fig.clause;
+                put(t.key, if own { sc.at_clause } else { sc.at_sentence });
+            }
+        }
+        for n in neighbors {
+            for t in &n.terms {
+                put(t.key, sc.at_neighbor);
+            }
+        }
+        w
+    }
+}
+
+/// How a source figure relates to the draft's story: positive evidence only
+/// (names and words of the draft found around it), counted, never weighed by
+/// rarity, so a corpus of other stories cannot move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Story {
+    /// Another story: nothing of the draft's around it, or its clause names
+    /// other people or places where the draft's clause names its own.
+    Other,
+    /// Some of the draft figure's context words around it: enough to compare.
+    Near,
+    /// A name of the draft's story around it, or several of the draft
+    /// figure's context words in its own sentence: enough to count as
+    /// support on thin scores too, and to be cited.
+    Same,
+}
+
+pub(super) fn story(
+    ctx: &DraftCtx,
+    sent: &SentenceRec,
+    fig: &Figure,
+    neighbors: &[&SentenceRec],
+    mut wider: impl Iterator<Item = std::sync::Arc<SentenceRec>>,
+    w: &Scoring,
+) -> Story {
+    let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
+        ns.terms
+            .iter()
+            .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+    });
+    if shares_a_name {
+        return Story::Same;
+    }
+    // The draft's clause names a person or place, the source figure's clause
+    // names others and none of the draft's story's: another story, however
+    // many ordinary words the two share ("crews are holding a fire front").
+    let names_others = sent
+        .terms
+        .iter()
+        .any(|t| t.name && t.clause == fig.clause && !fig.toks.contains(&t.pos) && !ctx.sentence_keys.contains(&t.key));
+    if names_others && !ctx.clause_names.is_empty() {
+        // A speaker or a second party named beside the figure is not yet
+        // another story: the source's story names are looked for a little
+        // further out (two sentences either side) before ruling it out.
+        return if wider.any(|ns| {
+            ns.terms
+                .iter()
+                .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+        }) {
+            Story::Same
+        } else {
+            Story::Other
+        };
+    }
+    let own = |t: &&crate::extract::Term| !fig.toks.contains(&t.pos) && t.event.is_none();
+    let mut in_sentence: Vec<u64> = sent
+        .terms
+        .iter()
+        .filter(own)
+        .filter(|t| ctx.lookup.contains_key(&t.key))
+        .map(|t| t.key)
+        .collect();
+    in_sentence.sort_unstable();
+    in_sentence.dedup();
+    if in_sentence.len() as f32 >= w.story_same_terms {
+        return Story::Same;
+    }
+    let nearby = std::iter::once(sent)
+        .chain(neighbors.iter().copied())
+        .flat_map(|ns| ns.terms.iter())
+        .filter(own)
+        .any(|t| ctx.lookup.contains_key(&t.key));
+    if nearby { Story::Near } else { Story::Other }
+}

@@ -1,0 +1,281 @@
+//! The same-fact score of a candidate: a weighted sum of its features, the
+//! weights read from `rules/scoring.toml`.
+
+use super::context::{DraftCtx, clause_events};
+use super::features::{Story, story};
+use super::{Agreement, Checker, compare};
+use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
+use crate::index::{FactRef, SentenceRec};
+use crate::rules::Bound;
+
+/// A candidate source figure, scored.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cand {
+    pub(super) fact: FactRef,
+    pub(super) score: f32,
+    pub(super) agreement: Agreement,
+    pub(super) confusable: bool,
+    /// Score components for debugging: noun relation, context, co-figures, factors.
+    pub(super) why: [f32; 4],
+    /// How strongly it is tied to the draft's story.
+    pub(super) story: Story,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn score(&self, d: &Figure, ctx: &DraftCtx, r: FactRef) -> Option<Cand> {
+        let w = &self.rules.scoring;
+        let sent_arc = self.index.sentence(r.sentence);
+        let sent: &SentenceRec = &sent_arc;
+        let s = &sent.figures[r.figure as usize];
+        // Time is a slot of the fact: revenue in 1985 and in 1986 are two facts,
+        // neither support nor contradiction of each other.
+        if let (Some(a), Some(b)) = (d.time, s.time)
+            && a != b
+        {
+            return None;
+        }
+        let s_events = clause_events(sent, s);
+        let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
+        let agreement = if d.dim == Dim::Score {
+            if d.value == s.value {
+                Agreement::Same
+            } else {
+                Agreement::Conflict
+            }
+        } else {
+            compare::values(d.bound, d.value, s.bound, s.value, factor)?
+        };
+        // A data cell holds the unrounded value: the draft may round it.
+        let agreement = match (agreement, sent.locator, d.value, s.value) {
+            (
+                Agreement::Conflict,
+                Some(crate::corpus::Locator::Cell { .. }),
+                Value::Num { lo: dl, hi: dh },
+                Value::Num { lo: sl, hi: sh },
+            ) if d.bound == crate::rules::Bound::Exact
+                && dl == dh
+                && sl == sh
+                && compare::rounds_to(dl, sl * factor) =>
+            {
+                Agreement::Same
+            }
+            (a, ..) => a,
+        };
+        let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
+            .index
+            .neighbors(r.sentence)
+            .map(|n| self.index.sentence(n))
+            .collect();
+        let neighbors: Vec<&SentenceRec> = neighbor_recs.iter().map(|n| &**n).collect();
+        let neighbors = &neighbors[..];
+
+        // Shared context, weighted by rarity and closeness on both sides.
+        let weights = self.source_weights(ctx, sent, s, neighbors);
+        let mut shared = 0.0f32;
+        let mut weight = 0.0f32;
+        for (((terms, mass), tier_weight), sw) in ctx
+            .terms
+            .iter()
+            .zip(ctx.mass)
+            .zip([w.tier_clause, w.tier_sentence, w.tier_neighbor])
+            .zip(&weights)
+        {
+            if mass <= 0.0 {
+                continue;
+            }
+            let matched: f32 = terms.iter().zip(sw).map(|(&(_, idf), w)| idf * w).sum();
+            shared += tier_weight * matched / mass;
+            weight += tier_weight;
+        }
+        let shared = if weight > 0.0 { shared / weight } else { 0.0 };
+        let mut sim = shared;
+        // The same person's age: the name is the fact.
+        if d.dim == Dim::Age && d.subject.iter().any(|n| s.subject.contains(n)) {
+            sim += w.subject_bonus;
+        }
+
+        // Other figures of the draft sentence stated beside this one, by rarity.
+        let mut cof = 0usize;
+        let mut cof_bonus = 0.0f32;
+        // "Two suspects" beside it is no evidence for "two baby girls": the
+        // value and the kind of thing must both match.
+        let states = |ns: &SentenceRec, keys: &[u64], dk: u64| {
+            ns.keys.iter().enumerate().any(|(j, g)| {
+                !(std::ptr::eq(ns, sent) && j == r.figure as usize)
+                    && g.dim == dk
+                    && g.values().iter().any(|k| keys.contains(k))
+            })
+        };
+        for (keys, dk) in &ctx.cofigures {
+            let (keys, dk) = (keys.as_slice(), *dk);
+            // Beside it in the sentence counts in full, in a neighbouring sentence half.
+            let weight = if states(sent, keys, dk) {
+                1.0
+            } else if neighbors.iter().any(|n| states(n, keys, dk)) {
+                0.5
+            } else {
+                continue;
+            };
+            cof += 1;
+            let rarity = keys.iter().map(|k| self.index.rarity(*k)).fold(0.0, f32::max);
+            cof_bonus += weight * (w.cofigure_base + w.cofigure_rarity * rarity);
+        }
+        sim += cof_bonus.min(w.cofigure_max);
+        // Another story: a candidate counts only with positive evidence that
+        // it is about the draft's story — another figure of the draft sentence
+        // stated beside it, a name of the draft's story around it, or at least
+        // `story_terms` of the draft sentence's own words in its sentence.
+        // Counted, not weighed by rarity: document frequency ranks candidates
+        // but must not decide them, or a big enough corpus of other stories
+        // turns every same-unit figure into weak evidence.
+        let story = if cof > 0 {
+            Story::Same
+        } else {
+            story(ctx, sent, s, neighbors, self.passage_window(r.sentence, 2), w)
+        };
+        // Loosely tied (a shared word, no name, no co-figure) and counting
+        // another thing, both named ("15 suspects" for "15 more arrests"):
+        // another fact. A related noun is evidence only within the story.
+        let other_kind = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head != b.head && a.class != b.class);
+        if story == Story::Other || story == Story::Near && other_kind {
+            return None;
+        }
+        // The same value, by its rarity.
+        let same_bonus = w.same_base + w.same_rarity * ctx.rarity;
+        // Equal values are evidence of one fact even where the counted thing
+        // differs: that is how "27 provinces" and "27 cities" get compared.
+        sim += match agreement {
+            Agreement::Same => same_bonus,
+            Agreement::Consistent => same_bonus / 2.0,
+            Agreement::Conflict => 0.0,
+        };
+
+        // Events: "rescued" is not "sold". Every event verb of each clause
+        // counts, since the nearest one is often a modifier ("trafficking rings").
+        let mut factor_ctx = 1.0f32;
+        if !ctx.events.is_empty() && !s_events.is_empty() {
+            if ctx.events.iter().any(|e| s_events.contains(e)) {
+                sim += w.event_match;
+            } else {
+                factor_ctx *= w.event_clash;
+            }
+        }
+        // Places and people: the draft's clause names someone; the source's
+        // clause names someone else.
+        // A clash counts by the rarity of the other name: "Sichuan" against
+        // "Anhui" is another place, "China" in a corpus about China is not.
+        if !ctx.clause_names.is_empty() {
+            let clause_names: Vec<u64> = sent
+                .terms
+                .iter()
+                .filter(|t| {
+                    // A table cell's row label is its clause's name.
+                    t.name && (t.clause == OUTER_CLAUSE || t.clause == s.clause && !s.toks.contains(&t.pos))
+                })
+                .map(|t| t.key)
+                .collect();
+            let in_clause = ctx.clause_names.iter().any(|n| clause_names.contains(n));
+            if !in_clause {
+                let nearby = ctx.clause_names.iter().any(|n| {
+                    std::iter::once(sent)
+                        .chain(neighbors.iter().copied())
+                        .any(|ns| ns.terms.iter().any(|t| t.key == *n))
+                });
+                let rare_clash = clause_names.iter().any(|n| {
+                    !ctx.sentence_keys.contains(n) && self.index.idf(*n) >= w.rare_name * self.index.max_idf()
+                });
+                factor_ctx *= if rare_clash {
+                    w.name_clash
+                } else if nearby {
+                    w.name_nearby
+                } else {
+                    w.name_absent
+                };
+            }
+        }
+        // Modifiers: "microblog users" and "Web users" are different users.
+        if !d.modifiers.is_empty() && !s.modifiers.is_empty() && !d.modifiers.iter().any(|m| s.modifiers.contains(m)) {
+            factor_ctx *= w.modifier_clash;
+        }
+        if agreement == Agreement::Conflict
+            && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
+            && a == ah
+            && b == bh
+            && digit_slip(a, b)
+        {
+            sim += w.typo_bonus;
+        }
+        // Dates that share one part only ("May 25" against "August 2013")
+        // are thin evidence of one fact.
+        if let (Value::Date(a), Value::Date(b)) = (d.value, s.value) {
+            let shared = [
+                a.year.is_some() && b.year.is_some(),
+                a.month.is_some() && b.month.is_some(),
+                a.day.is_some() && b.day.is_some(),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            if shared < 2 && agreement == Agreement::Conflict {
+                factor_ctx *= w.thin_date;
+            }
+        }
+        // "Hundreds of people" is weak support for "more than 700 residents".
+        if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
+            factor_ctx *= w.vague_support;
+        }
+        // Stated numbers far apart are rarely one fact misreported: the factor
+        // falls smoothly with the ratio (0.9 at 2x, 0.8 at 5x, 0.6 at 100x).
+        if agreement == Agreement::Conflict
+            && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
+        {
+            let k = if confusable { 1.0 } else { factor };
+            let (a, b) = ((a + ah) / 2.0, (b + bh) / 2.0 * k);
+            let ratio = a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9);
+            factor_ctx *= 1.0 / (1.0 + w.magnitude * (ratio.max(1.0).ln() as f32));
+        }
+        Some(Cand {
+            fact: r,
+            score: rel * sim * factor_ctx,
+            agreement,
+            confusable,
+            why: [rel, shared, cof as f32, factor_ctx],
+            story,
+        })
+    }
+}
+
+/// Whether two whole numbers differ by one digit, or by two adjacent digits
+/// swapped: the slips a writer makes copying a figure.
+pub(super) fn digit_slip(a: f64, b: f64) -> bool {
+    if a.fract() != 0.0 || b.fract() != 0.0 || a < 0.0 || b < 0.0 || a > 1e15 || b > 1e15 {
+        return false;
+    }
+    let (a, b) = ((a as u64).to_string(), (b as u64).to_string());
+    if a.len() != b.len() || a == b {
+        return false;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digit_slip;
+
+    #[test]
+    pub(super) fn digit_slips() {
+        assert!(digit_slip(34.0, 43.0));
+        assert!(digit_slip(382.0, 383.0));
+        assert!(digit_slip(1094.0, 1049.0));
+        assert!(!digit_slip(34.0, 34.0));
+        assert!(!digit_slip(120.0, 1200.0));
+        assert!(!digit_slip(1234.0, 4321.0));
+        assert!(!digit_slip(7.5, 7.0));
+    }
+}

@@ -1,0 +1,276 @@
+//! Dates, clock times and scores.
+
+use super::{Found, Scan};
+use crate::extract::{DateVal, Dim, Value, Words};
+use crate::rules::Bound;
+use crate::text::TokenKind;
+
+impl<'a> Scan<'a> {
+    pub(super) fn month(&self, i: usize) -> Option<u8> {
+        if !self.word(i) || !self.infos[i].cap {
+            return None;
+        }
+        let m = *self.rules.months.get(&self.infos[i].lower)?;
+        // "Mar." is a month; "mar" in the middle of a sentence would need a capital anyway.
+        Some(m)
+    }
+
+    pub(super) fn day_number(&self, i: usize) -> Option<(u8, usize)> {
+        if self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let s = self.s(i);
+        if s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let d: u8 = s.parse().ok()?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        let mut end = i + 1;
+        if self.glued(end) && self.is_any(end, &["st", "nd", "rd", "th"]) {
+            end += 1;
+        }
+        Some((d, end))
+    }
+
+    pub(super) fn year_number(&self, i: usize) -> Option<i32> {
+        if self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let s = self.s(i);
+        if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let y: i32 = s.parse().ok()?;
+        (1800..=2100).contains(&y).then_some(y)
+    }
+
+    pub(super) fn date(&self, i: usize) -> Option<Found> {
+        let date = |start: usize, end: usize, d: DateVal| Found {
+            start,
+            end,
+            num: (start, end),
+            qual: None,
+            noun: None,
+            value: Value::Date(d),
+            bound: Bound::Exact,
+            dim: Dim::Date,
+            head: None,
+            modifiers: Words::default(),
+            weak: false,
+            locative: false,
+        };
+        let year_after = |k: usize| -> Option<(i32, usize)> {
+            let k2 = if self.is(k, ",") { k + 1 } else { k };
+            self.year_number(k2).map(|y| (y, k2 + 1))
+        };
+        if let Some(m) = self.month(i) {
+            // "February 19", "February 19, 2014"
+            if let Some((d, end)) = self.day_number(i + 1) {
+                let (year, end) = match year_after(end) {
+                    Some((y, e)) => (Some(y), e),
+                    None => (None, end),
+                };
+                return Some(date(
+                    i,
+                    end,
+                    DateVal {
+                        year,
+                        month: Some(m),
+                        day: Some(d),
+                    },
+                ));
+            }
+            // "April 2009"
+            if let Some(y) = self.year_number(i + 1) {
+                return Some(date(
+                    i,
+                    i + 2,
+                    DateVal {
+                        year: Some(y),
+                        month: Some(m),
+                        day: None,
+                    },
+                ));
+            }
+            // "in April", "since March"
+            if i > 0
+                && self.is_any(
+                    i - 1,
+                    &[
+                        "in", "since", "until", "till", "from", "by", "last", "early", "late", "mid", "next",
+                        "between", "and", "to", "of", "during", "before", "after",
+                    ],
+                )
+            {
+                return Some(date(
+                    i,
+                    i + 1,
+                    DateVal {
+                        year: None,
+                        month: Some(m),
+                        day: None,
+                    },
+                ));
+            }
+            return None;
+        }
+        // "19 February 2014"
+        if let Some((d, end)) = self.day_number(i)
+            && let Some(m) = self.month(end)
+        {
+            let (year, e) = match self.year_number(end + 1) {
+                Some(y) => (Some(y), end + 2),
+                None => (None, end + 1),
+            };
+            return Some(date(
+                i,
+                e,
+                DateVal {
+                    year,
+                    month: Some(m),
+                    day: Some(d),
+                },
+            ));
+        }
+        // ISO dates: "2013-10-23".
+        if let Some(y) = self.year_number(i)
+            && self.is_hyphen(i + 1)
+            && self.glued(i + 1)
+            && self.glued(i + 2)
+            && let Some((m, _)) = self.day_number(i + 2).filter(|(m, _)| *m <= 12)
+            && self.is_hyphen(i + 3)
+            && self.glued(i + 3)
+            && let Some((d, _)) = self.day_number(i + 4).filter(|_| self.glued(i + 4))
+        {
+            return Some(date(
+                i,
+                i + 5,
+                DateVal {
+                    year: Some(y),
+                    month: Some(m),
+                    day: Some(d),
+                },
+            ));
+        }
+        // A year alone: "in 2010". Not "2000 people", not "2000s", not "$2000".
+        if let Some(y) = self.year_number(i) {
+            let next_is_thing = self.glued(i + 1) && self.word(i + 1)
+                || self.noun_phrase(i + 1).is_some_and(|np| np.noun.class.is_some())
+                || self
+                    .rules
+                    .unit_terms
+                    .longest_prefix(&self.stems_from(i + 1, 3).0)
+                    .is_some()
+                || self.currency_before(i).is_some();
+            if !next_is_thing {
+                return Some(date(
+                    i,
+                    i + 1,
+                    DateVal {
+                        year: Some(y),
+                        month: None,
+                        day: None,
+                    },
+                ));
+            }
+        }
+        None
+    }
+
+    /// A cricket score: "9 for 233", "3 for 89" (wickets, at most ten, for runs).
+    pub(super) fn score(&self, i: usize) -> Option<Found> {
+        // "none for 126", "no wicket for 126"
+        let (w, f) = if self.is(i, "none") {
+            (0.0, i + 1)
+        } else if self.is(i, "no") && self.is_any(i + 1, &["wicket", "wickets"]) {
+            (0.0, i + 2)
+        } else if self.kind(i) == Some(TokenKind::Number) {
+            (self.parse_digits(i)?, i + 1)
+        } else {
+            return None;
+        };
+        if !self.is(f, "for") || self.kind(f + 1) != Some(TokenKind::Number) {
+            return None;
+        }
+        let r = self.parse_digits(f + 1)?;
+        if !(0.0..=10.0).contains(&w) || w.fract() != 0.0 || r < w {
+            return None;
+        }
+        Some(Found {
+            start: i,
+            end: f + 2,
+            num: (i, f + 2),
+            qual: None,
+            noun: None,
+            value: Value::Num { lo: w, hi: r },
+            bound: Bound::Exact,
+            dim: Dim::Score,
+            head: None,
+            modifiers: Words::default(),
+            weak: false,
+            locative: false,
+        })
+    }
+
+    /// "am"/"pm" (or "a.m."/"p.m.") at `k`: whether it is pm, and where it ends.
+    pub(super) fn meridiem(&self, k: usize) -> Option<(bool, usize)> {
+        if self.is_any(k, &["am", "pm"]) {
+            return Some((self.is(k, "pm"), k + 1));
+        }
+        if self.is_any(k, &["a", "p"]) && self.is(k + 1, ".") {
+            let mut end = k + 2;
+            while self.is_any(end, &["m", "."]) && self.glued(end) {
+                end += 1;
+            }
+            return Some((self.is(k, "p"), end));
+        }
+        None
+    }
+
+    /// Clock times: "4:00pm", "11pm", "8:30".
+    pub(super) fn time(&self, i: usize) -> Option<Found> {
+        if self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let mut hour: u32 = self.s(i).parse().ok()?;
+        if hour > 24 {
+            return None;
+        }
+        let mut end = i + 1;
+        let mut minutes = 0;
+        let colon = self.is(end, ":")
+            && self.glued(end)
+            && self.kind(end + 1) == Some(TokenKind::Number)
+            && self.glued(end + 1);
+        if colon {
+            minutes = self.s(end + 1).parse().ok()?;
+            end += 2;
+        }
+        match self.meridiem(end) {
+            Some((pm, e)) => {
+                if pm && hour < 12 {
+                    hour += 12;
+                }
+                end = e;
+            }
+            None if !colon => return None,
+            None => {}
+        }
+        Some(Found {
+            start: i,
+            end,
+            num: (i, end),
+            qual: None,
+            noun: None,
+            value: Value::num((hour * 60 + minutes) as f64),
+            bound: Bound::Exact,
+            dim: Dim::Time,
+            head: None,
+            modifiers: Words::default(),
+            weak: false,
+            locative: false,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! The figure patterns: numbers in digits and words, qualifiers, ranges,
+//! currencies, units, ages, dates and times, and the noun a number counts.
+//!
+//! Works on one sentence's tokens. Every pattern is driven by the rule tables;
+//! the only words named here are the grammar that glues figures together
+//! ("to", "and", "between", "of", "old").
+
+mod assemble;
+mod dates;
+mod measures;
+mod nouns;
+mod numbers;
+
+use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Term, Value, Words};
+use crate::rules::{Bound, Rules};
+use crate::text::{Token, TokenKind};
+
+/// Finds the figures in one sentence.
+pub(super) fn find(
+    an: &mut Analyzer<'_>,
+    text: &str,
+    toks: &[Token],
+    infos: &[Info],
+    clauses: &[u8],
+    terms: &[Term],
+) -> Vec<Figure> {
+    let scan = Scan {
+        rules: an.rules,
+        text,
+        toks,
+        infos,
+    };
+    let mut found: Vec<Found> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // Only a number, a word or a sign can start a figure.
+        if !scan.may_start_figure(i) {
+            i += 1;
+            continue;
+        }
+        let hit = scan
+            .date(i)
+            .or_else(|| scan.time(i))
+            .or_else(|| scan.score(i))
+            .or_else(|| {
+                let antecedent = found
+                    .iter()
+                    .rev()
+                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative);
+                scan.figure(i, antecedent)
+            });
+        match hit {
+            Some(f) => {
+                i = f.end.max(i + 1);
+                found.push(f);
+            }
+            None => i += 1,
+        }
+    }
+    scan.share_units(&mut found);
+    let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
+    let mut marks: Vec<(u16, u8, Option<i32>)> = figs
+        .iter()
+        .filter_map(|f| match f.value {
+            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => Some((f.toks.start, f.clause, Some(y))),
+            _ => None,
+        })
+        .collect();
+    // Relative years ("last year") date what they stand by, but to a year only
+    // the text's own date can tell: they stop a figure taking another clause's year.
+    for (k, _) in toks.iter().enumerate() {
+        for (phrase, _) in &an.rules.relative_years {
+            if k + phrase.len() <= toks.len() && phrase.iter().enumerate().all(|(j, w)| infos[k + j].lower == *w) {
+                marks.push((k as u16, clauses[k.min(clauses.len() - 1)], None));
+            }
+        }
+    }
+    marks.sort_by_key(|m| m.0);
+    assign_times(&mut figs, &marks);
+    figs
+}
+
+/// Gives every figure that is not itself a date the year it is about.
+///
+/// A year written after figures in their clause ("revenue of 8.4 mln dlrs and
+/// profit of 232,000 dlrs in 1986") dates them back to the previous year; a
+/// year before them ("1986 revenue of ...", "In 1993, the deficit was ...")
+/// dates what follows in its clause, and a year that opens the sentence dates
+/// the sentence's later clauses too.
+fn assign_times(figs: &mut [Figure], years: &[(u16, u8, Option<i32>)]) {
+    if years.is_empty() {
+        return;
+    }
+    for f in figs.iter_mut().filter(|f| f.dim != Dim::Date) {
+        let at = f.toks.start;
+        let after = years.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
+        let before_same = years.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause);
+        let before_any = years.iter().rev().find(|(p, _, _)| *p < at);
+        f.time = after.or(before_same).or(before_any).and_then(|&(_, _, y)| y);
+    }
+}
+
+/// A figure before byte spans and context are attached. Indices are tokens.
+#[derive(Debug, Clone)]
+struct Found {
+    start: usize,
+    end: usize,
+    num: (usize, usize),
+    qual: Option<(usize, usize)>,
+    noun: Option<(usize, usize)>,
+    value: Value,
+    bound: Bound,
+    dim: Dim,
+    head: Option<Noun>,
+    modifiers: Words,
+    weak: bool,
+    /// Introduced by a preposition of place ("in 30 provinces"): names where,
+    /// not what, so later bare numbers do not take its noun.
+    locative: bool,
+}
+
+/// A number phrase: digits or words, with scale.
+#[derive(Debug, Clone, Copy)]
+struct Num {
+    start: usize,
+    end: usize,
+    lo: f64,
+    hi: f64,
+    vague: bool,
+    ordinal: bool,
+    fraction: bool,
+    decade: bool,
+    weak: bool,
+    /// Written in digits.
+    digits: bool,
+}
+
+struct NounPhrase {
+    start: usize,
+    end: usize,
+    noun: Noun,
+    modifiers: Words,
+}
+
+struct Scan<'a> {
+    rules: &'a Rules,
+    text: &'a str,
+    toks: &'a [Token],
+    infos: &'a [Info],
+}
+
+const PRONOUNS: &[&str] = &["he", "she", "i", "you", "they", "we", "who"];
+const BE: &[&str] = &["was", "is", "were", "are", "turned", "turns", "being"];
+const SIZE_SUFFIXES: &[&str] = &["long", "wide", "high", "deep", "tall", "thick", "strong"];
+const LOCATIVE: &[&str] = &["in", "across", "at", "from", "into", "throughout", "to", "of", "among"];
+const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional"];
+const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
+
+impl<'a> Scan<'a> {
+    /// A cheap test before the patterns: digits, a number word, a month, a
+    /// vague quantity, "a"/"an"/"half"/"none"/"no", or a currency sign.
+    pub(super) fn may_start_figure(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        match t.kind {
+            TokenKind::Number => true,
+            TokenKind::Symbol | TokenKind::Punct => false,
+            TokenKind::Word => {
+                let lower = self.infos[i].lower;
+                self.rules.number_words.contains_key(&lower)
+                    || self.rules.months.contains_key(&lower)
+                    || self.rules.ordinals.contains_key(&lower)
+                    || self.rules.fractions.contains_key(&lower)
+                    || self.rules.vague.iter().any(|v| v.words.first() == Some(&lower))
+                    || self.is_any(i, &["a", "an", "half", "none", "no"])
+            }
+        }
+    }
+
+    pub(super) fn s(&self, i: usize) -> &'a str {
+        &self.text[self.toks[i].range()]
+    }
+
+    pub(super) fn is(&self, i: usize, word: &str) -> bool {
+        i < self.toks.len() && self.s(i).eq_ignore_ascii_case(word)
+    }
+
+    pub(super) fn is_any(&self, i: usize, words: &[&str]) -> bool {
+        words.iter().any(|w| self.is(i, w))
+    }
+
+    pub(super) fn glued(&self, i: usize) -> bool {
+        i < self.toks.len() && !self.toks[i].space_before
+    }
+
+    pub(super) fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    pub(super) fn is_hyphen(&self, i: usize) -> bool {
+        i < self.toks.len() && matches!(self.s(i), "-" | "‐" | "‑")
+    }
+
+    pub(super) fn is_dash(&self, i: usize) -> bool {
+        i < self.toks.len() && matches!(self.s(i), "-" | "‐" | "‑" | "–" | "—")
+    }
+
+    pub(super) fn word(&self, i: usize) -> bool {
+        self.kind(i) == Some(TokenKind::Word)
+    }
+
+    /// Stems of tokens from `i`, skipping hyphens glued inside compounds, with the
+    /// token index each came from.
+    pub(super) fn stems_from(&self, i: usize, max: usize) -> (Vec<u64>, Vec<usize>) {
+        let mut keys = Vec::with_capacity(max);
+        let mut pos = Vec::with_capacity(max);
+        let mut k = i;
+        while k < self.toks.len() && keys.len() < max {
+            if self.is_hyphen(k) && self.glued(k) && self.glued(k + 1) && !keys.is_empty() {
+                k += 1;
+                continue;
+            }
+            // The full stop of an initialism: "U.S. dlrs" reads as "U S dlrs".
+            if self.is(k, ".") && self.glued(k) && k > i && self.word(k - 1) && self.s(k - 1).chars().count() == 1 {
+                k += 1;
+                continue;
+            }
+            if !matches!(self.toks[k].kind, TokenKind::Word | TokenKind::Symbol) {
+                break;
+            }
+            keys.push(self.infos[k].stem);
+            pos.push(k);
+            k += 1;
+        }
+        (keys, pos)
+    }
+}
+
+impl Num {
+    pub(super) fn exact(start: usize, end: usize, v: f64) -> Num {
+        Num {
+            start,
+            end,
+            lo: v,
+            hi: v,
+            vague: false,
+            ordinal: false,
+            fraction: false,
+            decade: false,
+            weak: false,
+            digits: false,
+        }
+    }
+
+    pub(super) fn vague(start: usize, end: usize, lo: f64, hi: f64) -> Num {
+        Num {
+            vague: true,
+            ..Num::exact(start, end, lo).with_hi(hi)
+        }
+    }
+
+    pub(super) fn with_hi(mut self, hi: f64) -> Num {
+        self.hi = hi;
+        self
+    }
+}

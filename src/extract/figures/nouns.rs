@@ -1,0 +1,158 @@
+//! The noun a number counts, and the phrase around it.
+
+use super::{NounPhrase, PREMODIFIERS, Scan};
+use crate::extract::Noun;
+use crate::text::TokenKind;
+
+impl<'a> Scan<'a> {
+    /// A participle or adverb: "suspected", "rescued", "earlier", "allegedly".
+    pub(super) fn verbish(&self, i: usize) -> bool {
+        if !self.word(i) {
+            return false;
+        }
+        let w = self.s(i).to_ascii_lowercase();
+        w.ends_with("ed")
+            || w.ends_with("ly")
+            || w.ends_with("ing") && self.rules.noun_terms.get1(self.infos[i].stem).is_none()
+    }
+
+    pub(super) fn looks_plural(&self, i: usize) -> bool {
+        let w = self.s(i);
+        w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
+    }
+
+    /// The noun phrase starting at `j`: "newborn babies", "maintenance workers",
+    /// "baby-smuggling rings". Its head is the last word the rules know as a noun,
+    /// else its last word.
+    pub(super) fn noun_phrase(&self, j: usize) -> Option<NounPhrase> {
+        let n = self.toks.len();
+        let mut words: Vec<usize> = Vec::new();
+        let mut k = j;
+        // "four such websites", "19 more suspects"
+        if self.is_any(k, PREMODIFIERS) && self.word(k + 1) && !self.infos[k + 1].stop {
+            k += 1;
+        }
+        while k < n && words.len() < 5 {
+            match self.toks[k].kind {
+                TokenKind::Word => {
+                    let info = self.infos[k];
+                    let w = self.s(k);
+                    let lower = w.to_lowercase();
+                    let known = self.rules.noun_terms.get1(info.stem).is_some();
+                    if (info.stop && !known)
+                        || self.rules.clause_openers.contains(&info.lower)
+                        || self.rules.months.contains_key(&info.lower) && info.cap
+                        || w == "'s"
+                        || w == "’s"
+                    {
+                        break;
+                    }
+                    let next_is_word = self.word(k + 1) && !self.infos[k + 1].stop && !self.verbish(k + 1)
+                        || self.is_hyphen(k + 1) && self.glued(k + 1);
+                    let verbish = self.verbish(k);
+                    let event = self.rules.event_terms.get1(info.stem).is_some();
+                    // A participle ends the phrase ("1,094 people suspected of")
+                    // unless it modifies a noun that follows ("800 missing children").
+                    let known = known && !lower.ends_with("ed");
+                    if !known && (verbish || event && !self.looks_plural(k)) && !next_is_word {
+                        break;
+                    }
+                    let in_compound = k > 0 && self.is_hyphen(k - 1) && !self.toks[k].space_before;
+                    if !known && event && !words.is_empty() && !in_compound {
+                        break;
+                    }
+                    words.push(k);
+                    k += 1;
+                    let plural = self.looks_plural(k - 1) || known && !next_is_word;
+                    if plural && !(self.is_hyphen(k) && self.glued(k)) {
+                        break;
+                    }
+                }
+                TokenKind::Punct if self.is_hyphen(k) && self.glued(k) && !words.is_empty() && self.glued(k + 1) => {
+                    k += 1;
+                }
+                TokenKind::Number if words.is_empty() && self.is_hyphen(k + 1) && self.glued(k + 1) => {
+                    // An embedded compound: "three 15-year-old boys".
+                    let mut m = k + 1;
+                    while self.is_hyphen(m) && self.glued(m) && self.word(m + 1) && self.glued(m + 1) {
+                        m += 2;
+                    }
+                    k = m;
+                }
+                _ => break,
+            }
+        }
+        if words.is_empty() {
+            return None;
+        }
+        let stems: Vec<u64> = words.iter().map(|&w| self.infos[w].stem).collect();
+        // The head: the last position where a known noun term ends.
+        let mut head = None;
+        for end in (1..=stems.len()).rev() {
+            if let Some((len, class)) = self.rules.noun_terms.longest_suffix(&stems[..end]) {
+                head = Some((end - 1, len, Some(class)));
+                break;
+            }
+        }
+        let (h, len, class) = head.unwrap_or((words.len() - 1, 1, None));
+        let modifiers = stems[..h + 1 - len]
+            .iter()
+            .copied()
+            .filter(|s| !self.rules.stopwords.contains(s))
+            .collect();
+        Some(NounPhrase {
+            start: words[0],
+            end: words[h] + 1,
+            noun: Noun {
+                head: stems[h],
+                class,
+                inherited: false,
+            },
+            modifiers,
+        })
+    }
+
+    /// The noun in "a wage freeze of …", ending right before `start`.
+    pub(super) fn noun_before_of(&self, start: usize) -> Option<Noun> {
+        if start < 2 || !self.is(start - 1, "of") || !self.word(start - 2) || self.infos[start - 2].stop {
+            return None;
+        }
+        let k = start - 2;
+        let mut first = k;
+        while first > 0 && self.word(first - 1) && !self.infos[first - 1].stop && k - first < 3 {
+            first -= 1;
+        }
+        let np = self.noun_phrase(first)?;
+        (np.end == k + 1).then_some(Noun {
+            inherited: true,
+            ..np.noun
+        })
+    }
+
+    /// The noun in "the number of children … at 10,000": a count named before
+    /// its figure.
+    pub(super) fn number_of_before(&self, start: usize) -> Option<Noun> {
+        let from = start.saturating_sub(12);
+        (from..start.saturating_sub(2))
+            .rev()
+            .find(|&k| self.is_any(k, &["number", "total", "toll", "tally", "count"]) && self.is(k + 1, "of"))
+            .and_then(|k| self.of_phrase(k + 1))
+            .map(|np| Noun {
+                inherited: true,
+                ..np.noun
+            })
+    }
+
+    /// "of the workforce" after a percentage.
+    pub(super) fn of_phrase(&self, j: usize) -> Option<NounPhrase> {
+        if !self.is(j, "of") {
+            return None;
+        }
+        let k = if self.is_any(j + 1, &["the", "its", "their", "all", "his", "her"]) {
+            j + 2
+        } else {
+            j + 1
+        };
+        self.noun_phrase(k)
+    }
+}
