@@ -227,3 +227,25 @@ pub(super) fn story(
         .any(|t| ctx.lookup.contains_key(&t.key));
     if nearby { Story::Near } else { Story::Other }
 }
+
+/// Whose figure it is: both figures belong to lists that give each member a
+/// subject of its own ("Alpha Corp 22.5 pct and Beta Holdings 21.9 pct"), the
+/// subjects differ, and the source's subject is the draft's other subject
+/// (named in the draft's sentence) or the source gives the draft figure's
+/// subject another figure of its list. Then the source figure is the other
+/// subject's, and neither backs nor contradicts the draft's.
+pub(super) fn other_subject(d: &Figure, s: &Figure, sent: &SentenceRec, ctx: &DraftCtx) -> bool {
+    if d.dim == Dim::Age
+        || d.subject.is_empty()
+        || s.subject.is_empty()
+        || d.subject.iter().any(|k| s.subject.contains(k))
+    {
+        return false;
+    }
+    let draft_names_it = s.subject.iter().any(|k| ctx.sentence_keys.contains(k));
+    let source_gives_ours_another = sent
+        .figures
+        .iter()
+        .any(|g| !std::ptr::eq(g, s) && g.clause == s.clause && d.subject.iter().any(|k| g.subject.contains(k)));
+    draft_names_it || source_gives_ours_another
+}

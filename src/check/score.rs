@@ -2,7 +2,7 @@
 //! weights read from `rules/scoring.toml`.
 
 use super::context::{DraftCtx, clause_events};
-use super::features::{Story, story};
+use super::features::{Story, other_subject, story};
 use super::{Agreement, Checker, compare};
 use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
 use crate::index::{FactRef, SentenceRec};
@@ -32,6 +32,9 @@ impl<'a> Checker<'a> {
         if let (Some(a), Some(b)) = (d.time, s.time)
             && a != b
         {
+            return None;
+        }
+        if other_subject(d, s, sent, ctx) {
             return None;
         }
         let s_events = clause_events(sent, s);
@@ -89,8 +92,8 @@ impl<'a> Checker<'a> {
         }
         let shared = if weight > 0.0 { shared / weight } else { 0.0 };
         let mut sim = shared;
-        // The same person's age: the name is the fact.
-        if d.dim == Dim::Age && d.subject.iter().any(|n| s.subject.contains(n)) {
+        // The same subject (a person's age, a member of a list): the name is the fact.
+        if d.subject.iter().any(|n| s.subject.contains(n)) {
             sim += w.subject_bonus;
         }
 

@@ -365,3 +365,60 @@ fn figures_take_the_year_of_their_clause() {
     // Fiscal years are years.
     assert_eq!(times("It earned $300,000 in fiscal 1986.")[0].1, Some(1986));
 }
+
+/// Each figure of `text` (by its text) with its subject.
+fn subjects(text: &str) -> Vec<(String, Words)> {
+    let rules = Rules::builtin();
+    let mut an = Analyzer::new(&rules);
+    let mut out = Vec::new();
+    for s in an.analyze(text) {
+        for f in &s.figures {
+            out.push((
+                text[f.num_span.start as usize..f.num_span.end as usize].to_string(),
+                f.subject,
+            ));
+        }
+    }
+    out
+}
+
+fn subject_of(list: &[(String, Words)], num: &str) -> Words {
+    list.iter()
+        .find(|(t, _)| t.split(' ').next() == Some(num))
+        .unwrap_or_else(|| panic!("no {num} in {list:?}"))
+        .1
+}
+
+#[test]
+fn figures_in_a_list_take_their_own_subject() {
+    // Names before each member; the subject follows the name, not the order.
+    let a = subjects("Alpha Corp holds 22.5 pct and Beta Holdings 21.9 pct.");
+    let b = subjects("Beta Holdings holds 21.9 pct and Alpha Corp 22.5 pct.");
+    for num in ["22.5", "21.9"] {
+        assert!(!subject_of(&a, num).is_empty(), "{num}: {a:?}");
+        assert_eq!(subject_of(&a, num), subject_of(&b, num), "{num}");
+    }
+    assert_ne!(subject_of(&a, "22.5"), subject_of(&a, "21.9"));
+    // Names after each member, behind a preposition of place.
+    let a = subjects("Floods killed 12 people in Hunan and 9 in Hubei.");
+    let b = subjects("Floods killed 9 people in Hubei and 12 in Hunan.");
+    for num in ["12", "9"] {
+        assert!(!subject_of(&a, num).is_empty(), "{num}: {a:?}");
+        assert_eq!(subject_of(&a, num), subject_of(&b, num), "{num}");
+    }
+    assert_ne!(subject_of(&a, "12"), subject_of(&a, "9"));
+}
+
+#[test]
+fn figures_outside_a_list_have_no_subject() {
+    // A lone figure: its clause may name anyone.
+    assert!(subjects("Alpha Corp holds 22.5 pct of Beta Holdings.")[0].1.is_empty());
+    // A member with no names of its own: no list subjects at all.
+    for (_, s) in subjects("Alpha Corp shares rose 5 pct and then 3 pct.") {
+        assert!(s.is_empty());
+    }
+    // Two figures of different kinds are not a list.
+    for (_, s) in subjects("Alpha Corp paid $5 million for 20 pct of Beta Holdings.") {
+        assert!(s.is_empty());
+    }
+}

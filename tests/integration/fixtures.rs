@@ -325,3 +325,32 @@ fn workspace_rules_teach_new_synonyms() {
         "#,
     );
 }
+
+#[test]
+fn each_member_of_a_list_has_its_own_subject() {
+    // Swapped stakes: each is a mismatch naming its own holder's value, not
+    // "backed" by the other holder's equal number.
+    let stakes = |draft: &str| {
+        format!(
+            "//- sources/wire.txt\nNorvane Capital now holds 22.5 pct of Kestrel Mining and Orbis Holdings 18.9 pct, the filing said.\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&stakes(
+        "A filing shows Norvane Capital holds [[18.9 percent|figure-mismatch]] of Kestrel Mining and Orbis Holdings [[22.5 percent|figure-mismatch]].",
+    ));
+    check(&stakes(
+        "A filing shows Norvane Capital holds [[22.5 percent|ok]] of Kestrel Mining and Orbis Holdings [[18.9 percent|ok]].",
+    ));
+    // Places after the figures: the same.
+    let floods = |draft: &str| {
+        format!(
+            "//- sources/wire.txt\nThe floods killed 14 people in Guangxi and 9 in Hunan, officials said.\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&floods(
+        "Officials said the floods killed [[9 people|figure-mismatch]] in Guangxi and [[14|figure-mismatch]] in Hunan.",
+    ));
+    check(&floods(
+        "Officials said the floods killed [[14 people|ok]] in Guangxi and [[9|ok]] in Hunan.",
+    ));
+}

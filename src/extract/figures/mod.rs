@@ -10,6 +10,7 @@ mod dates;
 mod measures;
 mod nouns;
 mod numbers;
+mod subjects;
 
 use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Term, Value, Words};
 use crate::rules::{Bound, Rules};
@@ -77,6 +78,7 @@ pub(super) fn find(
     }
     marks.sort_by_key(|m| m.0);
     assign_times(&mut figs, &marks);
+    subjects::assign_subjects(&mut figs, terms, |i| i < toks.len() && scan.is_any(i, LOCATIVE));
     figs
 }
 
