@@ -118,7 +118,11 @@ fn server(cache: &Path, sources: &Path, draft: &str) -> (f64, f64, f64, f64) {
         ws.path(),
         capabilities(false, true),
         Value::Null,
-        &[("COPYDESK_CACHE_DIR", cache_s.as_str())],
+        // The corpus is a generated folder outside this workspace.
+        &[
+            ("COPYDESK_CACHE_DIR", cache_s.as_str()),
+            ("COPYDESK_ALLOW_OUTSIDE_PATHS", "1"),
+        ],
     );
     let uri = url(&path);
     let opened = Instant::now();

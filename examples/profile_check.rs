@@ -16,7 +16,7 @@ fn main() {
     let t = Instant::now();
     let index = if std::env::var_os("COPYDESK_CACHE_DIR").is_some() {
         let root = copydesk::index::store::cache_root(None).unwrap();
-        copydesk::index::store::open(&[sources], &rules, &root, true, |_, _| {})
+        copydesk::index::store::open(&[sources], &rules, &root, true, None, |_, _| {})
             .unwrap()
             .0
     } else {

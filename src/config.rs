@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::check::{CheckOptions, Code, Severity};
+use crate::trust::{self, Boundary, OutsidePath};
 
 /// The configuration file's name.
 pub const FILE_NAME: &str = "copydesk.toml";
@@ -127,6 +128,10 @@ pub struct Config {
     /// The file this came from, if any.
     #[serde(skip)]
     pub file: Option<PathBuf>,
+    /// How far the configured corpus, rules and index paths may reach (see
+    /// [`crate::trust`]); set by whoever runs copydesk, never by the file.
+    #[serde(skip)]
+    pub boundary: Boundary,
 }
 
 impl Config {
@@ -134,7 +139,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
+            message: trust::clip_lines(e.to_string().trim_end()),
         })?;
         config.root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.file = Some(path.to_path_buf());
@@ -256,7 +261,50 @@ impl Config {
             // Paths above are absolute now.
             root: PathBuf::new(),
             file: file.file.clone(),
+            boundary: self.boundary.clone(),
         }
+    }
+
+    /// The folder configured paths must stay in, resolved; `None` when
+    /// allowed anywhere.
+    pub fn boundary_root(&self) -> Option<PathBuf> {
+        match &self.boundary {
+            Boundary::Anywhere => None,
+            Boundary::Folder(f) => Some(trust::resolve(f)),
+            Boundary::Project => {
+                let dir = match self.file.as_deref().and_then(Path::parent) {
+                    Some(d) => d,
+                    None => &self.root,
+                };
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                Some(trust::project_root(dir))
+            }
+        }
+    }
+
+    /// Refuses configured paths that lead outside [`Config::boundary_root`]:
+    /// rules and index paths always, corpus paths unless `corpus_given` (the
+    /// command line's own `--corpus` replaces them).
+    pub fn check_boundary(&self, corpus_given: bool) -> Result<(), OutsidePath> {
+        let Some(root) = self.boundary_root() else {
+            return Ok(());
+        };
+        if !corpus_given {
+            for p in self.corpus_paths() {
+                trust::confine("corpus", &p, &root)?;
+            }
+        }
+        for p in self.rule_paths() {
+            trust::confine("rules", &p, &root)?;
+        }
+        if let Some(p) = &self.index.path {
+            trust::confine("index", &self.root.join(p), &root)?;
+        }
+        Ok(())
     }
 
     pub fn check_options(&self) -> CheckOptions {
@@ -314,6 +362,19 @@ mod tests {
         assert!(msg.contains("copydesk.toml") && msg.contains("path"), "{msg}");
         let err = Config::parse("[severity]\nunsourced-figure = \"loud\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("loud"));
+    }
+
+    #[test]
+    fn a_parse_error_quotes_only_the_offending_line_and_not_all_of_it() {
+        let secret = "x".repeat(5_000);
+        let text = format!("# token = \"hunter2\"\n[corpus]\npaths = [\"{secret}\" oops]\n[lsp]\n");
+        let msg = Config::parse(&text, Path::new("copydesk.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.contains("hunter2"), "{msg}");
+        assert!(msg.contains("line 3"), "{msg}");
+        assert!(msg.len() < 1_000, "{} bytes: {msg}", msg.len());
+        assert!(msg.lines().all(|l| l.chars().count() <= trust::QUOTE_MAX + 1));
     }
 
     #[test]

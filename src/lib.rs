@@ -26,3 +26,4 @@ pub mod report;
 pub mod rules;
 pub mod synth;
 pub mod text;
+pub mod trust;

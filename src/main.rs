@@ -85,6 +85,12 @@ struct CorpusArgs {
     /// With it, --corpus narrows to sources ingested from those paths.
     #[arg(long, value_name = "URL", env = "COPYDESK_DATABASE_URL", hide_env_values = true)]
     database: Option<String>,
+    /// Let corpus, rules and index paths from copydesk.toml lead outside the
+    /// project (its git repository, else the folder holding copydesk.toml).
+    /// Without it such paths are refused: a pull request could otherwise point
+    /// the corpus at any file the runner can read.
+    #[arg(long, env = "COPYDESK_ALLOW_OUTSIDE_PATHS", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
+    allow_outside_paths: bool,
 }
 
 impl CorpusArgs {
@@ -464,18 +470,24 @@ fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The configuration for a run: `--config`, else the one found from the first file.
+/// The configuration for a run: `--config`, else the one found from the
+/// first file; its paths confined to the project unless allowed.
 fn load_config(args: &CorpusArgs, first: &Path) -> Result<Config> {
-    match &args.config {
-        Some(p) => Ok(Config::load(p)?),
+    let mut config = match &args.config {
+        Some(p) => Config::load(p)?,
         None => {
             let dir = first
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            Ok(Config::discover(dir)?)
+            Config::discover(dir)?
         }
+    };
+    if args.allow_outside_paths {
+        config.boundary = copydesk::trust::Boundary::Anywhere;
     }
+    config.check_boundary(!args.corpus.is_empty())?;
+    Ok(config)
 }
 
 fn read_draft(path: &Path) -> Result<(String, Option<String>)> {
@@ -528,63 +540,120 @@ fn review(corpus: CorpusArgs, output: Option<PathBuf>, open: bool, files: Vec<Pa
     Ok(ExitCode::SUCCESS)
 }
 
+/// Drafts grouped by the project they belong to: with `--config`, one group;
+/// else by each draft's nearest `copydesk.toml` (drafts without one share
+/// the defaults), in order of first appearance.
+fn group_by_project<'a>(
+    args: &CorpusArgs,
+    drafts: &'a [copydesk::drafts::DraftPath],
+) -> Vec<Vec<(usize, &'a copydesk::drafts::DraftPath)>> {
+    let mut keys: Vec<Option<PathBuf>> = Vec::new();
+    let mut groups: Vec<Vec<(usize, &copydesk::drafts::DraftPath)>> = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let key = match &args.config {
+            Some(_) => None,
+            None => {
+                let dir = d
+                    .path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                Config::find(dir)
+            }
+        };
+        match keys.iter().position(|k| *k == key) {
+            Some(g) => groups[g].push((i, d)),
+            None => {
+                keys.push(key);
+                groups.push(vec![(i, d)]);
+            }
+        }
+    }
+    groups
+}
+
 fn check(args: CorpusArgs, opts: CheckArgs, files: Vec<PathBuf>) -> Result<ExitCode> {
     let format = opts.format;
     let drafts = copydesk::drafts::expand(&files)?;
-    let Some(first) = drafts.first() else {
+    if drafts.is_empty() {
         bail!("no drafts to check");
-    };
-    let config = load_config(&args, &first.path)?;
-    let mut backend = match args.database(&config) {
-        Some(url) => Backend::archive(&url, &config, &args.corpus)?,
-        None => Backend::Local(Box::new(load_project(config, &args.corpus)?)),
-    };
+    }
+    let groups = group_by_project(&args, &drafts);
+    // These reports resolve every finding's sources in one corpus.
+    if groups.len() > 1 && matches!(format, Format::Sarif | Format::Html | Format::Markdown) {
+        let firsts: Vec<String> = groups.iter().map(|g| g[0].1.path.display().to_string()).collect();
+        bail!(
+            "the drafts belong to {} projects (each with its own copydesk.toml: {}); this report format reads one corpus, so run copydesk once per project",
+            groups.len(),
+            firsts.join(", ")
+        );
+    }
     let mut report = Report {
-        sources: backend.source_count(),
-        warnings: backend.warnings(),
+        sources: 0,
+        warnings: Vec::new(),
         files: Vec::new(),
     };
     // Tools see suppressed findings, marked; people don't, except in the
     // review, which shows them with their reason and the supported figures.
     let review = matches!(format, Format::Html | Format::Markdown);
     let keep_suppressed = review || matches!(format, Format::Json | Format::Sarif);
-    for draft in &drafts {
-        let path = &draft.path;
-        // A folder or glob may take in the corpus itself: a source is no draft.
-        if !draft.explicit && backend.is_source(path) {
-            continue;
-        }
-        let changed = match &opts.changed_since {
-            Some(rev) => Some(copydesk::changes::changed_lines(path, rev)?),
-            None => None,
+    let mut order = Vec::new();
+    let mut backend = None;
+    for group in &groups {
+        // Each project is loaded (and its corpus indexed) once, for its drafts.
+        let config = load_config(&args, &group[0].1.path)?;
+        let mut b = match args.database(&config) {
+            Some(url) => Backend::archive(&url, &config, &args.corpus)?,
+            None => Backend::Local(Box::new(load_project(config, &args.corpus)?)),
         };
-        let (text, warning) = read_draft(path)?;
-        if let Some(w) = warning {
-            eprintln!("warning: {w}");
+        report.sources += b.source_count();
+        report.warnings.extend(b.warnings());
+        for &(i, draft) in group {
+            let path = &draft.path;
+            // A folder or glob may take in the corpus itself: a source is no draft.
+            if !draft.explicit && b.is_source(path) {
+                continue;
+            }
+            let changed = match &opts.changed_since {
+                Some(rev) => Some(copydesk::changes::changed_lines(path, rev)?),
+                None => None,
+            };
+            let (text, warning) = read_draft(path)?;
+            if let Some(w) = warning {
+                eprintln!("warning: {w}");
+            }
+            let doc = Document::parse(text);
+            if let Some(err) = doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
+                eprintln!("warning: {}: front matter is not valid: {err}", path.display());
+            }
+            let findings = b
+                .check(path, &doc)?
+                .into_iter()
+                .filter(|f| review || opts.include_supported || f.code != Code::Supported)
+                .filter(|f| !f.is_suppressed() || keep_suppressed)
+                .collect();
+            let mut file = FileReport {
+                path: path.clone(),
+                lines: LineIndex::new(&doc.text),
+                text: doc.text,
+                findings,
+            };
+            if let Some(changed) = changed {
+                let spans: Vec<(usize, usize)> = file.findings.iter().map(|f| file.line_span(&f.span)).collect();
+                let mut keep = spans.into_iter().map(|(a, b)| changed.touches(a, b));
+                file.findings.retain(|_| keep.next().unwrap_or(true));
+            }
+            order.push(i);
+            report.files.push(file);
         }
-        let doc = Document::parse(text);
-        if let Some(err) = doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
-            eprintln!("warning: {}: front matter is not valid: {err}", path.display());
-        }
-        let findings = backend
-            .check(path, &doc)?
-            .into_iter()
-            .filter(|f| review || opts.include_supported || f.code != Code::Supported)
-            .filter(|f| !f.is_suppressed() || keep_suppressed)
-            .collect();
-        let mut file = FileReport {
-            path: path.clone(),
-            lines: LineIndex::new(&doc.text),
-            text: doc.text,
-            findings,
-        };
-        if let Some(changed) = changed {
-            let spans: Vec<(usize, usize)> = file.findings.iter().map(|f| file.line_span(&f.span)).collect();
-            let mut keep = spans.into_iter().map(|(a, b)| changed.touches(a, b));
-            file.findings.retain(|_| keep.next().unwrap_or(true));
-        }
-        report.files.push(file);
+        backend = Some(b);
     }
+    // Files in the order they were named, whichever project checked them.
+    let mut numbered: Vec<(usize, FileReport)> = order.into_iter().zip(std::mem::take(&mut report.files)).collect();
+    numbered.sort_by_key(|(i, _)| *i);
+    report.files = numbered.into_iter().map(|(_, f)| f).collect();
+    // With one project (the only case for reports that need it), its corpus.
+    let backend = backend.expect("at least one draft, so one project");
     let out = match format {
         Format::Json => report::json::render(&report),
         Format::Sarif => report::sarif::render(&report, backend.facts()),

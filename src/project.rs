@@ -23,6 +23,8 @@ pub enum ProjectError {
     Corpus(#[from] MissingPath),
     #[error(transparent)]
     Store(#[from] crate::index::store::StoreError),
+    #[error(transparent)]
+    Outside(#[from] crate::trust::OutsidePath),
     #[error("no corpus: pass --corpus PATH or set [corpus] paths in copydesk.toml")]
     NoCorpus,
 }
@@ -79,6 +81,10 @@ impl Project {
         refresh: bool,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<(Project, OpenStats), ProjectError> {
+        // Before anything is read: configured paths stay in the project.
+        config.check_boundary(!corpus.is_empty())?;
+        let boundary = config.boundary_root();
+        let boundary = boundary.as_deref();
         let rules = Rules::load(&config.rule_paths())?;
         let paths = if corpus.is_empty() {
             config.corpus_paths()
@@ -89,15 +95,21 @@ impl Project {
             return Err(ProjectError::NoCorpus);
         }
         let (index, stats) = match config.index_root() {
-            Some(root) => match store::open(&paths, &rules, &root, refresh, &mut progress) {
+            Some(root) => match store::open(&paths, &rules, &root, refresh, boundary, &mut progress) {
                 Ok(r) => r,
                 Err(store::StoreError::Corpus(e)) => return Err(e.into()),
                 Err(e) => {
                     tracing::warn!("cannot keep the index on disk ({e}); indexing in memory");
-                    (Index::from_paths(&paths, &rules, &mut progress)?, OpenStats::default())
+                    (
+                        Index::from_paths_within(&paths, &rules, boundary, &mut progress)?,
+                        OpenStats::default(),
+                    )
                 }
             },
-            None => (Index::from_paths(&paths, &rules, &mut progress)?, OpenStats::default()),
+            None => (
+                Index::from_paths_within(&paths, &rules, boundary, &mut progress)?,
+                OpenStats::default(),
+            ),
         };
         let names = NameIndex::for_corpus(&index, &rules);
         Ok((

@@ -110,7 +110,7 @@ pub fn ingest(
         migrated: archive.migrate()?,
         ..IngestStats::default()
     };
-    let (files, warnings) = crate::corpus::source_files(paths)?;
+    let (files, warnings) = crate::corpus::source_files(paths, None)?;
     stats.warnings = warnings;
     let roots: Vec<String> = paths.iter().map(|p| key_path(p)).collect();
     let client = archive.client();

@@ -386,7 +386,11 @@ pub fn read_source(path: &Path) -> ReadOutcome {
         Some(f) if !f.is_plain() => {
             return match extract(path, f, &bytes) {
                 Ok(x) => ReadOutcome::Source(Box::new(Source::from_extracted(path, f, x)), None),
-                Err(e) => ReadOutcome::Skipped(warn(format!("{} file not read: {e}", f.as_str().to_uppercase()))),
+                // A parser's message may quote the file: a line at most.
+                Err(e) => ReadOutcome::Skipped(warn(crate::trust::clip_lines(&format!(
+                    "{} file not read: {e}",
+                    f.as_str().to_uppercase()
+                )))),
             };
         }
         _ => {}
@@ -458,7 +462,16 @@ fn unknown_format(path: &Path) -> CorpusWarning {
 /// Lists the source files under `paths`, sorted within each folder. Hidden
 /// files and folders are skipped; every other file that is not of a format
 /// copydesk reads is listed in the warnings, never passed over in silence.
-pub fn source_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<CorpusWarning>), MissingPath> {
+///
+/// Symbolic links are followed, files and folders alike; a link that leads
+/// back to a folder it is in is reported once as a loop and not followed.
+/// With `boundary`, a link must also lead inside it or inside the corpus
+/// path being walked (see [`crate::trust`]); one that does not is reported
+/// and not read.
+pub fn source_files(
+    paths: &[PathBuf],
+    boundary: Option<&Path>,
+) -> Result<(Vec<PathBuf>, Vec<CorpusWarning>), MissingPath> {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for p in paths {
@@ -478,19 +491,57 @@ pub fn source_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<CorpusWarnin
             files.push(p.clone());
             continue;
         }
-        let walker = walkdir::WalkDir::new(p)
+        let walked_root = crate::trust::resolve(p);
+        let mut walker = walkdir::WalkDir::new(p)
+            .follow_links(true)
             .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && is_source_file(e.path()) => files.push(e.into_path()),
-                Ok(e) if e.file_type().is_file() => warnings.push(unknown_format(e.path())),
-                Ok(_) => {}
-                Err(e) => warnings.push(CorpusWarning {
-                    path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
-                    message: format!("cannot read: {e}"),
-                }),
+            .into_iter();
+        while let Some(entry) = walker.next() {
+            let e = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let message = match e.loop_ancestor() {
+                        Some(a) => format!("symbolic link loop (leads back to {}); not followed", a.display()),
+                        None => format!("cannot read: {e}"),
+                    };
+                    warnings.push(CorpusWarning {
+                        path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
+                        message,
+                    });
+                    continue;
+                }
+            };
+            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+            if e.path_is_symlink()
+                && let Some(root) = boundary
+            {
+                let target = crate::trust::resolve(e.path());
+                if !target.starts_with(root) && !target.starts_with(&walked_root) {
+                    warnings.push(CorpusWarning {
+                        path: e.path().to_path_buf(),
+                        message: format!(
+                            "symbolic link to {}, outside the project {}; not read (allow with --allow-outside-paths)",
+                            target.display(),
+                            root.display()
+                        ),
+                    });
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+            if e.file_type().is_file() {
+                if is_source_file(e.path()) {
+                    files.push(e.into_path());
+                } else {
+                    warnings.push(unknown_format(e.path()));
+                }
             }
         }
     }
@@ -528,7 +579,7 @@ pub fn claim_key(source: &mut Source, mut taken: impl FnMut(&str) -> bool) -> Op
 impl Corpus {
     /// Reads every source under `paths`.
     pub fn load(paths: &[PathBuf]) -> Result<Corpus, MissingPath> {
-        let (files, warnings) = source_files(paths)?;
+        let (files, warnings) = source_files(paths, None)?;
         let mut corpus = Corpus {
             sources: Vec::new(),
             warnings,

@@ -409,7 +409,18 @@ impl Index {
         rules: &Rules,
         progress: impl FnMut(usize, usize),
     ) -> Result<Index, crate::corpus::MissingPath> {
-        let (files, warnings) = crate::corpus::source_files(paths)?;
+        Index::from_paths_within(paths, rules, None, progress)
+    }
+
+    /// [`Index::from_paths`], following symbolic links only inside `boundary`
+    /// (see [`crate::corpus::source_files`]).
+    pub fn from_paths_within(
+        paths: &[std::path::PathBuf],
+        rules: &Rules,
+        boundary: Option<&std::path::Path>,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Index, crate::corpus::MissingPath> {
+        let (files, warnings) = crate::corpus::source_files(paths, boundary)?;
         let mut index = Index::empty();
         index.warnings = warnings;
         let mut keys = KeyClaims::new(None);

@@ -61,6 +61,12 @@ struct Note {
     message: String,
     /// The file is not in the index.
     skipped: bool,
+    /// The inode change time (ns) when noted: a skipped file is read again
+    /// when it moves, though size and modification time may stay (`chmod`
+    /// of an unreadable file, a fix copied with its times kept). 0 in
+    /// catalogs written before it was kept: such files are read again.
+    #[serde(default)]
+    ctime: u64,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -342,6 +348,7 @@ pub fn open(
     rules: &Rules,
     root: &Path,
     refresh_now: bool,
+    boundary: Option<&Path>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(Index, OpenStats), StoreError> {
     // Canonical, so a corpus reached through a symlink or `..` shares one index.
@@ -426,7 +433,7 @@ pub fn open(
         });
         return Ok((index, stats));
     }
-    let (files, mut warnings) = crate::corpus::source_files(&roots)?;
+    let (files, mut warnings) = crate::corpus::source_files(&roots, boundary)?;
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,
         files = files.len(),
@@ -525,9 +532,13 @@ fn refresh(
         notes.entry(n.path.as_path()).or_default().push(n);
     }
     tracing::debug!(known = known.len(), "recorded stamps read");
-    let stamps: Vec<Option<Stamp>> = files
+    let stamps: Vec<Option<(Stamp, u64)>> = files
         .par_iter()
-        .map(|f| std::fs::metadata(f).ok().map(|m| Stamp::of_metadata(&m)))
+        .map(|f| {
+            std::fs::metadata(f)
+                .ok()
+                .map(|m| (Stamp::of_metadata(&m), change_time(&m)))
+        })
         .collect();
     let mut changed = Vec::new();
     let mut seen: FxHashSet<u32> = FxHashSet::default();
@@ -536,15 +547,16 @@ fn refresh(
         let abs = super::absolute(f);
         let hit = known.get(&segment::path_hash(&abs)).copied();
         let recorded = notes.get(abs.as_path()).map(Vec::as_slice).unwrap_or(&[]);
-        let unchanged_notes = |stamp: &Stamp| -> Vec<Note> {
+        let unchanged_notes = |(stamp, ctime): &(Stamp, u64)| -> Vec<Note> {
             recorded
                 .iter()
                 .filter(|n| n.size == stamp.size && n.mtime == stamp.mtime)
+                .filter(|n| !n.skipped || (n.ctime != 0 && n.ctime == *ctime))
                 .map(|n| (*n).clone())
                 .collect()
         };
         match (hit, stamp) {
-            (Some((id, old)), Some(new)) if old.same_file(&new) => {
+            (Some((id, old)), Some(new)) if old.same_file(&new.0) => {
                 seen.insert(id);
                 kept_notes.extend(unchanged_notes(&new).into_iter().filter(|n| !n.skipped));
             }
@@ -553,7 +565,7 @@ fn refresh(
                 seen.insert(id);
                 changed.push(f.clone());
             }
-            (None, Some(new)) if recorded.iter().any(|n| n.skipped) && !unchanged_notes(&new).is_empty() => {
+            (None, Some(new)) if unchanged_notes(&new).iter().any(|n| n.skipped) => {
                 kept_notes.extend(unchanged_notes(&new));
             }
             (None, _) => changed.push(f.clone()),
@@ -616,8 +628,16 @@ fn notes_of(w: &[super::FileWarning]) -> Vec<Note> {
             mtime: w.stamp.mtime,
             message: w.warning.message.clone(),
             skipped: w.skipped,
+            ctime: std::fs::metadata(&w.warning.path).map_or(0, |m| change_time(&m)),
         })
         .collect()
+}
+
+/// A file's inode change time in nanoseconds: moved by every write and by
+/// `chmod`, and not settable by those who write the file.
+fn change_time(m: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    (m.ctime().max(0) as u64).saturating_mul(1_000_000_000) + m.ctime_nsec().max(0) as u64
 }
 
 /// Removes files the catalog does not name: temporaries of interrupted

@@ -67,9 +67,11 @@ impl Loaded {
             };
             let mut project = write(&self.project);
             // Match the indexed path whether it was given absolute or relative.
+            // A watcher reports resolved paths (`archive/`, not `story/../archive/`).
             let indexed = project
                 .index
                 .source_id_by_path(&path)
+                .or_else(|| project.index.source_id_by_path(&crate::trust::resolve(&path)))
                 .map(|id| project.index.source(id).path.clone())
                 .unwrap_or(path.clone());
             project.update_source(&indexed, source);
@@ -169,6 +171,13 @@ pub struct State {
     /// Bumped when every project is forgotten (configuration changed): a
     /// check begun before belongs to the old configuration.
     pub epoch: AtomicU64,
+    /// Configured paths may lead outside the workspace: set only by the
+    /// user (`COPYDESK_ALLOW_OUTSIDE_PATHS`, or the `allow-outside-paths`
+    /// initialization option), never by workspace settings or `copydesk.toml`.
+    pub allow_outside: AtomicBool,
+    /// The server's own file watcher, and the folders it watches.
+    pub watcher: Mutex<Option<Box<dyn notify::Watcher + Send>>>,
+    pub watched: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Locks, recovering from a panic in another holder: the data is plain and
@@ -199,6 +208,31 @@ impl State {
             told: Mutex::new(Default::default()),
             shutting_down: AtomicBool::new(false),
             epoch: AtomicU64::new(0),
+            allow_outside: AtomicBool::new(crate::trust::allowed_by_env()),
+            watcher: Mutex::new(None),
+            watched: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Watches a loaded project's corpus paths that no watch covers yet (a
+    /// corpus outside the workspace folders, which the client does not watch).
+    pub fn watch_corpus(&self, paths: &[PathBuf]) {
+        let mut watcher = lock(&self.watcher);
+        let Some(w) = watcher.as_mut() else { return };
+        let mut watched = lock(&self.watched);
+        for p in paths {
+            // Resolved: `story/../archive` is not under `story`.
+            let p = crate::trust::resolve(p);
+            if watched.iter().any(|w| p.starts_with(crate::trust::resolve(w))) || !p.exists() {
+                continue;
+            }
+            match w.watch(&p, notify::RecursiveMode::Recursive) {
+                Ok(()) => {
+                    tracing::info!(path = %p.display(), "watching corpus path");
+                    watched.insert(p);
+                }
+                Err(e) => tracing::warn!(path = %p.display(), "cannot watch: {e}"),
+            }
         }
     }
 
@@ -243,6 +277,19 @@ impl State {
         let file = dir.and_then(Config::find).or_else(|| Config::find(&root));
         let mut settings = read(&self.settings).clone();
         settings.root = root.clone();
+        // Configured paths stay in the workspace folder holding the draft (or
+        // the project of its copydesk.toml), unless the user allowed more.
+        let in_workspace = doc
+            .path
+            .as_deref()
+            .is_some_and(|p| read(&self.roots).iter().any(|r| p.starts_with(r)));
+        settings.boundary = if self.allow_outside.load(Ordering::SeqCst) {
+            crate::trust::Boundary::Anywhere
+        } else if in_workspace {
+            crate::trust::Boundary::Folder(root.clone())
+        } else {
+            crate::trust::Boundary::Project
+        };
         let (key, config) = match file {
             Some(file) => match Config::load(&file) {
                 Ok(fc) => (file, settings.overlay(&fc)),
@@ -299,6 +346,7 @@ impl State {
                     for w in &loaded.index.warnings {
                         tracing::warn!("{w}");
                     }
+                    self.watch_corpus(&loaded.config.corpus_paths());
                     let loaded = Arc::new(Loaded {
                         project: RwLock::new(loaded),
                         generation: AtomicU64::new(0),

@@ -70,7 +70,8 @@ impl Client {
                 Some(_) => Stdio::inherit(),
                 None => Stdio::null(),
             })
-            .env("COPYDESK_LOG", "warn");
+            .env("COPYDESK_LOG", "warn")
+            .env_remove("COPYDESK_ALLOW_OUTSIDE_PATHS");
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -9,6 +9,7 @@
 #[cfg(feature = "postgres")]
 mod archive;
 mod cli;
+mod corpus_paths;
 mod distribution;
 mod external;
 mod fixtures;

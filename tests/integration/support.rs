@@ -181,6 +181,8 @@ pub fn copydesk() -> Command {
     cmd.env_remove("COPYDESK_LOG").env("NO_COLOR", "1");
     // A developer's archive must not stand in for the fixtures' corpus.
     cmd.env_remove("COPYDESK_DATABASE_URL");
+    // Nor a developer's permission to read outside the project.
+    cmd.env_remove("COPYDESK_ALLOW_OUTSIDE_PATHS");
     cmd
 }
 

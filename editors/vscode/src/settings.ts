@@ -10,7 +10,8 @@ export interface ConfigLike {
 
 /** Server settings in the keys of `copydesk.toml`, as `copydesk lsp` reads them
  * (`Config::from_settings`): `corpus`, `rules`, `severity`, `lsp`. Unset
- * values are left out so that a project's `copydesk.toml` decides. */
+ * values are left out so that a project's `copydesk.toml` decides; and
+ * `allow-outside-paths`, a user-level permission. */
 export function serverSettings(config: ConfigLike): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const corpus = config.get<string[]>("corpus.paths");
@@ -40,6 +41,12 @@ export function serverSettings(config: ConfigLike): Record<string, unknown> {
   }
   if (Object.keys(lsp).length > 0) {
     out.lsp = lsp;
+  }
+  // "scope": "machine" in package.json: VS Code reads it from user settings
+  // only, never from a workspace's. The server takes it from the
+  // initialization options alone.
+  if (config.get<boolean>("allowOutsidePaths") === true) {
+    out["allow-outside-paths"] = true;
   }
   return out;
 }

@@ -57,7 +57,10 @@ const ALL = {
 
 test("every server setting is in the schema and reaches the server settings", () => {
   const keys = Object.keys(props).map((k) => k.slice("copydesk.".length));
-  assert.deepEqual(keys.filter((k) => k !== "path" && k !== "trace.server").sort(), Object.keys(ALL).sort());
+  assert.deepEqual(
+    keys.filter((k) => k !== "path" && k !== "trace.server" && k !== "allowOutsidePaths").sort(),
+    Object.keys(ALL).sort(),
+  );
   const s = serverSettings(config(ALL));
   assert.deepEqual(s, {
     corpus: { paths: ["sources"] },
@@ -66,6 +69,13 @@ test("every server setting is in the schema and reaches the server settings", ()
     lsp: { "inlay-hints": true, "debounce-ms": 200, "citation-style": "footnote" },
   });
   assert.deepEqual(serverSettings(config({})), {});
+});
+
+test("reading outside the workspace is a user-level setting, sent only when on", () => {
+  assert.equal(props["copydesk.allowOutsidePaths"].scope, "machine");
+  assert.equal(props["copydesk.allowOutsidePaths"].default, false);
+  assert.deepEqual(serverSettings(config({ allowOutsidePaths: true })), { "allow-outside-paths": true });
+  assert.deepEqual(serverSettings(config({ allowOutsidePaths: false })), {});
 });
 
 test("severity settings name every finding code of the README", () => {

@@ -47,6 +47,12 @@ pub async fn initialize(state: &Arc<State>, params: InitializeParams) -> Result<
     let root = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     *write(&state.roots) = roots;
     if let Some(opts) = &params.initialization_options {
+        // Only here, from the user's own settings: workspace settings that
+        // arrive later with didChangeConfiguration cannot set it.
+        let opts_inner = opts.get("copydesk").unwrap_or(opts);
+        if opts_inner.get("allow-outside-paths").and_then(|v| v.as_bool()) == Some(true) {
+            state.allow_outside.store(true, Ordering::SeqCst);
+        }
         apply_settings(state, opts, &root);
     }
     tracing::info!(encoding = ?enc, "initialized");
@@ -134,9 +140,11 @@ pub async fn initialized(state: &Arc<State>) {
         if let Err(e) = state.client.register_capability(vec![registration]).await {
             tracing::warn!("could not register for file changes: {e}");
         }
+        // The client watches the workspace; corpus paths outside it are ours.
+        start_watcher(state, false);
     } else {
         tracing::info!("the client does not watch files for us; watching corpus folders ourselves");
-        crate::lsp::handlers::workspace::start_watcher(state);
+        start_watcher(state, true);
     }
 }
 
@@ -226,9 +234,10 @@ pub async fn files_changed(state: &Arc<State>, paths: Vec<PathBuf>) {
     for slot in slots {
         let Some(loaded) = slot.loaded_now() else { continue };
         let corpus = slot.config.corpus_paths();
+        // As written and resolved: a watcher reports either.
         let corpus: Vec<PathBuf> = corpus
             .iter()
-            .map(|p| std::path::absolute(p).unwrap_or(p.clone()))
+            .flat_map(|p| [std::path::absolute(p).unwrap_or(p.clone()), crate::trust::resolve(p)])
             .collect();
         let mine: Vec<PathBuf> = paths
             .iter()
@@ -269,9 +278,11 @@ pub async fn files_changed(state: &Arc<State>, paths: Vec<PathBuf>) {
     }
 }
 
-/// Without client-side watching, watches the corpus folders of loaded
-/// projects with `notify`, feeding the same path as `didChangeWatchedFiles`.
-pub fn start_watcher(state: &Arc<State>) {
+/// Starts the server's own watcher (`notify`), feeding the same path as
+/// `didChangeWatchedFiles`: on the workspace folders when the client does
+/// not watch files (`workspace`), and in any case on each loaded project's
+/// corpus paths outside them ([`State::watch_corpus`]).
+pub fn start_watcher(state: &Arc<State>, workspace: bool) {
     use notify::Watcher;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -290,13 +301,16 @@ pub fn start_watcher(state: &Arc<State>) {
     };
     let state2 = state.clone();
     // Watch the workspace folders: corpora and copydesk.toml live under them.
+    // When the client watches them, they count as watched all the same.
     for root in read(&state.roots).iter() {
-        if let Err(e) = watcher.watch(root, notify::RecursiveMode::Recursive) {
+        if workspace && let Err(e) = watcher.watch(root, notify::RecursiveMode::Recursive) {
             tracing::warn!(root = %root.display(), "cannot watch: {e}");
+            continue;
         }
+        lock(&state.watched).insert(root.clone());
     }
+    *lock(&state.watcher) = Some(Box::new(watcher));
     tokio::spawn(async move {
-        let _keep = watcher;
         while let Some(mut paths) = rx.recv().await {
             // Gather a burst of events into one re-index.
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
