@@ -365,3 +365,51 @@ fn figures_take_the_year_of_their_clause() {
     // Fiscal years are years.
     assert_eq!(times("It earned $300,000 in fiscal 1986.")[0].1, Some(1986));
 }
+
+#[test]
+fn token_positions_past_u16_do_not_wrap() {
+    // One sentence of more than 65,536 tokens, with no sentence end: its
+    // windows keep every position in range, so none wraps to an early word.
+    let rules = Rules::builtin();
+    let mut text = "the committee reviewed the annual report at length ".repeat(9_000);
+    text.push_str("and police arrested 43 protesters in Hefei on Friday");
+    assert!(crate::text::tokenize(&text).len() > 70_000);
+    let sentences = Analyzer::new(&rules).analyze(&text);
+    assert!(sentences.len() > 1);
+    for s in &sentences {
+        let n = crate::text::tokenize(&text[s.span.start as usize..s.span.end as usize]).len();
+        assert!(n <= crate::text::WINDOW_HARD);
+        assert!(s.terms.windows(2).all(|w| w[0].pos < w[1].pos), "positions run forward");
+        assert!(s.terms.iter().all(|t| usize::from(t.pos) < n));
+    }
+    let last = sentences.last().unwrap();
+    let fig = last.figures.first().expect("the figure at the end is found");
+    assert_eq!(&text[fig.span.start as usize..fig.span.end as usize], "43 protesters");
+    assert!(usize::from(fig.toks.end) <= crate::text::tokenize(&text[last.span.start as usize..]).len());
+}
+
+#[test]
+fn a_window_that_continues_a_sentence_does_not_start_one() {
+    // A capitalised word opening a window is a name only on the same terms as
+    // inside a sentence; a window start is no sentence start.
+    let rules = Rules::builtin();
+    // 29 clauses of 7 tokens: the first comma past the soft limit ends the
+    // first window, and the second opens with "Officers".
+    let mut text = "officials counted votes in every ward, ".repeat(29);
+    text.push_str("Officers said 12 ballots were lost");
+    let sentences = Analyzer::new(&rules).analyze(&text);
+    assert_eq!(sentences.len(), 2);
+    assert!(text[sentences[1].span.start as usize..].starts_with("Officers"));
+    let officers = crate::text::word_hash(&rules.stem("officers"));
+    let named: Vec<bool> = sentences
+        .iter()
+        .flat_map(|s| s.terms.iter())
+        .filter(|t| t.key == officers)
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        named,
+        vec![true],
+        "mid-sentence \"Officers\" reads as it did before windows"
+    );
+}
