@@ -390,29 +390,3 @@ fn token_positions_past_u16_do_not_wrap() {
     assert_eq!(&text[fig.span.start as usize..fig.span.end as usize], "43 protesters");
     assert!(usize::from(fig.toks.end) <= crate::text::tokenize(&text[last.span.start as usize..]).len());
 }
-
-#[test]
-fn a_window_that_continues_a_sentence_does_not_start_one() {
-    // A capitalised word opening a window is a name only on the same terms as
-    // inside a sentence; a window start is no sentence start.
-    let rules = Rules::builtin();
-    // 29 clauses of 7 tokens: the first comma past the soft limit ends the
-    // first window, and the second opens with "Officers".
-    let mut text = "officials counted votes in every ward, ".repeat(29);
-    text.push_str("Officers said 12 ballots were lost");
-    let sentences = Analyzer::new(&rules).analyze(&text);
-    assert_eq!(sentences.len(), 2);
-    assert!(text[sentences[1].span.start as usize..].starts_with("Officers"));
-    let officers = crate::text::word_hash(&rules.stem("officers"));
-    let named: Vec<bool> = sentences
-        .iter()
-        .flat_map(|s| s.terms.iter())
-        .filter(|t| t.key == officers)
-        .map(|t| t.name)
-        .collect();
-    assert_eq!(
-        named,
-        vec![true],
-        "mid-sentence \"Officers\" reads as it did before windows"
-    );
-}
