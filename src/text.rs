@@ -246,6 +246,57 @@ pub fn sentences(text: &str, tokens: &[Token], abbreviations: &rustc_hash::FxHas
     out
 }
 
+/// A window never runs past this many tokens unless no cut is safe (see
+/// [`windows`]); far above a newsroom sentence (a 60-word sentence is about
+/// 75 tokens), so only run-on text is cut.
+pub const WINDOW_SOFT: usize = 200;
+/// A window is cut here even without a comma or semicolon to cut at.
+pub const WINDOW_HARD: usize = 300;
+
+/// Cuts sentences (token ranges from [`sentences`]) longer than
+/// [`WINDOW_SOFT`] tokens into windows, so the work done per sentence (every
+/// figure against every word of its sentence) stays bounded and checking
+/// costs in proportion to the text, not to the square of a run-on
+/// sentence's length. Returns each window with whether it continues the
+/// sentence before it (its first word is no sentence start).
+///
+/// A window ends after the first `,` or `;` past the soft limit; failing that,
+/// at the hard limit, moved back to a space between two tokens that are not
+/// numbers or currency signs, so a figure ("$5
+/// million", "1,094 people") is not cut in half. Every window is at most
+/// [`WINDOW_HARD`] tokens long, so token positions within one fit in `u16`.
+pub fn windows(text: &str, tokens: &[Token], sentences: Vec<Range<usize>>) -> Vec<(Range<usize>, bool)> {
+    let mut out = Vec::with_capacity(sentences.len());
+    for r in sentences {
+        let mut a = r.start;
+        let mut continues = false;
+        while r.end - a > WINDOW_SOFT {
+            let clause_end = (a + WINDOW_SOFT..(a + WINDOW_HARD).min(r.end))
+                .find(|&i| tokens[i].kind == TokenKind::Punct && matches!(&text[tokens[i].range()], "," | ";"))
+                .map(|i| i + 1);
+            if clause_end.is_none() && r.end - a <= WINDOW_HARD {
+                break;
+            }
+            let cut = clause_end.unwrap_or_else(|| {
+                let hard = (a + WINDOW_HARD).min(r.end);
+                let numeric = |t: &Token| matches!(t.kind, TokenKind::Number | TokenKind::Symbol);
+                (a + WINDOW_SOFT..hard)
+                    .rev()
+                    .find(|&i| tokens[i].space_before && !numeric(&tokens[i - 1]) && !numeric(&tokens[i]))
+                    .unwrap_or(hard)
+            });
+            if cut >= r.end {
+                break;
+            }
+            out.push((a..cut, continues));
+            a = cut;
+            continues = true;
+        }
+        out.push((a..r.end, continues));
+    }
+    out
+}
+
 /// Maps byte offsets to 1-based lines and columns.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
@@ -413,6 +464,49 @@ mod tests {
                 "1,094 were held."
             ]
         );
+    }
+
+    fn windows_of(text: &str) -> Vec<(Range<usize>, bool)> {
+        let toks = tokenize(text);
+        windows(text, &toks, sentences(text, &toks, &Default::default()))
+    }
+
+    #[test]
+    fn long_sentences_are_cut_into_bounded_windows() {
+        // A newsroom sentence, however long, is one window.
+        let one = "Police said 43 people were arrested in the raids on Friday, and 12 were later freed.";
+        assert_eq!(windows_of(one), vec![(0..tokenize(one).len(), false)]);
+
+        // A run-on sentence without commas: windows cover every token once,
+        // each at most the hard limit, and no cut splits "$5 million".
+        let run_on = "officers counted $5 million in cash ".repeat(200);
+        let toks = tokenize(&run_on);
+        let ws = windows_of(&run_on);
+        assert!(ws.len() > 1);
+        assert_eq!(ws.first().map(|w| w.0.start), Some(0));
+        assert_eq!(ws.last().map(|w| w.0.end), Some(toks.len()));
+        for (i, (r, continues)) in ws.iter().enumerate() {
+            assert!(r.len() <= WINDOW_HARD, "window {i} has {} tokens", r.len());
+            assert_eq!(*continues, i > 0);
+            if i > 0 {
+                assert_eq!(ws[i - 1].0.end, r.start, "windows are contiguous");
+                let (prev, next) = (toks[r.start - 1], toks[r.start]);
+                let numeric = |t: Token| matches!(t.kind, TokenKind::Number | TokenKind::Symbol);
+                assert!(
+                    !numeric(prev) && !numeric(next),
+                    "cut inside a figure at token {}",
+                    r.start
+                );
+            }
+        }
+
+        // With commas, a window ends just after the first comma past the soft limit.
+        let listed = "in Anhui province 12 people were held, ".repeat(100);
+        let toks = tokenize(&listed);
+        let ws = windows_of(&listed);
+        let first = &ws[0].0;
+        assert!(first.len() > WINDOW_SOFT && first.len() <= WINDOW_HARD);
+        assert_eq!(&listed[toks[first.end - 1].range()], ",");
     }
 
     #[test]

@@ -16,6 +16,16 @@ pub struct BlockCache {
     pub(super) tag: u64,
     /// The draft's findings against itself, by the text they were computed on.
     pub(super) draft: Option<(u64, Vec<Finding>)>,
+    /// What the last check through this cache did.
+    pub(super) last: CacheStats,
+}
+
+/// How many blocks the last check reused and how many it checked afresh:
+/// what shows that an edit re-checks only the blocks it touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub reused: usize,
+    pub checked: usize,
 }
 
 impl BlockCache {
@@ -60,6 +70,11 @@ impl BlockCache {
             .map(|b| BlockCache::key(doc, b, prev_block(doc, b)))
             .collect();
         self.entries.retain(|k, _| keep.contains(k));
+    }
+
+    /// Blocks reused and checked by the last check through this cache.
+    pub fn last_check(&self) -> CacheStats {
+        self.last
     }
 
     pub fn clear(&mut self) {

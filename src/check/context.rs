@@ -173,8 +173,8 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The block before `block` in the document (by position in the file).
+/// The block before `block` in the document (by position in the file), by
+/// the document's index of block starts.
 pub(super) fn prev_block<'d>(doc: &'d Document, block: &Block) -> Option<&'d Block> {
-    let start = block.map.start(0);
-    doc.blocks.iter().rev().find(|b| b.map.start(0) < start)
+    doc.block_before(block)
 }

@@ -30,7 +30,7 @@ mod verdict;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-pub use cache::BlockCache;
+pub use cache::{BlockCache, CacheStats};
 pub use compare::Agreement;
 pub use conflicts::{Conflict, ConflictVersion};
 pub use finding::{Code, Finding, Passage, Related, Severity, Version};
@@ -133,6 +133,10 @@ impl<'a> Checker<'a> {
                 None => missing.push((key, start, block)),
             }
         }
+        cache.last = CacheStats {
+            reused: blocks.len() - missing.len(),
+            checked: missing.len(),
+        };
         let checked: Vec<(u64, usize, Vec<Finding>)> = missing
             .par_iter()
             .map_init(

@@ -20,7 +20,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use crate::rules::{Bound, ClassId, CurrencyId, EventId, Rules, UnitId};
-use crate::text::{Token, TokenKind, sentences, tokenize, word_hash};
+use crate::text::{Token, TokenKind, sentences, tokenize, windows, word_hash};
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -280,13 +280,16 @@ impl<'r> Analyzer<'r> {
     }
 
     /// Analyses a text with context from outside it (a table cell's headers).
+    /// A run-on sentence comes back as several [`Sentence`]s, one per window
+    /// of at most [`crate::text::WINDOW_HARD`] tokens (see [`windows`]), so
+    /// the cost stays linear in the text.
     pub fn analyze_with(&mut self, text: &str, outer: &OuterContext) -> Vec<Sentence> {
         let tokens = tokenize(text);
         let infos: Vec<Info> = tokens.iter().map(|t| self.info(text, t)).collect();
-        let ranges = sentences(text, &tokens, &self.rules.abbreviations);
+        let ranges = windows(text, &tokens, sentences(text, &tokens, &self.rules.abbreviations));
         ranges
             .into_iter()
-            .map(|r| self.sentence(text, &tokens[r.clone()], &infos[r], outer))
+            .map(|(r, continues)| self.sentence(text, &tokens[r.clone()], &infos[r], outer, continues))
             .collect()
     }
 
@@ -337,7 +340,20 @@ impl<'r> Analyzer<'r> {
         out
     }
 
-    fn sentence(&mut self, text: &str, toks: &[Token], infos: &[Info], outer: &OuterContext) -> Sentence {
+    /// One sentence (or window of one: `continues` when it does not start the
+    /// sentence). Token positions are `u16`: windows keep them in range.
+    fn sentence(
+        &mut self,
+        text: &str,
+        toks: &[Token],
+        infos: &[Info],
+        outer: &OuterContext,
+        continues: bool,
+    ) -> Sentence {
+        debug_assert!(
+            toks.len() <= usize::from(u16::MAX),
+            "a window longer than u16 positions"
+        );
         let clauses = clauses(text, toks, infos, self.rules);
         let stems: Vec<u64> = infos.iter().map(|x| x.stem).collect();
         let mut terms = Vec::with_capacity(toks.len());
@@ -361,7 +377,7 @@ impl<'r> Analyzer<'r> {
                 }
             }
             if t.kind == TokenKind::Word && !info.stop && t.len() > 1 {
-                let name = info.cap && self.is_name(text, toks, infos, i);
+                let name = info.cap && self.is_name(text, toks, infos, i, continues);
                 terms.push(Term {
                     key: info.stem,
                     pos: i as u16,
@@ -394,7 +410,7 @@ impl<'r> Analyzer<'r> {
     /// Whether a capitalised word is a proper name. A sentence's first word is a
     /// name only if the next word is capitalised too ("Hill Top said") or it is
     /// not a word the rules know in lowercase use.
-    fn is_name(&self, text: &str, toks: &[Token], infos: &[Info], i: usize) -> bool {
+    fn is_name(&self, text: &str, toks: &[Token], infos: &[Info], i: usize, continues: bool) -> bool {
         let info = infos[i];
         if self.rules.not_names.contains(&info.lower)
             || self.rules.months.contains_key(&info.lower)
@@ -407,7 +423,7 @@ impl<'r> Analyzer<'r> {
             // A shouted heading word rather than an acronym.
             return false;
         }
-        let first = i == 0
+        let first = i == 0 && !continues
             || matches!(
                 &text[toks[i - 1].range()],
                 "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "-" | ":"

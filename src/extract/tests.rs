@@ -421,4 +421,28 @@ fn figures_outside_a_list_have_no_subject() {
     for (_, s) in subjects("Alpha Corp paid $5 million for 20 pct of Beta Holdings.") {
         assert!(s.is_empty());
     }
+
+#[test]
+fn token_positions_past_u16_do_not_wrap() {
+    // One sentence of more than 65,536 tokens, with no sentence end: its
+    // windows keep every position in range, so none wraps to an early word.
+    let rules = Rules::builtin();
+    let mut text = "the committee reviewed the annual report at length ".repeat(9_000);
+    text.push_str("and police arrested 43 protesters in Hefei on Friday");
+    assert!(crate::text::tokenize(&text).len() > 70_000);
+    let sentences = Analyzer::new(&rules).analyze(&text);
+    assert!(sentences.len() > 1);
+    for s in &sentences {
+        let n = crate::text::tokenize(&text[s.span.start as usize..s.span.end as usize]).len();
+        assert!(n <= crate::text::WINDOW_HARD);
+        assert!(
+            s.terms.windows(2).all(|w| w[0].pos <= w[1].pos),
+            "positions never run back"
+        );
+        assert!(s.terms.iter().all(|t| usize::from(t.pos) < n));
+    }
+    let last = sentences.last().unwrap();
+    let fig = last.figures.first().expect("the figure at the end is found");
+    assert_eq!(&text[fig.span.start as usize..fig.span.end as usize], "43 protesters");
+    assert!(usize::from(fig.toks.end) <= crate::text::tokenize(&text[last.span.start as usize..]).len());
 }

@@ -38,7 +38,9 @@ use super::SentenceRec;
 /// File magic, and the layout version: bump `FORMAT` whenever the layout or
 /// any encoded type changes.
 pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
-pub const FORMAT: u32 = 4;
+/// 5: sentences longer than `text::WINDOW_SOFT` tokens are stored as windows
+/// (4), and each member of a list of figures carries its subject (5).
+pub const FORMAT: u32 = 5;
 const ENDIAN: u32 = 0x0102_0304;
 const NSEC: usize = 15;
 const ROWS: usize = 0;

@@ -15,6 +15,7 @@ mod external;
 mod fixtures;
 mod formats;
 mod index;
+mod linear;
 mod lsp;
 mod lsp_boundary;
 mod lsp_client;
