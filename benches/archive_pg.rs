@@ -55,7 +55,10 @@ fn corpus(root: &Path, n: usize) -> (PathBuf, u64) {
             .unwrap();
         let example = sources.join("example");
         std::fs::create_dir_all(&example).unwrap();
-        for e in std::fs::read_dir(manifest().join("examples/sources")).unwrap().flatten() {
+        for e in std::fs::read_dir(manifest().join("examples/sources"))
+            .unwrap()
+            .flatten()
+        {
             bytes += std::fs::copy(e.path(), example.join(e.file_name())).unwrap();
         }
         std::fs::write(&done, bytes.to_string()).unwrap();
@@ -98,7 +101,8 @@ fn database(admin: &str, n: usize, reuse: bool) -> (String, bool) {
         .unwrap()
         .is_some();
     if !(reuse && exists) {
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
     }
     let (base, _) = admin.rsplit_once('/').unwrap();
@@ -237,12 +241,10 @@ fn main() {
         let src = sources.to_str().unwrap();
         println!("{n} generated sources + the example's 6 ({mb:.0} MB of text)");
         let cache = root.join(format!("cache-{n}"));
-        if embedded {
-            if !(reuse && cache.exists()) {
-                let _ = std::fs::remove_dir_all(&cache);
-                let cold = index_run(&["--corpus", src], &cache).as_secs_f64();
-                println!("  embedded   build  {cold:>7.1} s ({:.1} MB/s)", mb / cold);
-            }
+        if embedded && !(reuse && cache.exists()) {
+            let _ = std::fs::remove_dir_all(&cache);
+            let cold = index_run(&["--corpus", src], &cache).as_secs_f64();
+            println!("  embedded   build  {cold:>7.1} s ({:.1} MB/s)", mb / cold);
         }
         let (url, kept) = database(&admin, n, reuse);
         if !kept {
@@ -264,7 +266,7 @@ fn main() {
         let local = embedded.then(|| {
             // SAFETY: no other thread runs yet.
             unsafe { std::env::set_var("COPYDESK_CACHE_DIR", &cache) };
-            let (project, _) = Project::load_with(config.clone(), &[sources.clone()], |_, _| {}).unwrap();
+            let (project, _) = Project::load_with(config.clone(), std::slice::from_ref(&sources), |_, _| {}).unwrap();
             Embedded(project)
         });
         let pg = Pg {
