@@ -105,6 +105,25 @@ pub struct IndexConfig {
     /// instead of an index of local files; `--database` and
     /// `COPYDESK_DATABASE_URL` take precedence.
     pub url: Option<String>,
+    /// When the embedded index is compared with the corpus files (default
+    /// `on-start`).
+    pub refresh: Option<Refresh>,
+}
+
+/// `[index] refresh`: when a stored index is compared with the files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refresh {
+    /// Every `check`, `conflicts` and `lsp` start compares every file's size
+    /// and time with the index: right for a story folder that changes as the
+    /// reporter works.
+    #[default]
+    OnStart,
+    /// Only `copydesk index` reads the corpus; a check uses the index as it
+    /// is (building it only when there is none): right for an archive that
+    /// an ingesting job updates, where stating every file is most of a
+    /// check's cost.
+    Manual,
 }
 
 /// The whole file.
@@ -192,6 +211,11 @@ impl Config {
         crate::index::store::cache_root(configured.as_deref())
     }
 
+    /// When a stored index is compared with the corpus files.
+    pub fn refresh(&self) -> Refresh {
+        self.index.refresh.unwrap_or_default()
+    }
+
     /// Rule paths, resolved.
     pub fn rule_paths(&self) -> Vec<PathBuf> {
         self.resolve(&self.rules.paths)
@@ -257,6 +281,7 @@ impl Config {
                 },
                 persist: file.index.persist.or(self.index.persist),
                 url: file.index.url.clone().or_else(|| self.index.url.clone()),
+                refresh: file.index.refresh.or(self.index.refresh),
             },
             // Paths above are absolute now.
             root: PathBuf::new(),

@@ -402,7 +402,7 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let (project, stats) = {
         let mut bar = ProgressBar::default();
-        let r = Project::load_with(config, &args.corpus, |d, t| bar.update(d, t));
+        let r = Project::index_with(config, &args.corpus, |d, t| bar.update(d, t));
         bar.finish();
         r?
     };

@@ -68,6 +68,16 @@ impl Project {
         Project::load_with(config, corpus, progress).map(|(p, _)| p)
     }
 
+    /// Like [`Project::load_with`], but always brings the stored index up to
+    /// date with the files, whatever `[index] refresh` says (`copydesk index`).
+    pub fn index_with(
+        config: Config,
+        corpus: &[PathBuf],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<(Project, OpenStats), ProjectError> {
+        Project::open_as(config, corpus, true, progress)
+    }
+
     /// Loads for the language server: an index already on disk is used at
     /// once, without comparing it with the files (`OpenStats::stale`); the
     /// server refreshes it in the background with [`Project::load`].
@@ -75,7 +85,19 @@ impl Project {
         Project::open(config, &[], false, |_, _| {})
     }
 
+    /// Opens, comparing the index with the files when `refresh` asks and
+    /// `[index] refresh` is not `manual`.
     fn open(
+        config: Config,
+        corpus: &[PathBuf],
+        refresh: bool,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<(Project, OpenStats), ProjectError> {
+        let refresh = refresh && config.refresh() != crate::config::Refresh::Manual;
+        Project::open_as(config, corpus, refresh, progress)
+    }
+
+    fn open_as(
         config: Config,
         corpus: &[PathBuf],
         refresh: bool,

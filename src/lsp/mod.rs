@@ -7,6 +7,8 @@
 //! handler becomes an error reply (or, for a notification, a logged failure)
 //! and the server lives on.
 
+#[cfg(feature = "postgres")]
+mod archive;
 mod convert;
 pub mod document;
 mod handlers;

@@ -43,11 +43,20 @@ pub struct Loaded {
     /// apply again to the refreshed project (which may have looked at them
     /// before they changed).
     pending: Mutex<Option<Vec<PathBuf>>>,
+    /// Set when the project checks against a shared archive (`[index] url`):
+    /// the project then holds rules and options, no local index.
+    #[cfg(feature = "postgres")]
+    pub archive: Option<Arc<super::archive::ArchiveLink>>,
 }
 
 impl Loaded {
     /// Re-indexes changed source files (read again, or removed when gone).
     pub fn reindex(&self, paths: Vec<PathBuf>) {
+        // The archive learns of changes from its ingester, not from local files.
+        #[cfg(feature = "postgres")]
+        if self.archive.is_some() {
+            return;
+        }
         if let Some(p) = lock(&self.pending).as_mut() {
             p.extend(paths.iter().cloned());
         }
@@ -333,6 +342,9 @@ impl State {
             .get_or_init(|| {
                 let config = slot.config.clone();
                 async move {
+                    if let Some(url) = config.index.url.clone() {
+                        return self.load_archive(&slot2, config, url);
+                    }
                     let started = std::time::Instant::now();
                     let (loaded, stats) = tokio::task::spawn_blocking(move || Project::load_stale(config))
                         .await
@@ -352,6 +364,8 @@ impl State {
                         generation: AtomicU64::new(0),
                         conflicts: Mutex::new(None),
                         pending: Mutex::new(None),
+                        #[cfg(feature = "postgres")]
+                        archive: None,
                     });
                     if stats.stale {
                         self.refresh_in_background(slot2, loaded.clone());
@@ -365,6 +379,81 @@ impl State {
             Err(e) => {
                 self.tell_once(&slot.key, MessageType::WARNING, format!("copydesk: {e}"));
                 None
+            }
+        }
+    }
+
+    /// A project checked against the archive at `url`: connecting waits for
+    /// the first check, and a database that is down is retried, not fatal.
+    #[cfg(feature = "postgres")]
+    fn load_archive(self: &Arc<State>, slot: &Arc<Slot>, config: Config, url: String) -> Result<Arc<Loaded>, String> {
+        let project = super::archive::project(config)?;
+        let link = Arc::new(super::archive::ArchiveLink::new(url));
+        let loaded = Arc::new(Loaded {
+            project: RwLock::new(project),
+            generation: AtomicU64::new(0),
+            conflicts: Mutex::new(None),
+            pending: Mutex::new(None),
+            archive: Some(link.clone()),
+        });
+        let (state, slot) = (Arc::downgrade(self), Arc::downgrade(slot));
+        link.listen(Arc::downgrade(&loaded), move |loaded| {
+            if let (Some(state), Some(slot)) = (state.upgrade(), slot.upgrade()) {
+                state.recheck(&slot, &loaded);
+            }
+        });
+        Ok(loaded)
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn load_archive(self: &Arc<State>, _: &Arc<Slot>, _: Config, _: String) -> Result<Arc<Loaded>, String> {
+        Err("this copydesk was built without the `postgres` feature: [index] url is not available".into())
+    }
+
+    /// After a failed check against the archive: tells the editor once per
+    /// outage and reconnects with backoff, then checks the drafts again.
+    #[cfg(feature = "postgres")]
+    fn archive_down(self: &Arc<State>, doc: &Doc, loaded: &Arc<Loaded>) {
+        let Some(link) = loaded.archive.clone() else { return };
+        if !link.claim_retry() {
+            return;
+        }
+        let slot = self.slot_for(doc);
+        let why = link.last_error().unwrap_or_default();
+        let state = self.clone();
+        let loaded = loaded.clone();
+        tokio::spawn(async move {
+            let message = format!("copydesk: the archive is unavailable ({why}); retrying");
+            tracing::warn!("{message}");
+            state.client.show_message(MessageType::WARNING, message).await;
+            let alive = {
+                let state = state.clone();
+                let slot = slot.clone();
+                move || {
+                    !state.shutting_down.load(Ordering::SeqCst)
+                        && lock(&state.slots).get(&slot.key).is_some_and(|s| Arc::ptr_eq(s, &slot))
+                }
+            };
+            if link.reconnect(alive).await {
+                tracing::info!("connected to the archive again");
+                state
+                    .client
+                    .show_message(MessageType::INFO, "copydesk: connected to the archive again")
+                    .await;
+                state.recheck(&slot, &loaded);
+            }
+        });
+    }
+
+    /// The project's corpus changed: checks its open drafts again.
+    pub fn recheck(self: &Arc<State>, slot: &Arc<Slot>, loaded: &Loaded) {
+        loaded.generation.fetch_add(1, Ordering::SeqCst);
+        for doc in self.open_docs() {
+            let same = lock(&doc.slot).as_ref().is_some_and(|s| Arc::ptr_eq(s, slot));
+            if same {
+                *lock(&doc.last) = None;
+                lock(&doc.cache).clear();
+                crate::lsp::handlers::diagnostics::schedule(self, &doc, std::time::Duration::ZERO);
             }
         }
     }
@@ -459,8 +548,14 @@ impl State {
             self.slot_for(doc).loaded_now()?
         };
         let doc2 = doc.clone();
-        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded, text, version, epoch, wait)).await;
+        let loaded2 = loaded.clone();
+        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded2, text, version, epoch, wait)).await;
         match result {
+            #[cfg(feature = "postgres")]
+            Ok(None) if loaded.archive.as_ref().is_some_and(|l| l.is_down()) => {
+                self.archive_down(doc, &loaded);
+                None
+            }
             Ok(None) => {
                 tracing::debug!(uri = %doc.uri, "corpus busy re-indexing; request answered empty");
                 None
@@ -520,6 +615,32 @@ pub fn check_now(
     let generation = loaded.generation.load(Ordering::SeqCst);
     let parsed = Document::parse(text.clone());
     let t_parse = t0.elapsed();
+    #[cfg(feature = "postgres")]
+    if let Some(link) = &loaded.archive {
+        let findings = match link.check(&project, &parsed, doc.path.as_deref(), wait) {
+            Ok(Some(f)) => f,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!("checking against the archive failed: {e}");
+                return None;
+            }
+        };
+        tracing::debug!(
+            total_us = t0.elapsed().as_micros() as u64,
+            findings = findings.len(),
+            "checked against the archive"
+        );
+        return Some(Checked {
+            epoch,
+            generation,
+            version,
+            lines: LineIndex::new(&text),
+            text,
+            doc: parsed,
+            findings,
+            loaded: loaded.clone(),
+        });
+    }
     let mut checker = project.checker();
     if let Some(p) = &doc.path {
         checker = checker.excluding(p);

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use crate::support::{copydesk, root, stderr, stdout};
 
@@ -615,4 +616,147 @@ fn misspelt_names_are_found_in_the_archive_as_in_the_embedded_index() {
     std::fs::write(desk.join("draft.md"), "Priya Raman and Ingrid Vasquez spoke.\n").unwrap();
     let clean = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
     assert!(!stdout(&clean).contains("name-mismatch"), "{}", stdout(&clean));
+}
+
+/// A proxy to the test server that refuses every connection (accepts and
+/// closes it) until `up` is set: a database that is down, then comes back.
+fn switch_proxy(target: u16, up: Arc<AtomicBool>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            if !up.load(Ordering::SeqCst) {
+                drop(client);
+                continue;
+            }
+            let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                continue;
+            };
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut to);
+                    let _ = to.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+    port
+}
+
+fn has_mismatch(p: &serde_json::Value, figure: &str) -> bool {
+    p["diagnostics"].as_array().is_some_and(|d| {
+        d.iter()
+            .any(|d| d["code"] == "figure-mismatch" && d["message"].as_str().is_some_and(|m| m.contains(figure)))
+    })
+}
+
+/// `copydesk lsp` with `[index] url`: the draft is checked against the
+/// archive (no corpus files on the machine), and a source ingested while the
+/// draft is open reaches its diagnostics through LISTEN/NOTIFY, without an edit.
+#[test]
+fn the_language_server_checks_against_the_archive_and_hears_of_new_sources() {
+    use crate::lsp_client::{Client, capabilities, url};
+    let Some(db) = TestDb::new("lsp_notify") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let wire = tmp.path().join("wire");
+    std::fs::create_dir_all(&wire).unwrap();
+    std::fs::write(
+        wire.join("storm.txt"),
+        "In Kelmarsh, 41 houses were damaged by the storm on Monday, the county council said.\n",
+    )
+    .unwrap();
+    ingest(tmp.path(), &db.url, &wire);
+    let desk = tmp.path().join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::write(desk.join("copydesk.toml"), format!("[index]\nurl = {:?}\n", db.url)).unwrap();
+    let text = "In Kelmarsh, 45 houses were damaged by the storm on Monday.\n\n\
+                Volunteers in Brackley handed out 750 sandbags on Tuesday, organisers said.\n";
+    let draft = desk.join("draft.md");
+    std::fs::write(&draft, text).unwrap();
+    let (mut client, _) = Client::start(&desk, capabilities(false, false), serde_json::Value::Null, &[]);
+    let uri = url(&draft);
+    client.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let first = client.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    assert!(has_mismatch(&first, "41"), "{first}");
+    assert!(!has_mismatch(&first, "700"), "{first}");
+
+    // The ingesting job adds a source; the open draft is checked again.
+    std::fs::write(
+        wire.join("sandbags.txt"),
+        "Volunteers in Brackley handed out 700 sandbags on Tuesday, organisers said.\n",
+    )
+    .unwrap();
+    ingest(tmp.path(), &db.url, &wire);
+    let again = client
+        .wait_for_within("textDocument/publishDiagnostics", Duration::from_secs(30), |p| {
+            p["uri"] == uri && has_mismatch(p, "700")
+        })
+        .expect("the new source in the draft's diagnostics after the ingest");
+    assert!(has_mismatch(&again, "41"), "{again}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// The archive (from `initializationOptions`) is down when the draft opens:
+/// the editor is told, the server keeps answering, and once the database is
+/// back the retry reconnects and the draft gets its diagnostics.
+#[test]
+fn the_language_server_tells_of_a_database_that_is_down_and_retries() {
+    use crate::lsp_client::{Client, capabilities, url};
+    let Some(db) = TestDb::new("lsp_down") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let wire = tmp.path().join("wire");
+    std::fs::create_dir_all(&wire).unwrap();
+    std::fs::write(
+        wire.join("storm.txt"),
+        "In Kelmarsh, 41 houses were damaged by the storm on Monday, the county council said.\n",
+    )
+    .unwrap();
+    ingest(tmp.path(), &db.url, &wire);
+    let up = Arc::new(AtomicBool::new(false));
+    let port = switch_proxy(db.port(), up.clone());
+    let desk = tmp.path().join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    let text = "In Kelmarsh, 45 houses were damaged by the storm on Monday.\n";
+    let draft = desk.join("draft.md");
+    std::fs::write(&draft, text).unwrap();
+    let options = serde_json::json!({"index": {"url": db.via_port(port)}});
+    let (mut client, _) = Client::start(&desk, capabilities(false, false), options, &[]);
+    let uri = url(&draft);
+    client.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let told = client
+        .wait_for_within("window/showMessage", Duration::from_secs(30), |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("archive is unavailable"))
+        })
+        .expect("a message that the archive is down");
+    let message = told["message"].as_str().unwrap();
+    assert!(message.contains("cannot connect"), "{message}");
+    let password = db.url.rsplit_once('@').unwrap().0.rsplit_once(':').unwrap().1;
+    assert!(!message.contains(password), "password shown: {message}");
+    // Still answering while it retries.
+    let hover = client.request(
+        "textDocument/hover",
+        serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 14}}),
+    );
+    assert!(hover.is_null() || hover.is_object(), "{hover}");
+
+    up.store(true, Ordering::SeqCst);
+    let diags = client
+        .wait_for_within("textDocument/publishDiagnostics", Duration::from_secs(30), |p| {
+            p["uri"] == uri && has_mismatch(p, "41")
+        })
+        .expect("diagnostics once the database is back");
+    assert!(has_mismatch(&diags, "41"));
+    assert_eq!(client.shutdown(), Some(0));
 }

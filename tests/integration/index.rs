@@ -473,3 +473,70 @@ fn item_5_a_refreshed_index_reports_byte_identical_to_a_fresh_build() {
     let fresh = json(&dir.path().join("fresh"));
     assert_eq!(from_refreshed, fresh);
 }
+
+/// `[index] refresh = "manual"`: a check uses the stored index as it is, so an
+/// edited source is not seen until `copydesk index` runs; `on-start` (the
+/// default) sees it at the next check.
+#[test]
+fn a_manual_refresh_sees_a_changed_file_only_after_copydesk_index() {
+    for (policy, seen_at_once) in [("manual", false), ("on-start", true)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = tmp.path().join("cache");
+        let c = corpus(tmp.path(), 5);
+        std::fs::write(
+            tmp.path().join("copydesk.toml"),
+            format!("[index]\nrefresh = \"{policy}\"\n"),
+        )
+        .unwrap();
+        let d = draft(tmp.path(), DRAFT);
+        let mismatch =
+            |f: &[(String, String, Vec<String>)]| f.iter().any(|f| f.0 == "45 houses" && f.1 == "figure-mismatch");
+        assert!(index(&cache, &c).status.success());
+        assert!(mismatch(&findings(&cache, &c, &d)), "{policy}");
+
+        // Town3's report now says 45, as the draft does.
+        std::fs::write(
+            c.join("report-003.txt"),
+            "Storm report 3\n\nIn Town3, 45 houses were damaged by the storm on Monday, officials said so.\n",
+        )
+        .unwrap();
+        // Manual: the new text is not read (the stale source's passages are
+        // dropped, never sliced, so 45 is not yet supported).
+        let supported =
+            |f: &[(String, String, Vec<String>)]| f.iter().any(|f| f.0 == "45 houses" && f.1 == "supported");
+        let next = findings(&cache, &c, &d);
+        assert_eq!(supported(&next), seen_at_once, "{policy}: {next:?}");
+
+        let out = index(&cache, &c);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("1 source re-read") != seen_at_once,
+            "{policy}: {}",
+            stdout(&out)
+        );
+        let after = findings(&cache, &c, &d);
+        assert!(supported(&after), "{policy}: {after:?}");
+    }
+}
+
+/// A misspelt policy is an error naming the key, not silently `on-start`.
+#[test]
+fn an_unknown_refresh_policy_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = corpus(tmp.path(), 1);
+    std::fs::write(tmp.path().join("copydesk.toml"), "[index]\nrefresh = \"weekly\"\n").unwrap();
+    let d = draft(tmp.path(), DRAFT);
+    let out = copydesk(&cache)
+        .args(["check", "--corpus"])
+        .arg(&c)
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("weekly") || stderr(&out).contains("refresh"),
+        "{}",
+        stderr(&out)
+    );
+}
