@@ -20,7 +20,9 @@ mod context;
 mod draft_disagree;
 mod features;
 mod finding;
+pub mod fit;
 mod names;
+mod pairs;
 mod passage;
 pub mod quotes;
 pub mod revisions;
@@ -34,6 +36,8 @@ pub use cache::{BlockCache, CacheStats};
 pub use compare::Agreement;
 pub use conflicts::{Conflict, ConflictVersion};
 pub use finding::{Code, Finding, Passage, Related, Severity, Version};
+pub use pairs::Pair;
+pub use score::{FEATURES, Features, N_FEATURES};
 
 use crate::extract::Analyzer;
 use crate::index::{Facts, value_keys};

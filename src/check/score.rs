@@ -1,12 +1,18 @@
-//! The same-fact score of a candidate: a weighted sum of its features, the
-//! weights read from `rules/scoring.toml`.
+//! The same-fact score of a candidate: a log-linear combination of its
+//! feature vector (`Features`), the weights read from `rules/scoring.toml`.
+//!
+//! `score = exp(bias + w · x)`: the odds that the candidate states the same
+//! fact, on the scale the verdict thresholds are written in. Each feature is
+//! documented at `FEATURES`; the weights are fitted by `dev/fit/fit.py` on the
+//! labelled pairs in `dev/labels/` (see ARCHITECTURE.md, "The fact record and
+//! its weights").
 
 use super::context::{DraftCtx, clause_events};
 use super::features::{Story, other_subject, story};
 use super::{Agreement, Checker, compare};
 use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
 use crate::index::{FactRef, SentenceRec};
-use crate::rules::Bound;
+use crate::rules::{Bound, Scoring};
 
 /// A candidate source figure, scored.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +25,73 @@ pub(super) struct Cand {
     pub(super) why: [f32; 4],
     /// How strongly it is tied to the draft's story.
     pub(super) story: Story,
+    /// The feature vector the score was combined from.
+    pub(super) features: Features,
+}
+
+/// The number of features of a candidate.
+pub const N_FEATURES: usize = 10;
+
+/// The features, in vector order. Each is a log or an indicator, so that the
+/// score is a product of factors and the weights are what a logistic
+/// regression fits:
+/// - `relation`: ln of how the counted nouns or units relate (0 the same noun,
+///   ln 0.95 one class, ln 0.8 a broader class, ...);
+/// - `similarity`: ln of the shared evidence: tiered context similarity
+///   (clause / sentence / neighbourhood, by rarity) plus co-figures, the
+///   equal-value bonus, a shared event, a digit slip, an age's person;
+/// - `event_clash`: 1 when both clauses name events and none is shared;
+/// - `name_clash`, `name_nearby`, `name_absent`: 1 when the draft clause's
+///   names are not in the source clause and it names a rare other one / the
+///   draft's are in a neighbouring sentence / absent;
+/// - `modifier_clash`: 1 when the noun phrases' modifiers differ;
+/// - `thin_date`: 1 for conflicting dates that share only one part;
+/// - `vague_support`: 1 for a vague source quantity backing an exact figure;
+/// - `magnitude`: −ln(1 + `magnitude` · ln ratio) for conflicting numbers.
+pub const FEATURES: [&str; N_FEATURES] = [
+    "relation",
+    "similarity",
+    "event_clash",
+    "name_clash",
+    "name_nearby",
+    "name_absent",
+    "modifier_clash",
+    "thin_date",
+    "vague_support",
+    "magnitude",
+];
+
+/// A candidate's feature vector, in `FEATURES` order.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features(pub [f32; N_FEATURES]);
+
+/// Similarity below this is no evidence at all: its log is floored here
+/// rather than at minus infinity.
+const SIM_FLOOR: f32 = 1e-6;
+
+impl Features {
+    /// The weights of the features, in `FEATURES` order: exponents for the
+    /// two logs, logs of the factors for the indicators.
+    pub fn weights(w: &Scoring) -> [f32; N_FEATURES] {
+        [
+            w.w_relation,
+            w.w_similarity,
+            w.event_clash.ln(),
+            w.name_clash.ln(),
+            w.name_nearby.ln(),
+            w.name_absent.ln(),
+            w.modifier_clash.ln(),
+            w.thin_date.ln(),
+            w.vague_support.ln(),
+            w.w_magnitude,
+        ]
+    }
+
+    /// The same-fact score: `exp(bias + w · x)`.
+    pub fn score(&self, w: &Scoring) -> f32 {
+        let z: f32 = Features::weights(w).iter().zip(&self.0).map(|(w, x)| w * x).sum();
+        (w.bias + z).exp()
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -155,12 +228,12 @@ impl<'a> Checker<'a> {
 
         // Events: "rescued" is not "sold". Every event verb of each clause
         // counts, since the nearest one is often a modifier ("trafficking rings").
-        let mut factor_ctx = 1.0f32;
+        let mut x = [0.0f32; N_FEATURES];
         if !ctx.events.is_empty() && !s_events.is_empty() {
             if ctx.events.iter().any(|e| s_events.contains(e)) {
                 sim += w.event_match;
             } else {
-                factor_ctx *= w.event_clash;
+                x[2] = 1.0;
             }
         }
         // Places and people: the draft's clause names someone; the source's
@@ -187,18 +260,18 @@ impl<'a> Checker<'a> {
                 let rare_clash = clause_names.iter().any(|n| {
                     !ctx.sentence_keys.contains(n) && self.index.idf(*n) >= w.rare_name * self.index.max_idf()
                 });
-                factor_ctx *= if rare_clash {
-                    w.name_clash
+                x[if rare_clash {
+                    3
                 } else if nearby {
-                    w.name_nearby
+                    4
                 } else {
-                    w.name_absent
-                };
+                    5
+                }] = 1.0;
             }
         }
         // Modifiers: "microblog users" and "Web users" are different users.
         if !d.modifiers.is_empty() && !s.modifiers.is_empty() && !d.modifiers.iter().any(|m| s.modifiers.contains(m)) {
-            factor_ctx *= w.modifier_clash;
+            x[6] = 1.0;
         }
         if agreement == Agreement::Conflict
             && let (Value::Num { lo: a, hi: ah }, Value::Num { lo: b, hi: bh }) = (d.value, s.value)
@@ -220,12 +293,12 @@ impl<'a> Checker<'a> {
             .filter(|x| **x)
             .count();
             if shared < 2 && agreement == Agreement::Conflict {
-                factor_ctx *= w.thin_date;
+                x[7] = 1.0;
             }
         }
         // "Hundreds of people" is weak support for "more than 700 residents".
         if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
-            factor_ctx *= w.vague_support;
+            x[8] = 1.0;
         }
         // Stated numbers far apart are rarely one fact misreported: the factor
         // falls smoothly with the ratio (0.9 at 2x, 0.8 at 5x, 0.6 at 100x).
@@ -235,15 +308,22 @@ impl<'a> Checker<'a> {
             let k = if confusable { 1.0 } else { factor };
             let (a, b) = ((a + ah) / 2.0, (b + bh) / 2.0 * k);
             let ratio = a.abs().max(b.abs()) / a.abs().min(b.abs()).max(1e-9);
-            factor_ctx *= 1.0 / (1.0 + w.magnitude * (ratio.max(1.0).ln() as f32));
+            x[9] = -(1.0 + w.magnitude * (ratio.max(1.0).ln() as f32)).ln();
         }
+        x[0] = rel.ln();
+        x[1] = sim.max(SIM_FLOOR).ln();
+        let features = Features(x);
+        let score = features.score(w);
+        // What the factors contribute, for the debug log.
+        let factor_ctx = (score.ln() - w.bias - w.w_relation * x[0] - w.w_similarity * x[1]).exp();
         Some(Cand {
             fact: r,
-            score: rel * sim * factor_ctx,
+            score,
             agreement,
             confusable,
             why: [rel, shared, cof as f32, factor_ctx],
             story,
+            features,
         })
     }
 }
@@ -269,7 +349,19 @@ pub(super) fn digit_slip(a: f64, b: f64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::digit_slip;
+    use super::{Features, digit_slip};
+    use crate::rules::Rules;
+
+    #[test]
+    fn the_score_is_the_product_of_its_factors() {
+        let w = Rules::builtin().scoring;
+        let mut x = Features::default();
+        x.0[1] = 0.5f32.ln();
+        let base = x.score(&w);
+        x.0[2] = 1.0;
+        let clashed = x.score(&w);
+        assert!((clashed / base - w.event_clash).abs() < 1e-4);
+    }
 
     #[test]
     pub(super) fn digit_slips() {

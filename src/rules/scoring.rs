@@ -1,7 +1,8 @@
 //! The weights and thresholds of the same-fact judgement, as rule data
 //! (`rules/scoring.toml`), so they can be tuned, refitted and overridden per
 //! workspace without touching code. `check` (the score and the verdict) is the
-//! only reader. The values are still hand-set: no fitting script yet.
+//! only reader. The weights of the score's features are fitted by
+//! `dev/fit/fit.py` and written into the generated section of that file.
 
 use serde::Deserialize;
 
@@ -86,6 +87,12 @@ scoring! {
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.
     t_named,
+    /// Exponents of the noun relation, the similarity and the magnitude factor
+    /// in the log-linear score (fitted; 1 is the hand-set product).
+    w_relation, w_similarity, w_magnitude,
+    /// The score's constant term (fitted): keeps the thresholds above at the
+    /// probability of one fact they stood for under the hand-set weights.
+    bias,
 }
 
 impl Scoring {
