@@ -237,6 +237,33 @@ fn cricket_scores_are_one_figure() {
         "The tourists slumped to 9 for 233 before lunch.",
         &["9 for 233 | score 9..233"],
     );
+    check(
+        "Hale took 5 for 48 as Wessex bowled Mercia out.",
+        &["5 for 48 | score 5..48"],
+    );
+}
+
+#[test]
+fn a_score_needs_bare_runs() {
+    // A unit, a currency or a counted noun after the second number makes it a
+    // measure of its own, not wickets for runs.
+    check(
+        "The road was shut 5 for 48 hours.",
+        &["5 | count 5", "48 hours | measure:hour 48"],
+    );
+    check("They sold 2 for $10 each.", &["2 | count 2", "$10 | money:dollar 10"]);
+    check(
+        "They booked 4 for 20 people.",
+        &["4 | count 4", "20 people | count 20 [person]"],
+    );
+}
+
+#[test]
+fn pence_are_a_currency() {
+    check("a dividend of 7.5p a share", &["7.5p | money:penny 7.5"]);
+    check("shares rose to 1,284 pence", &["1,284 pence | money:penny 1284"]);
+    // Not a spaced "p": a table's games-played column.
+    check("Rovers, 28 P, top of the table", &["28 P | count 28 [?]"]);
 }
 
 #[test]

@@ -198,6 +198,15 @@ impl<'a> Scan<'a> {
         if !(0.0..=10.0).contains(&w) || w.fract() != 0.0 || r < w {
             return None;
         }
+        // The runs stand alone: "5 for 48 hours" or "2 for 10 dollars" is a
+        // count and a measure, not wickets for runs.
+        if self.unit_at(f + 2).is_some()
+            || self.currency_before(f + 1).is_some()
+            || self.currency_word_at(f + 2).is_some()
+            || self.noun_phrase(f + 2).is_some_and(|np| np.noun.class.is_some())
+        {
+            return None;
+        }
         Some(Found {
             start: i,
             end: f + 2,

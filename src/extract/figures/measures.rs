@@ -93,10 +93,17 @@ impl<'a> Scan<'a> {
         Some((unit, pos[len - 1] + 1))
     }
 
+    /// A currency word (or code) after the number starting at `j`: returns
+    /// currency and end.
     pub(super) fn currency_word_at(&self, j: usize) -> Option<(CurrencyId, usize)> {
         let (keys, pos) = self.stems_from(j, self.rules.currency_words.max_len());
         if let Some((len, c)) = self.rules.currency_words.longest_prefix(&keys) {
-            return Some((c, pos[len - 1] + 1));
+            // One-letter words ("p" for pence) only glued to the number:
+            // "21.4p", not "28 P" in a table of games played.
+            let one_letter = len == 1 && self.s(pos[0]).chars().count() == 1;
+            if !one_letter || !self.toks[pos[0]].space_before {
+                return Some((c, pos[len - 1] + 1));
+            }
         }
         // A code after the number: "3,250 USD".
         if self.word(j) {
