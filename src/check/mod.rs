@@ -12,6 +12,7 @@
 //! in another.
 
 mod arithmetic;
+mod cells;
 pub mod compare;
 pub mod conflicts;
 mod draft_disagree;
@@ -481,13 +482,14 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        facts
+        let cands: Vec<Cand> = facts
             .into_iter()
             .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
             // A passage whose file changed since indexing is dropped, not sliced.
             .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
-            .collect()
+            .collect();
+        cells::named_rows_only(self.index, &ctx.sentence_keys, cands)
     }
 
     /// How the counted things relate: weight, and whether they are confusable.
@@ -640,8 +642,13 @@ impl<'a> Checker<'a> {
         {
             return None;
         }
-        let s_events = clause_events(sent, s);
+        let mut s_events = clause_events(sent, s);
+        s_events.extend(cells::header_events(sent));
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
+        let rel = match cells::row_fit(self.index, r.sentence, sent, &ctx.sentence_keys) {
+            cells::RowFit::Named => cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events),
+            _ => rel,
+        };
         let agreement = if d.dim == Dim::Score {
             if d.value == s.value {
                 Agreement::Same
