@@ -164,6 +164,8 @@ struct DraftCtx {
     story_names: Vec<u64>,
     /// Every term key of the draft sentence.
     sentence_keys: FxHashSet<u64>,
+    /// The words of the draft sentence itself, not its headings: what names a table's row.
+    own_keys: FxHashSet<u64>,
     /// Value keys and dimension keys of the other figures in the sentence.
     cofigures: Vec<(Vec<u64>, u64)>,
     /// Event classes in the figure's clause.
@@ -449,6 +451,12 @@ impl<'a> Checker<'a> {
             clause_names,
             story_names,
             sentence_keys: s.terms.iter().map(|t| t.key).collect(),
+            own_keys: s
+                .terms
+                .iter()
+                .filter(|t| t.clause != OUTER_CLAUSE)
+                .map(|t| t.key)
+                .collect(),
             cofigures,
             events: clause_events(s, fig),
         }
@@ -489,7 +497,7 @@ impl<'a> Checker<'a> {
             .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
             .collect();
-        cells::named_rows_only(self.index, &ctx.sentence_keys, cands)
+        cells::named_rows_only(self.index, &ctx.own_keys, cands)
     }
 
     /// How the counted things relate: weight, and whether they are confusable.
@@ -645,7 +653,7 @@ impl<'a> Checker<'a> {
         let mut s_events = clause_events(sent, s);
         s_events.extend(cells::header_events(sent));
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
-        let rel = match cells::row_fit(self.index, r.sentence, sent, &ctx.sentence_keys) {
+        let rel = match cells::row_fit(self.index, r.sentence, sent, &ctx.own_keys) {
             cells::RowFit::Named => cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events),
             _ => rel,
         };
