@@ -1,7 +1,7 @@
 //! Retrieval: the index query for a draft figure and the source figures it
 //! brings in as candidates.
 
-use super::Checker;
+use super::{Checker, cells};
 use super::context::DraftCtx;
 use super::score::Cand;
 use crate::extract::{Figure, OUTER_CLAUSE, Sentence};
@@ -60,12 +60,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        facts
+        let cands: Vec<Cand> = facts
             .into_iter()
             .filter(|r| self.exclude.is_none_or(|x| self.index.sentence(r.sentence).source != x))
             // A passage whose file changed since indexing is dropped, not sliced.
             .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
-            .collect()
+            .collect();
+        cells::named_rows_only(self.index, &ctx.own_keys, cands)
     }
 }

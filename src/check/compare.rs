@@ -49,7 +49,9 @@ pub fn interval(bound: Bound, lo: f64, hi: f64, strict: bool) -> (f64, f64) {
 /// The place value a number is rounded to: 1,000 for 3,000, 10 for 3,520,
 /// 0.1 for 1.2.
 pub fn rounding_unit(x: f64) -> f64 {
-    let x = x.abs();
+    // A scaled number carries float noise ("8.2 million" is
+    // 8199999.999999999): read it at 12 significant digits, as written.
+    let x = format!("{:.11e}", x.abs()).parse().unwrap_or(x.abs());
     if x == 0.0 {
         return 1.0;
     }
@@ -178,6 +180,10 @@ mod tests {
         assert!(rounds_to(3727.0, 3726.69));
         assert!(rounds_to(3726.7, 3726.69));
         assert!(rounds_to(4_500_000.0, 4_512_000.0));
+        // A scale word's product is not exact in binary.
+        assert!(rounds_to(8.2 * 1e6, 8_212_000.0));
+        assert!(!rounds_to(8.2 * 1e6, 8_262_000.0), "8,262,000 rounds to 8.3 million");
+        assert_eq!(rounding_unit(8.2 * 1e6), 100_000.0);
         assert!(!rounds_to(3726.0, 3726.69), "3726.69 rounds to 3,727");
         assert!(!rounds_to(5210.0, 5120.0));
         assert!(!rounds_to(1080.0, 1094.0), "1,094 rounds to 1,090");

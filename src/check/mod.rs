@@ -14,6 +14,7 @@
 mod arithmetic;
 mod cache;
 mod candidates;
+mod cells;
 pub mod compare;
 pub mod conflicts;
 mod context;

@@ -9,7 +9,7 @@
 
 use super::context::{DraftCtx, clause_events};
 use super::features::{Story, other_subject, story};
-use super::{Agreement, Checker, compare};
+use super::{Agreement, Checker, cells, compare};
 use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
 use crate::index::{FactRef, SentenceRec};
 use crate::rules::{Bound, Scoring};
@@ -110,8 +110,14 @@ impl<'a> Checker<'a> {
         if other_subject(d, s, sent, ctx) {
             return None;
         }
-        let s_events = clause_events(sent, s);
+        let mut s_events = clause_events(sent, s);
+        s_events.extend(cells::header_events(sent));
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
+        let row = cells::row_fit(self.index, r.sentence, sent, &ctx.own_keys);
+        let rel = match row {
+            cells::RowFit::Named => cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events),
+            _ => rel,
+        };
         let agreement = if d.dim == Dim::Score {
             if d.value == s.value {
                 Agreement::Same
@@ -204,7 +210,8 @@ impl<'a> Checker<'a> {
         // Counted, not weighed by rarity: document frequency ranks candidates
         // but must not decide them, or a big enough corpus of other stories
         // turns every same-unit figure into weak evidence.
-        let story = if cof > 0 {
+        // A data cell whose row the draft sentence names is about its subject.
+        let story = if cof > 0 || row == cells::RowFit::Named {
             Story::Same
         } else {
             story(ctx, sent, s, neighbors, self.passage_window(r.sentence, 2), w)

@@ -14,6 +14,7 @@
 
 pub mod data;
 pub mod html;
+pub mod mail;
 pub mod office;
 pub mod pdf;
 pub mod render;
@@ -46,10 +47,12 @@ pub enum Format {
     Json,
     Vtt,
     Srt,
+    Eml,
+    Mhtml,
 }
 
 impl Format {
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 15] = [
         Format::Text,
         Format::Markdown,
         Format::Html,
@@ -63,6 +66,8 @@ impl Format {
         Format::Json,
         Format::Vtt,
         Format::Srt,
+        Format::Eml,
+        Format::Mhtml,
     ];
 
     /// File extensions of the format, lowercase.
@@ -81,6 +86,8 @@ impl Format {
             Format::Json => &["json"],
             Format::Vtt => &["vtt"],
             Format::Srt => &["srt"],
+            Format::Eml => &["eml"],
+            Format::Mhtml => &["mhtml", "mht"],
         }
     }
 
@@ -110,6 +117,8 @@ impl Format {
             Format::Json => "json",
             Format::Vtt => "vtt",
             Format::Srt => "srt",
+            Format::Eml => "eml",
+            Format::Mhtml => "mhtml",
         }
     }
 
@@ -131,7 +140,7 @@ impl Format {
 /// File extensions read as sources.
 pub const SOURCE_EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf", "docx", "odt", "csv", "tsv", "tab", "xlsx", "xlsm",
-    "xls", "ods", "json", "vtt", "srt",
+    "xls", "ods", "json", "vtt", "srt", "eml", "mhtml", "mht",
 ];
 
 /// Where a passage is in the original file, when its offsets are in a
@@ -368,6 +377,8 @@ pub fn extract(path: &Path, format: Format, bytes: &[u8]) -> Result<Extracted, U
         Format::Xlsx | Format::Ods => data::read_workbook(bytes, title()),
         Format::Json => data::read_json(bytes, title()),
         Format::Vtt | Format::Srt => transcript::read(bytes),
+        Format::Eml => mail::read_eml(bytes),
+        Format::Mhtml => mail::read_mhtml(bytes),
         Format::Text | Format::Markdown => Err(Unreadable("read as text".into())),
     })
 }

@@ -448,6 +448,7 @@ fn figures_outside_a_list_have_no_subject() {
     for (_, s) in subjects("Alpha Corp paid $5 million for 20 pct of Beta Holdings.") {
         assert!(s.is_empty());
     }
+}
 
 #[test]
 fn token_positions_past_u16_do_not_wrap() {

@@ -21,6 +21,7 @@ mod lsp_boundary;
 mod lsp_client;
 mod lsp_consistency;
 mod lsp_hostile;
+mod mail_sources;
 mod make;
 mod over_time;
 mod packaging;
