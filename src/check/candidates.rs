@@ -1,9 +1,9 @@
 //! Retrieval: the index query for a draft figure and the source figures it
 //! brings in as candidates.
 
-use super::{Checker, cells};
 use super::context::DraftCtx;
 use super::score::Cand;
+use super::{Checker, cells};
 use crate::extract::{Figure, OUTER_CLAUSE, Sentence};
 use crate::index::{FactRef, dim_key};
 use rustc_hash::FxHashSet;

@@ -551,7 +551,8 @@ fn a_huge_document_does_not_block_requests_on_another() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 18}}),
     );
     assert!(h["contents"]["value"].as_str().is_some());
-    let big_findings = |p: &Value| p["uri"] == big_uri.as_str() && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty());
+    let big_findings =
+        |p: &Value| p["uri"] == big_uri.as_str() && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty());
     assert!(
         client
             .wait_for_within("textDocument/publishDiagnostics", Duration::ZERO, big_findings)
