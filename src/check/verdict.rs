@@ -94,6 +94,9 @@ impl<'a> Checker<'a> {
                 tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, story = ?c.story, "  candidate");
             }
         }
+        // A source sentence that gives the draft's value as superseded
+        // ("rose to 52 from 40") speaks for its newer value.
+        let revised = self.read_revisions(block, fig, &mut cands);
         // Each source is read once, by its statement that best matches the
         // fact: a source that backs the draft's value does not also contradict
         // it through a neighbouring figure ("between January 9 and March 27"),
@@ -241,6 +244,11 @@ impl<'a> Checker<'a> {
                     .collect();
                 finding.message = format!("sources disagree: {}", parts.join(" vs "));
                 self.revise(&mut finding, block, fig);
+                if finding.code == Code::SourcesDisagree
+                    && let Some(best) = strong_con.first().filter(|c| revised.contains(&c.fact))
+                {
+                    self.outdate_by_revision(&mut finding, doc, block, fig, best.fact);
+                }
             }
             _ => {
                 let best = conflicts[0];
@@ -268,6 +276,9 @@ impl<'a> Checker<'a> {
                     ),
                     _ => format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text)),
                 };
+                if code == Code::FigureMismatch && revised.contains(&best.fact) {
+                    self.outdate_by_revision(&mut finding, doc, block, fig, best.fact);
+                }
             }
         }
         finding

@@ -86,6 +86,13 @@ scoring! {
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.
     t_named,
+    /// `draft-disagree`: how far above `t_disagree` two figures of one draft
+    /// must score to be one fact (a draft's sentences share one story's
+    /// context, so the bar is higher than between sources).
+    draft_margin,
+    /// `draft-disagree`: the least noun relation for two draft figures to be
+    /// one fact (the same counted thing or a synonym, not a broader class).
+    draft_identified,
 }
 
 impl Scoring {
