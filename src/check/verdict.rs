@@ -147,6 +147,19 @@ impl<'a> Checker<'a> {
         };
 
         let code = self.regroup(code, best_sup, &supports, &conflicts);
+        // A source that says the draft's value was revised outranks support
+        // for it from a source no newer: the draft gives a superseded value.
+        let mut revised_best = conflicts.first().copied().filter(|c| revised.contains(&c.fact));
+        let code = match conflicts
+            .iter()
+            .find(|c| revised.contains(&c.fact) && c.score >= w.t_conflict)
+        {
+            Some(r) if code == Code::Supported && !self.older_than_support(r, &supports) => {
+                revised_best = Some(r);
+                Code::FigureMismatch
+            }
+            _ => code,
+        };
         let mut finding = Finding {
             code,
             severity: self.options.severity(code),
@@ -160,6 +173,10 @@ impl<'a> Checker<'a> {
             suppressed: None,
             related: Vec::new(),
         };
+        if let (Code::FigureMismatch, Some(r)) = (code, revised_best) {
+            self.outdate_by_revision(&mut finding, doc, block, fig, r.fact);
+            return finding;
+        }
         match code {
             Code::Supported => {
                 // Passages only from sources tied to the draft's story, when
@@ -276,9 +293,6 @@ impl<'a> Checker<'a> {
                     ),
                     _ => format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text)),
                 };
-                if code == Code::FigureMismatch && revised.contains(&best.fact) {
-                    self.outdate_by_revision(&mut finding, doc, block, fig, best.fact);
-                }
             }
         }
         finding
