@@ -22,6 +22,8 @@ pub use scoring::Scoring;
 use scoring::ScoringSection;
 pub mod arithmetic;
 pub mod dates;
+pub mod revision;
+mod words;
 
 /// The default rule files, embedded at build time.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
@@ -139,6 +141,7 @@ pub struct RuleFile {
     scoring: Option<ScoringSection>,
     dates: Option<dates::DatesSection>,
     arithmetic: Option<arithmetic::ArithmeticSection>,
+    revision: Option<revision::RevisionSection>,
 }
 
 /// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
@@ -307,6 +310,7 @@ pub struct RuleSet {
     scoring: ScoringSection,
     dates: dates::DatesSection,
     arithmetic: arithmetic::ArithmeticSection,
+    revision: revision::RevisionSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -396,6 +400,9 @@ impl RuleSet {
         }
         if let Some(a) = file.arithmetic {
             self.arithmetic.merge(a);
+        }
+        if let Some(r) = file.revision {
+            self.revision.merge(r);
         }
     }
 
@@ -621,6 +628,8 @@ pub struct Rules {
     pub dates: dates::DateRules,
     /// Words of the arithmetic a sentence states between its figures.
     pub arithmetic: arithmetic::ArithmeticRules,
+    /// Words of the grammar of revision ("rose to 52 from 40").
+    pub revision: revision::RevisionRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
     pub fingerprint: u64,
     /// Weights and thresholds of the same-fact judgement.
@@ -723,6 +732,7 @@ impl Rules {
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
             arithmetic: arithmetic::ArithmeticRules::default(),
+            revision: revision::RevisionRules::default(),
             fingerprint: 0,
             scoring,
             relative_years: Vec::new(),
@@ -955,6 +965,7 @@ impl Rules {
         }
 
         rules.arithmetic = arithmetic::ArithmeticRules::compile(&set.arithmetic, |w| rules.stem_hash(w));
+        rules.revision = revision::RevisionRules::compile(&set.revision, |w| rules.stem_hash(w));
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }

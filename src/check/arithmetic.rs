@@ -21,11 +21,6 @@ use crate::rules::arithmetic::ArithWord;
 
 /// The unit dimension of shares written as percentages.
 const RATIO: &str = "ratio";
-/// How loosely a share in words ("a third", "half") is meant: this share of
-/// its value either side.
-const WORD_SHARE_SLACK: f64 = 0.1;
-/// How loosely a multiple in words ("twice as many") is meant.
-const MULTIPLE_SLACK: f64 = 0.05;
 
 /// One relation that does not compute.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +162,7 @@ impl Reader<'_> {
     fn share(&self, f: &Figure) -> Option<(f64, f64)> {
         let v = num(f)?;
         match f.dim {
-            Dim::Fraction => Some((v, v * WORD_SHARE_SLACK)),
+            Dim::Fraction => Some((v, v * self.checker.rules.arithmetic.word_share_slack)),
             Dim::Measure(_) => Some((v / 100.0, written_half_unit(self.num_text(f)) / 100.0)),
             _ => None,
         }
@@ -359,7 +354,8 @@ impl Reader<'_> {
                     continue;
                 };
                 let expected = k * yv;
-                let slack = super::compare::rounding_unit(xv) / 2.0 + expected.abs() * MULTIPLE_SLACK;
+                let slack = super::compare::rounding_unit(xv) / 2.0
+                    + expected.abs() * self.checker.rules.arithmetic.multiple_slack;
                 if fits(xf.bound, xv, expected, slack) {
                     continue;
                 }

@@ -19,17 +19,6 @@ use crate::index::{FactRef, Index, value_keys};
 use crate::markdown::{BlockKind, Document};
 use crate::rules::arithmetic::ArithWord;
 
-/// A contradiction within one draft must be clearly one fact: a draft
-/// tells one story, so its sentences share far more context than two
-/// sources do, and a score that calls two sources one fact does not call
-/// two sentences of one story one fact. Set on the development drafts
-/// (dev/eval): cumulative counts at two times scored 0.81, restated facts
-/// 0.88 and above.
-const MARGIN: f32 = 0.3;
-/// The least noun relation for two draft figures to be one fact: the same
-/// counted thing or a synonym, not merely a broader class.
-const IDENTIFIED: f32 = 0.8;
-
 impl Checker<'_> {
     /// `draft-disagree` findings: pairs of draft figures about one fact with
     /// values that cannot both hold.
@@ -95,8 +84,8 @@ impl Checker<'_> {
                     if c.fact.sentence == sid
                         || c.agreement != Agreement::Conflict
                         || c.confusable
-                        || c.why[0] < IDENTIFIED
-                        || c.score < own.rules.scoring.t_disagree + MARGIN
+                        || c.why[0] < own.rules.scoring.draft_identified
+                        || c.score < own.rules.scoring.t_disagree + own.rules.scoring.draft_margin
                     {
                         continue;
                     }

@@ -28,6 +28,7 @@ mod passage;
 pub mod quotes;
 pub mod revisions;
 mod score;
+mod superseded;
 mod verdict;
 
 use std::collections::BTreeMap;

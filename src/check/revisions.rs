@@ -31,7 +31,7 @@ pub struct Dated {
 
 impl Checker<'_> {
     /// The date of the source behind a passage.
-    fn passage_date(&self, p: &Passage) -> Option<SourceDate> {
+    pub(super) fn passage_date(&self, p: &Passage) -> Option<SourceDate> {
         crate::dateline::source_date(self.index, self.rules, p.source)
     }
 

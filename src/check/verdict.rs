@@ -94,6 +94,9 @@ impl<'a> Checker<'a> {
                 tracing::debug!(score = c.score, agreement = ?c.agreement, confusable = c.confusable, key = %p.key, figure = %p.figure_text, why = ?c.why, story = ?c.story, "  candidate");
             }
         }
+        // A source sentence that gives the draft's value as superseded
+        // ("rose to 52 from 40") speaks for its newer value.
+        let revised = self.read_revisions(block, fig, &mut cands);
         // Each source is read once, by its statement that best matches the
         // fact: a source that backs the draft's value does not also contradict
         // it through a neighbouring figure ("between January 9 and March 27"),
@@ -144,6 +147,19 @@ impl<'a> Checker<'a> {
         };
 
         let code = self.regroup(code, best_sup, &supports, &conflicts);
+        // A source that says the draft's value was revised outranks support
+        // for it from a source no newer: the draft gives a superseded value.
+        let mut revised_best = conflicts.first().copied().filter(|c| revised.contains(&c.fact));
+        let code = match conflicts
+            .iter()
+            .find(|c| revised.contains(&c.fact) && c.score >= w.t_conflict)
+        {
+            Some(r) if code == Code::Supported && !self.older_than_support(r, &supports) => {
+                revised_best = Some(r);
+                Code::FigureMismatch
+            }
+            _ => code,
+        };
         let mut finding = Finding {
             code,
             severity: self.options.severity(code),
@@ -157,6 +173,10 @@ impl<'a> Checker<'a> {
             suppressed: None,
             related: Vec::new(),
         };
+        if let (Code::FigureMismatch, Some(r)) = (code, revised_best) {
+            self.outdate_by_revision(&mut finding, doc, block, fig, r.fact);
+            return finding;
+        }
         match code {
             Code::Supported => {
                 // Passages only from sources tied to the draft's story, when
@@ -241,6 +261,11 @@ impl<'a> Checker<'a> {
                     .collect();
                 finding.message = format!("sources disagree: {}", parts.join(" vs "));
                 self.revise(&mut finding, block, fig);
+                if finding.code == Code::SourcesDisagree
+                    && let Some(best) = strong_con.first().filter(|c| revised.contains(&c.fact))
+                {
+                    self.outdate_by_revision(&mut finding, doc, block, fig, best.fact);
+                }
             }
             _ => {
                 let best = conflicts[0];

@@ -34,6 +34,11 @@ pub struct ArithmeticSection {
     /// Words that mark a figure as the total of a list ("total", "altogether").
     #[serde(default)]
     pub total: Vec<String>,
+    /// How loosely a share in words ("a third", "half") is meant: this share
+    /// of its value either side.
+    pub word_share_slack: Option<f64>,
+    /// How loosely a multiple in words ("twice as many") is meant, likewise.
+    pub multiple_slack: Option<f64>,
 }
 
 impl ArithmeticSection {
@@ -46,6 +51,12 @@ impl ArithmeticSection {
         self.fewer.extend(o.fewer);
         self.partial.extend(o.partial);
         self.total.extend(o.total);
+        if o.word_share_slack.is_some() {
+            self.word_share_slack = o.word_share_slack;
+        }
+        if o.multiple_slack.is_some() {
+            self.multiple_slack = o.multiple_slack;
+        }
     }
 }
 
@@ -67,12 +78,15 @@ pub enum ArithWord {
 #[derive(Debug, Default)]
 pub struct ArithmeticRules {
     pub words: FxHashMap<u64, ArithWord>,
+    /// See [`ArithmeticSection::word_share_slack`].
+    pub word_share_slack: f64,
+    /// See [`ArithmeticSection::multiple_slack`].
+    pub multiple_slack: f64,
 }
 
 impl ArithmeticRules {
     pub(super) fn compile(s: &ArithmeticSection, stem: impl Fn(&str) -> u64) -> ArithmeticRules {
-        let mut words = FxHashMap::default();
-        let lists: [(&Vec<String>, ArithWord); 7] = [
+        let lists: [(&[String], ArithWord); 7] = [
             (&s.rise, ArithWord::Rise),
             (&s.fall, ArithWord::Fall),
             (&s.times, ArithWord::Times),
@@ -81,14 +95,14 @@ impl ArithmeticRules {
             (&s.partial, ArithWord::Partial),
             (&s.total, ArithWord::Total),
         ];
-        for (list, role) in lists {
-            for w in list {
-                words.insert(stem(w), role);
-            }
-        }
+        let mut words = super::words::roles(&lists, &stem);
         for (w, k) in &s.multipliers {
             words.insert(stem(w), ArithWord::Multiplier(*k));
         }
-        ArithmeticRules { words }
+        ArithmeticRules {
+            words,
+            word_share_slack: s.word_share_slack.unwrap_or(0.0),
+            multiple_slack: s.multiple_slack.unwrap_or(0.0),
+        }
     }
 }

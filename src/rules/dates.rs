@@ -3,6 +3,7 @@
 //! styles the built-in reading does not know.
 
 use rustc_hash::FxHashSet;
+
 use serde::Deserialize;
 
 use super::RulesError;
@@ -44,19 +45,9 @@ pub struct DateRules {
 
 impl DateRules {
     pub(super) fn compile(s: &DatesSection) -> Result<DateRules, RulesError> {
-        let patterns = s
-            .patterns
-            .iter()
-            .map(|p| {
-                regex::Regex::new(p).map_err(|e| RulesError::Parse {
-                    path: "[dates] patterns".into(),
-                    message: format!("{p:?}: {e}"),
-                })
-            })
-            .collect::<Result<_, _>>()?;
         Ok(DateRules {
-            markers: s.markers.iter().map(|w| word_hash(&w.to_lowercase())).collect(),
-            patterns,
+            markers: super::words::set(&s.markers, |w| word_hash(&w.to_lowercase())),
+            patterns: super::words::regexes(&s.patterns, "[dates] patterns")?,
             head_lines: s.head_lines.unwrap_or(4),
         })
     }

@@ -93,6 +93,13 @@ scoring! {
     /// The score's constant term (fitted): keeps the thresholds above at the
     /// probability of one fact they stood for under the hand-set weights.
     bias,
+    /// `draft-disagree`: how far above `t_disagree` two figures of one draft
+    /// must score to be one fact (a draft's sentences share one story's
+    /// context, so the bar is higher than between sources).
+    draft_margin,
+    /// `draft-disagree`: the least noun relation for two draft figures to be
+    /// one fact (the same counted thing or a synonym, not a broader class).
+    draft_identified,
 }
 
 impl Scoring {

@@ -150,6 +150,47 @@ fn archive_check_matches_embedded_on_the_example_story_without_the_files() {
     }
 }
 
+/// Source dates from a dateline and a date line are read from the archive's
+/// copy of the text, so revisions read the same with `--database`.
+#[test]
+fn archive_check_reads_revisions_like_embedded() {
+    let Some(db) = TestDb::new("revisions") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("sources");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("day1.txt"),
+        "Crash toll\nPublished: 25 July 2013\n\nThe regional government said 77 people had died in the train crash.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("wire.txt"),
+        "Toll rises\nMADRID, July 26, 2013 (Reuters) - The death toll from the train crash rose to 80 from 77 overnight, the regional government said.\n",
+    )
+    .unwrap();
+    let desk = tmp.path().join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::write(
+        desk.join("draft.md"),
+        "The regional government said 77 people had died in the train crash.\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "draft.md",
+    ];
+    let embedded = run_in(&desk, &args);
+    assert!(stdout(&embedded).contains("figure-outdated"), "{}", stdout(&embedded));
+    ingest(&desk, &db.url, &corpus);
+    std::fs::remove_dir_all(&corpus).unwrap();
+    let archived = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
+    assert_eq!(stdout(&archived), stdout(&embedded), "{}", stderr(&archived));
+}
+
 #[test]
 fn ingest_is_incremental_and_follows_edits_and_removals() {
     let Some(db) = TestDb::new("incremental") else { return };

@@ -45,6 +45,61 @@ fn the_outdated_message_names_the_newest_source_and_offers_its_value() {
     assert_eq!(f.passages[0].key, "wire");
 }
 
+/// The newest source gives both counts, the old one as superseded.
+const CRASH_NEW: &str = "Toll rises after the crash\nMADRID, July 26, 2013 (Reuters) - The death toll from the train crash rose to 80 from 77 overnight, the regional government said.\n";
+const CRASH_OLD: &str = "---\nkey: crash-day1\ndate: 2013-07-25\n---\nThe regional government said 77 people had died in the train crash.\n";
+
+#[test]
+fn a_value_the_newest_source_gives_as_superseded_is_outdated() {
+    check(&format!(
+        "//- sources/old.md\n{CRASH_OLD}//- sources/wire.txt\n{CRASH_NEW}//- draft.md\nThe regional government said [[77 people|figure-outdated]] had died in the train crash.\n"
+    ));
+}
+
+#[test]
+fn a_revision_in_a_lone_source_outdates_the_earlier_value_and_names_the_newer() {
+    let found = findings(
+        &format!("//- sources/wire.txt\n{CRASH_NEW}"),
+        "The regional government said 77 people had died in the train crash.\n",
+    );
+    let f = found
+        .iter()
+        .find(|f| f.code == copydesk::check::Code::FigureOutdated)
+        .unwrap_or_else(|| panic!("outdated: {found:?}"));
+    assert!(
+        f.message.contains("80") && f.message.contains("July 26, 2013"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.replacement.as_deref(), Some("80 people"));
+}
+
+#[test]
+fn the_newer_value_of_a_revision_is_quiet() {
+    check(&format!(
+        "//- sources/old.md\n{CRASH_OLD}//- sources/wire.txt\n{CRASH_NEW}//- draft.md\nThe regional government said [[80 people|ok]] had died in the train crash.\n"
+    ));
+}
+
+#[test]
+fn a_draft_that_states_the_revision_itself_is_quiet() {
+    check(&format!(
+        "//- sources/wire.txt\n{CRASH_NEW}//- draft.md\nThe death toll from the train crash rose to [[80|ok]] from [[77|ok]] overnight, the regional government said.\n"
+    ));
+}
+
+#[test]
+fn a_range_without_a_change_word_is_no_revision() {
+    check(
+        r#"
+        //- sources/a.txt
+        Passengers waited from 40 to 52 minutes for the replacement buses after the train crash.
+        //- draft.md
+        Passengers waited [[40 minutes|ok]] for the first replacement bus after the train crash.
+        "#,
+    );
+}
+
 #[test]
 fn undated_sources_that_differ_still_disagree() {
     check(

@@ -1,0 +1,290 @@
+//! One sentence that gives a fact's earlier and newer value: "the toll rose
+//! to 52 from 40", "revised the deficit from $13.9 billion to $1.1 billion",
+//! "5,200 homes, up from 4,000". The earlier value is stated, but as
+//! superseded: a draft that gives it is outdated by the newer one, even when
+//! the newest source is the one that mentions it.
+//!
+//! The words are rules (`[revision]` in `rules/dates.toml`, and the rise and
+//! fall words of `[arithmetic]`); the code knows the grammar: a figure right
+//! after an "earlier" word is the earlier value of the figure of the same kind
+//! right after a "newer" word or, failing one, of the one before it; without
+//! an "earlier" word, "A to B" after a change word revises A to B.
+
+use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::passage::dedupe;
+use super::score::Cand;
+use super::{Agreement, Checker, Code, Finding, compare, normalize_label};
+use crate::extract::{Analyzer, Dim, Figure};
+use crate::index::FactRef;
+use crate::markdown::{Block, Document};
+use crate::rules::arithmetic::ArithWord;
+use crate::rules::revision::RevisionWord;
+
+/// What a figure's sentence says of it in the grammar of revision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    Earlier,
+    Newer,
+    None,
+}
+
+impl Checker<'_> {
+    /// For each of a sentence's figures, the index of the figure that
+    /// supersedes it in the same sentence, if any. `text` is what the figure
+    /// spans index; `sentence` the sentence's span in it.
+    pub(super) fn superseded(&self, text: &str, sentence: Range<usize>, figs: &[Figure]) -> Vec<Option<usize>> {
+        let mut out = vec![None; figs.len()];
+        if figs.len() < 2 || !self.tells_revision(&words(text, sentence.clone())) {
+            return out;
+        }
+        let marks: Vec<Mark> = (0..figs.len())
+            .map(|i| {
+                let start = if i == 0 {
+                    sentence.start
+                } else {
+                    figs[i - 1].span.end as usize
+                };
+                let f = &figs[i];
+                let end = f.qual_span.as_ref().map_or(f.num_span.start, |q| q.start) as usize;
+                match words(text, start..end).last().map(|w| self.revision_word(w)) {
+                    Some(Some(RevisionWord::Earlier)) => Mark::Earlier,
+                    Some(Some(RevisionWord::Newer)) => Mark::Newer,
+                    _ => Mark::None,
+                }
+            })
+            .collect();
+        let kind = |a: usize, b: usize| same_kind(&figs[a], &figs[b]);
+        for i in 0..figs.len() {
+            let newer = match marks[i] {
+                // "to 52 from 40", "from 40 to 52", "52, up from 40".
+                Mark::Earlier => (0..figs.len())
+                    .filter(|&j| j != i && marks[j] == Mark::Newer && kind(i, j))
+                    .min_by_key(|&j| j.abs_diff(i))
+                    .or_else(|| (0..i).rev().find(|&j| marks[j] == Mark::None && kind(i, j))),
+                // "revised 40 to 52": the next figure, right after a newer word.
+                Mark::None => (i + 1 < figs.len() && marks[i + 1] == Mark::Newer && kind(i, i + 1)).then_some(i + 1),
+                Mark::Newer => None,
+            };
+            out[i] = newer;
+        }
+        out
+    }
+
+    /// Reads each candidate that gives the draft's value as the earlier value
+    /// of a revision in its sentence as that sentence's newer value, which
+    /// contradicts the draft; returns the facts so read. A draft figure that
+    /// its own sentence gives as an earlier value ("rose to 14 from nine") is
+    /// left alone: the draft states the revision itself.
+    pub(super) fn read_revisions(&self, block: &Block, fig: &Figure, cands: &mut [Cand]) -> FxHashSet<FactRef> {
+        let mut revised = FxHashSet::default();
+        let mut sentences: FxHashMap<u32, Vec<Option<usize>>> = FxHashMap::default();
+        let mut draft_is_earlier: Option<bool> = None;
+        for c in cands.iter_mut() {
+            let rec = self.index.sentence(c.fact.sentence);
+            if rec.figures.len() < 2 {
+                continue;
+            }
+            let sup = sentences.entry(c.fact.sentence).or_insert_with(|| {
+                let text = self.index.source_text(rec.source);
+                self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
+            });
+            let fi = c.fact.figure as usize;
+            let newer = match sup[fi] {
+                // The candidate is the earlier value; the draft gives it.
+                Some(j) if c.agreement != Agreement::Conflict && !c.confusable => j,
+                // The candidate is the newer value; the draft gives an earlier one.
+                None if c.agreement == Agreement::Conflict
+                    && (0..rec.figures.len()).any(|i| {
+                        sup[i] == Some(fi)
+                            && compare::values(fig.bound, fig.value, rec.figures[i].bound, rec.figures[i].value, 1.0)
+                                .is_some_and(|a| a != Agreement::Conflict)
+                    }) =>
+                {
+                    fi
+                }
+                _ => continue,
+            };
+            let n = &rec.figures[newer];
+            if compare::values(fig.bound, fig.value, n.bound, n.value, 1.0) != Some(Agreement::Conflict) {
+                continue;
+            }
+            if *draft_is_earlier.get_or_insert_with(|| self.draft_gives_earlier(block, fig)) {
+                return FxHashSet::default();
+            }
+            c.fact = FactRef {
+                sentence: c.fact.sentence,
+                figure: newer as u16,
+            };
+            c.agreement = Agreement::Conflict;
+            c.confusable = false;
+            revised.insert(c.fact);
+        }
+        revised
+    }
+
+    /// Whether a revising candidate's source is dated before the best
+    /// supporting source (then the support is the newer word).
+    pub(super) fn older_than_support(&self, revising: &Cand, supports: &[&Cand]) -> bool {
+        let Some(s) = supports.first() else { return false };
+        let date = |c: &Cand| self.passage_date(&self.passage(c.fact));
+        match (date(revising), date(s)) {
+            (Some(a), Some(b)) => a.order(&b) == Some(std::cmp::Ordering::Less),
+            _ => false,
+        }
+    }
+
+    /// Whether the draft's own sentence gives the figure as an earlier value.
+    fn draft_gives_earlier(&self, block: &Block, fig: &Figure) -> bool {
+        let mut an = Analyzer::new(self.rules);
+        an.analyze(&block.text)
+            .into_iter()
+            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
+            .any(|s| {
+                let sup = self.superseded(&block.text, s.span.start as usize..s.span.end as usize, &s.figures);
+                s.figures
+                    .iter()
+                    .zip(sup)
+                    .any(|(f, n)| f.span == fig.span && n.is_some())
+            })
+    }
+
+    /// Makes a finding `figure-outdated` by a source sentence that revises the
+    /// draft's value (`newer` is the revised fact).
+    pub(super) fn outdate_by_revision(
+        &self,
+        finding: &mut Finding,
+        doc: &Document,
+        block: &Block,
+        fig: &Figure,
+        newer: FactRef,
+    ) {
+        let p = self.passage(newer);
+        let date = self
+            .passage_date(&p)
+            .map_or_else(String::new, |d| format!(", {}", d.text));
+        finding.message = format!(
+            "the source ({}{date}) revises it to {}; {} is the earlier value",
+            p.key,
+            normalize_label(&p.figure_text),
+            normalize_label(&finding.text)
+        );
+        finding.replacement = self.replacement(doc, block, fig, newer, Code::FigureMismatch);
+        let mut passages = vec![p];
+        passages.append(&mut finding.passages);
+        finding.passages = dedupe(passages);
+        finding.versions.clear();
+        finding.code = Code::FigureOutdated;
+        finding.severity = self.options.severity(Code::FigureOutdated);
+    }
+
+    fn revision_word(&self, w: &str) -> Option<RevisionWord> {
+        self.rules.revision.words.get(&self.rules.stem_hash(w)).copied()
+    }
+
+    /// Whether a sentence says a value changed: a revision verb, or a rise or
+    /// fall word.
+    fn tells_revision(&self, words: &[String]) -> bool {
+        words.iter().any(|w| {
+            let key = self.rules.stem_hash(w);
+            self.rules.revision.words.get(&key) == Some(&RevisionWord::Change)
+                || matches!(
+                    self.rules.arithmetic.words.get(&key),
+                    Some(ArithWord::Rise | ArithWord::Fall)
+                )
+        })
+    }
+}
+
+/// Two figures that can be one fact's two values: the same dimension, of a
+/// kind that is revised (counts, money, measures), about the same counted
+/// thing when both name one.
+fn same_kind(a: &Figure, b: &Figure) -> bool {
+    let revisable = matches!(a.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_));
+    let nouns_fit = match (a.noun, b.noun) {
+        (Some(x), Some(y)) if !x.inherited && !y.inherited => match (x.class, y.class) {
+            (Some(p), Some(q)) => p == q,
+            _ => x.head == y.head,
+        },
+        _ => true,
+    };
+    revisable && a.dim == b.dim && nouns_fit
+}
+
+/// The lowercase words of a stretch of text.
+fn words(text: &str, r: Range<usize>) -> Vec<String> {
+    let r = r.start.min(text.len())..r.end.min(text.len());
+    if r.start >= r.end || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+        return Vec::new();
+    }
+    text[r]
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{CheckOptions, Checker};
+    use crate::corpus::Corpus;
+    use crate::extract::Analyzer;
+    use crate::index::Index;
+    use crate::rules::Rules;
+
+    /// The figure texts each figure of `text` is superseded by.
+    fn read(text: &str) -> Vec<(String, Option<String>)> {
+        let rules = Rules::builtin();
+        let index = Index::build(
+            Corpus {
+                sources: Vec::new(),
+                warnings: Vec::new(),
+            },
+            &rules,
+        );
+        let options = CheckOptions::default();
+        let checker = Checker::new(&index, &rules, &options);
+        let mut an = Analyzer::new(&rules);
+        let s = an.analyze(text).into_iter().next().expect("one sentence");
+        let sup = checker.superseded(text, s.span.start as usize..s.span.end as usize, &s.figures);
+        let t = |i: usize| text[s.figures[i].num_span.start as usize..s.figures[i].num_span.end as usize].to_string();
+        (0..s.figures.len()).map(|i| (t(i), sup[i].map(t))).collect()
+    }
+
+    fn pair(a: &str, b: &str) -> (String, Option<String>) {
+        (a.to_string(), Some(b.to_string()))
+    }
+
+    #[test]
+    fn to_then_from() {
+        let r = read("The death toll rose to 52 from 40 on Thursday, police said.");
+        assert!(r.contains(&pair("40", "52")), "{r:?}");
+        assert!(r.iter().any(|(t, s)| t == "52" && s.is_none()), "{r:?}");
+    }
+
+    #[test]
+    fn from_then_to_and_money() {
+        let r = read("The review revised the deficit from $13.9 billion to $1.1 billion.");
+        assert!(r.contains(&pair("$13.9 billion", "$1.1 billion")), "{r:?}");
+    }
+
+    #[test]
+    fn up_from_after_the_newer_value() {
+        let r = read("The strike closed wards at 52 hospitals, up from 40.");
+        assert!(r.contains(&pair("40", "52")), "{r:?}");
+    }
+
+    #[test]
+    fn a_range_without_a_change_word_is_no_revision() {
+        let r = read("Patients waited from 40 to 52 days for surgery.");
+        assert!(r.iter().all(|(_, s)| s.is_none()), "{r:?}");
+    }
+
+    #[test]
+    fn values_of_different_things_are_no_revision() {
+        let r = read("The union said 5,000 nurses rose up from 40 hospitals.");
+        assert!(r.iter().all(|(_, s)| s.is_none()), "{r:?}");
+    }
+}

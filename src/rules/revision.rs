@@ -1,0 +1,59 @@
+//! Rules for the grammar of revision: a sentence that gives a fact's old and
+//! new value together ("the toll rose to 52 from 40", "revised the deficit
+//! from $13.9 billion to $1.1 billion", "52, up from 40"). The words that
+//! mark the earlier value ("from") and the newer one ("to"), and the verbs
+//! of revision besides the rise and fall words of `[arithmetic]`.
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+/// `[revision]` in a rule file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionSection {
+    /// Words just before the earlier value: "rose to 52 from 40".
+    #[serde(default)]
+    pub earlier: Vec<String>,
+    /// Words just before the newer value: "revised from 40 to 52".
+    #[serde(default)]
+    pub newer: Vec<String>,
+    /// Verbs that say a value was changed ("revised", "raised", "corrected");
+    /// the rise and fall words of `[arithmetic]` count too.
+    #[serde(default)]
+    pub change: Vec<String>,
+}
+
+impl RevisionSection {
+    pub(super) fn merge(&mut self, o: RevisionSection) {
+        self.earlier.extend(o.earlier);
+        self.newer.extend(o.newer);
+        self.change.extend(o.change);
+    }
+}
+
+/// What a word means to the revision reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RevisionWord {
+    Earlier,
+    Newer,
+    Change,
+}
+
+/// The compiled `[revision]` rules: stem hash → role.
+#[derive(Debug, Default)]
+pub struct RevisionRules {
+    pub words: FxHashMap<u64, RevisionWord>,
+}
+
+impl RevisionRules {
+    pub(super) fn compile(s: &RevisionSection, stem: impl Fn(&str) -> u64) -> RevisionRules {
+        let lists: [(&[String], RevisionWord); 3] = [
+            (&s.change, RevisionWord::Change),
+            (&s.earlier, RevisionWord::Earlier),
+            (&s.newer, RevisionWord::Newer),
+        ];
+        RevisionRules {
+            words: super::words::roles(&lists, stem),
+        }
+    }
+}
