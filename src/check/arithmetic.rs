@@ -513,16 +513,24 @@ pub fn broken(checker: &Checker<'_>, text: &str, sentence: &Sentence) -> Vec<Bro
 
 impl Checker<'_> {
     fn arithmetic_finding(&self, doc: &Document, b: Broken, map: impl Fn(Range<usize>) -> Range<usize>) -> Finding {
-        let span = map(b.figure.clone());
-        let related = b
-            .from
-            .iter()
-            .map(|r| {
-                let s = map(r.clone());
-                Related {
-                    message: format!("computed from {}", normalize_label(&doc.text[s.clone()])),
-                    span: s,
-                }
+        let related = b.from.iter().map(|r| ("computed from", map(r.clone())));
+        self.arithmetic_mismatch(doc, map(b.figure.clone()), None, b.message, related)
+    }
+
+    /// The one shape of an arithmetic finding: the stated figure, what was
+    /// computed, and the figures it was computed from (each named with `how`).
+    fn arithmetic_mismatch<'t>(
+        &self,
+        doc: &Document,
+        span: Range<usize>,
+        value: Option<crate::extract::Value>,
+        message: String,
+        related: impl Iterator<Item = (&'t str, Range<usize>)>,
+    ) -> Finding {
+        let related = related
+            .map(|(how, s)| Related {
+                message: format!("{how} {}", normalize_label(&doc.text[s.clone()])),
+                span: s,
             })
             .collect();
         Finding {
@@ -530,8 +538,8 @@ impl Checker<'_> {
             severity: self.options.severity(Code::ArithmeticMismatch),
             text: doc.text[span.clone()].to_string(),
             span,
-            value: None,
-            message: b.message,
+            value,
+            message,
             replacement: None,
             passages: Vec::new(),
             versions: Vec::new(),
@@ -635,35 +643,17 @@ impl Checker<'_> {
             }
             let span = b.map.range(tf.span.clone());
             let terms: Vec<String> = parts.iter().filter_map(|(_, f)| num(f)).map(fmt).collect();
+            let message = format!(
+                "the list adds up to {}, not {}: {} = {}",
+                fmt(sum),
+                normalize_label(&doc.text[span.clone()]),
+                terms.join(" + "),
+                fmt(sum)
+            );
             let related = parts
                 .iter()
-                .map(|(item, f)| {
-                    let s = item.map.range(f.span.clone());
-                    Related {
-                        message: format!("listed: {}", normalize_label(&doc.text[s.clone()])),
-                        span: s,
-                    }
-                })
-                .collect();
-            out.push(Finding {
-                code: Code::ArithmeticMismatch,
-                severity: self.options.severity(Code::ArithmeticMismatch),
-                text: doc.text[span.clone()].to_string(),
-                message: format!(
-                    "the list adds up to {}, not {}: {} = {}",
-                    fmt(sum),
-                    normalize_label(&doc.text[span.clone()]),
-                    terms.join(" + "),
-                    fmt(sum)
-                ),
-                span,
-                value: Some(tf.value),
-                replacement: None,
-                passages: Vec::new(),
-                versions: Vec::new(),
-                suppressed: None,
-                related,
-            });
+                .map(|(item, f)| ("listed:", item.map.range(f.span.clone())));
+            out.push(self.arithmetic_mismatch(doc, span, Some(tf.value), message, related));
         }
         out
     }
