@@ -275,6 +275,10 @@ struct LexiconSection {
     clause_openers: Vec<String>,
     #[serde(default)]
     age_words: Vec<String>,
+    /// Determiners that make a noun phrase definite ("the 900 homes", "its
+    /// 84,000 members"): the thing counted is one the text has named before.
+    #[serde(default)]
+    definite: Vec<String>,
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
@@ -381,6 +385,7 @@ impl RuleSet {
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
             dst.age_words.extend(l.age_words);
+            dst.definite.extend(l.definite);
             dst.demonyms.extend(l.demonyms);
             dst.relative_years.extend(l.relative_years);
         }
@@ -621,6 +626,8 @@ pub struct Rules {
     pub not_names: FxHashSet<u64>,
     pub clause_openers: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
+    /// Definite determiners, by lowercase hash (a possessive "'s" is one by grammar).
+    pub definite: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     pub quotes: QuoteRules,
@@ -728,6 +735,7 @@ impl Rules {
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
             age_words: FxHashSet::default(),
+            definite: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
@@ -939,6 +947,9 @@ impl Rules {
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));
+        }
+        for w in &lx.definite {
+            rules.definite.insert(lower(w));
         }
 
         let q = &set.quotes;

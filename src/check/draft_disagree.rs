@@ -81,11 +81,21 @@ impl Checker<'_> {
                 let query = own.query(&sentence, fig, fi, &fig_keys);
                 let retrieved = index.retrieve(&query, super::RETRIEVE);
                 for c in own.candidates(fig, &fig_keys[fi], &retrieved, &ctx) {
+                    tracing::trace!(
+                        figure = %&doc.text[fig.span.start as usize..fig.span.end as usize],
+                        other = ?c.fact,
+                        score = c.score,
+                        why = ?c.why,
+                        agreement = ?c.agreement,
+                        "draft candidate"
+                    );
                     if c.fact.sentence == sid
                         || c.agreement != Agreement::Conflict
                         || c.confusable
                         || c.why[0] < own.rules.scoring.draft_identified
-                        || c.score < own.rules.scoring.t_disagree + own.rules.scoring.draft_margin
+                        || c.score
+                            < own.rules.scoring.t_disagree
+                                + own.rules.scoring.draft_definite_margin.min(own.rules.scoring.draft_margin)
                     {
                         continue;
                     }
@@ -105,6 +115,15 @@ impl Checker<'_> {
                         || compares(&other_rec.figures, c.fact.figure as usize)
                         || own.restates(fig, other)
                         || differ_in_time(&rec.figures, &other_rec.figures)
+                    {
+                        continue;
+                    }
+                    // Two indefinite figures may be two sets of one kind: the
+                    // higher bar of a draft's shared context holds.
+                    let definite = |f: &Figure| definite(&doc.text, f, self.rules);
+                    if !definite(fig)
+                        && !definite(other)
+                        && c.score < own.rules.scoring.t_disagree + own.rules.scoring.draft_margin
                     {
                         continue;
                     }
@@ -214,6 +233,23 @@ fn compares(figs: &[Figure], i: usize) -> bool {
                 _ => false,
             }
     })
+}
+
+/// Whether a figure's noun phrase is definite: the word before it is a
+/// definite determiner ("the 900 homes") or a possessive ("the union's
+/// 84,000 members").
+fn definite(text: &str, f: &Figure, rules: &crate::rules::Rules) -> bool {
+    let before = text[..f.span.start as usize].trim_end();
+    let word = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .next()
+        .unwrap_or("");
+    if word.is_empty() || !before.ends_with(word) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    let possessive = ["'s", "’s", "s'", "s’"].iter().any(|p| lower.len() > p.len() && lower.ends_with(p));
+    possessive || rules.definite.contains(&crate::text::word_hash(&lower))
 }
 
 /// Two sentences that date their figures differently ("by March 2004", "by

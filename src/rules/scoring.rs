@@ -100,6 +100,10 @@ scoring! {
     /// `draft-disagree`: the least noun relation for two draft figures to be
     /// one fact (the same counted thing or a synonym, not a broader class).
     draft_identified,
+    /// `draft-disagree`: the margin instead of `draft_margin` when one of
+    /// the two figures is definite ("the 900 homes"): the draft marks it as
+    /// the set it named before.
+    draft_definite_margin,
 }
 
 impl Scoring {

@@ -164,6 +164,60 @@ fn the_draft_against_itself() {
 }
 
 #[test]
+fn a_definite_figure_speaks_of_the_set_named_before() {
+    // "the 420 shops", "the club's 21,500 members": the draft marks the set
+    // as one it has named, so a different value contradicts the first.
+    check(
+        r#"
+        //- sources/a.txt
+        Nothing in this source speaks of the storm.
+        //- draft.md
+        Volunteers cleared mud from [[240 shops|draft-disagree]] on the high street on Saturday.
+
+        The council thanked the crews who had cleaned out the [[420 shops|draft-disagree]] on Saturday.
+
+        The rowing club has [[12,500 members|draft-disagree]] in the county.
+
+        Its chairman said all of the club's [[21,500 members|draft-disagree]] would vote on the merger.
+        "#,
+    );
+}
+
+#[test]
+fn indefinite_figures_of_one_kind_may_be_two_sets() {
+    // The same sentences without the definite determiners: two sets of shops
+    // and members the story may well hold, and no contradiction.
+    check(
+        r#"
+        //- sources/a.txt
+        Nothing in this source speaks of the storm.
+        //- draft.md
+        Volunteers cleared mud from [[240 shops|unsourced-figure]] on the high street on Saturday.
+
+        The council thanked crews who had cleaned out [[420 shops|unsourced-figure]] on Saturday.
+
+        The rowing club has [[12,500 members|unsourced-figure]] in the county.
+
+        Its chairman said [[21,500 members|unsourced-figure]] of rival clubs would vote on the merger.
+        "#,
+    );
+}
+
+#[test]
+fn a_definite_restatement_of_the_same_value_agrees() {
+    check(
+        r#"
+        //- sources/a.txt
+        Volunteers cleared mud from 240 shops on the high street on Saturday.
+        //- draft.md
+        Volunteers cleared mud from [[240 shops|ok]] on the high street on Saturday.
+
+        The council thanked the crews who had cleaned out the [[240 shops|ok]] on Saturday.
+        "#,
+    );
+}
+
+#[test]
 fn restatements_of_one_figure_agree() {
     check(
         r#"
