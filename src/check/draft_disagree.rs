@@ -95,7 +95,11 @@ impl Checker<'_> {
                         || c.why[0] < own.rules.scoring.draft_identified
                         || c.score
                             < own.rules.scoring.t_disagree
-                                + own.rules.scoring.draft_definite_margin.min(own.rules.scoring.draft_margin)
+                                + own
+                                    .rules
+                                    .scoring
+                                    .draft_definite_margin
+                                    .min(own.rules.scoring.draft_margin)
                     {
                         continue;
                     }
@@ -248,7 +252,9 @@ fn definite(text: &str, f: &Figure, rules: &crate::rules::Rules) -> bool {
         return false;
     }
     let lower = word.to_lowercase();
-    let possessive = ["'s", "’s", "s'", "s’"].iter().any(|p| lower.len() > p.len() && lower.ends_with(p));
+    let possessive = ["'s", "’s", "s'", "s’"]
+        .iter()
+        .any(|p| lower.len() > p.len() && lower.ends_with(p));
     possessive || rules.definite.contains(&crate::text::word_hash(&lower))
 }
 

@@ -36,8 +36,20 @@ impl Checker<'_> {
     /// supersedes it in the same sentence, if any. `text` is what the figure
     /// spans index; `sentence` the sentence's span in it.
     pub(super) fn superseded(&self, text: &str, sentence: Range<usize>, figs: &[Figure]) -> Vec<Option<usize>> {
+        self.superseded_as(text, sentence, figs, true)
+    }
+
+    /// [`Self::superseded`]; `sums` asks that a compared count's difference
+    /// add up before it reads as an earlier count (a draft's own sentence
+    /// marks its earlier value by grammar even when its sum is wrong, which
+    /// the arithmetic check reports).
+    fn superseded_as(&self, text: &str, sentence: Range<usize>, figs: &[Figure], sums: bool) -> Vec<Option<usize>> {
         let mut out = vec![None; figs.len()];
-        if figs.len() < 2 || !self.tells_revision(&words(text, sentence.clone())) {
+        if figs.len() < 2 {
+            return out;
+        }
+        self.earlier_counts(text, sentence.clone(), figs, sums, &mut out);
+        if !self.tells_revision(&words(text, sentence.clone())) {
             return out;
         }
         let marks: Vec<Mark> = (0..figs.len())
@@ -58,6 +70,9 @@ impl Checker<'_> {
             .collect();
         let kind = |a: usize, b: usize| same_kind(&figs[a], &figs[b]);
         for i in 0..figs.len() {
+            if out[i].is_some() {
+                continue;
+            }
             let newer = match marks[i] {
                 // "to 52 from 40", "from 40 to 52", "52, up from 40".
                 Mark::Earlier => (0..figs.len())
@@ -143,7 +158,12 @@ impl Checker<'_> {
             .into_iter()
             .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
             .any(|s| {
-                let sup = self.superseded(&block.text, s.span.start as usize..s.span.end as usize, &s.figures);
+                let sup = self.superseded_as(
+                    &block.text,
+                    s.span.start as usize..s.span.end as usize,
+                    &s.figures,
+                    false,
+                );
                 s.figures
                     .iter()
                     .zip(sup)
@@ -178,6 +198,52 @@ impl Checker<'_> {
         finding.versions.clear();
         finding.code = Code::FigureOutdated;
         finding.severity = self.options.severity(Code::FigureOutdated);
+    }
+
+    /// "X, N more (fewer) than the Y counted on Thursday", where X - Y = N
+    /// and a word of earlier time follows Y in its clause: Y is the fact's
+    /// earlier count and X supersedes it. Without the time word the two may
+    /// be two things compared ("65 more than the 85 homes in the next town").
+    fn earlier_counts(
+        &self,
+        text: &str,
+        sentence: Range<usize>,
+        figs: &[Figure],
+        sums: bool,
+        out: &mut [Option<usize>],
+    ) {
+        let num = |f: &Figure| match f.value {
+            crate::extract::Value::Num { lo, hi } if lo == hi => Some(lo),
+            _ => None,
+        };
+        for n in 1..figs.len().saturating_sub(1) {
+            let (x, d, y) = (&figs[n - 1], &figs[n], &figs[n + 1]);
+            let between = words(text, d.num_span.end as usize..y.num_span.start as usize);
+            let sign = match between
+                .first()
+                .and_then(|w| self.rules.arithmetic.words.get(&self.rules.stem_hash(w)))
+            {
+                Some(ArithWord::More) => 1.0,
+                Some(ArithWord::Fewer) => -1.0,
+                _ => continue,
+            };
+            if between.get(1).map(String::as_str) != Some("than") || !same_kind(x, y) {
+                continue;
+            }
+            let (Some(xv), Some(dv), Some(yv)) = (num(x), num(d), num(y)) else {
+                continue;
+            };
+            if sums && ((xv - yv) * sign - dv).abs() > 1e-9 * xv.abs().max(yv.abs()) {
+                continue;
+            }
+            let end = figs.get(n + 2).map_or(sentence.end, |f| f.span.start as usize);
+            let told_earlier = words(text, y.span.end as usize..end)
+                .iter()
+                .any(|w| self.revision_word(w) == Some(RevisionWord::EarlierTime));
+            if told_earlier {
+                out[n + 1] = Some(n - 1);
+            }
+        }
     }
 
     fn revision_word(&self, w: &str) -> Option<RevisionWord> {
@@ -274,6 +340,24 @@ mod tests {
     fn up_from_after_the_newer_value() {
         let r = read("The strike closed wards at 52 hospitals, up from 40.");
         assert!(r.contains(&pair("40", "52")), "{r:?}");
+    }
+
+    #[test]
+    fn a_count_compared_with_an_earlier_one() {
+        let r = read("The service said 150 homes had burned, 65 more than the 85 homes counted on Thursday.");
+        assert!(r.contains(&pair("85", "150")), "{r:?}");
+        assert!(r.iter().any(|(t, s)| t == "150" && s.is_none()), "{r:?}");
+    }
+
+    #[test]
+    fn a_comparison_without_earlier_time_or_that_does_not_add_up_is_no_revision() {
+        for text in [
+            "The service said 150 homes had burned, 65 more than the 85 homes in the next valley.",
+            "The service said 150 homes had burned, 60 more than the 85 homes counted on Thursday.",
+        ] {
+            let r = read(text);
+            assert!(r.iter().all(|(_, s)| s.is_none()), "{text}: {r:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub struct RevisionSection {
     /// the rise and fall words of `[arithmetic]` count too.
     #[serde(default)]
     pub change: Vec<String>,
+    /// Words that place a compared value before the sentence's own ("65 more
+    /// than the 85 homes counted on Thursday"): the compared value is then
+    /// the fact's earlier count, not another thing's.
+    #[serde(default)]
+    pub earlier_time: Vec<String>,
 }
 
 impl RevisionSection {
@@ -28,6 +33,7 @@ impl RevisionSection {
         self.earlier.extend(o.earlier);
         self.newer.extend(o.newer);
         self.change.extend(o.change);
+        self.earlier_time.extend(o.earlier_time);
     }
 }
 
@@ -37,6 +43,7 @@ pub enum RevisionWord {
     Earlier,
     Newer,
     Change,
+    EarlierTime,
 }
 
 /// The compiled `[revision]` rules: stem hash → role.
@@ -47,7 +54,8 @@ pub struct RevisionRules {
 
 impl RevisionRules {
     pub(super) fn compile(s: &RevisionSection, stem: impl Fn(&str) -> u64) -> RevisionRules {
-        let lists: [(&[String], RevisionWord); 3] = [
+        let lists: [(&[String], RevisionWord); 4] = [
+            (&s.earlier_time, RevisionWord::EarlierTime),
             (&s.change, RevisionWord::Change),
             (&s.earlier, RevisionWord::Earlier),
             (&s.newer, RevisionWord::Newer),

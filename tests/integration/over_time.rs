@@ -89,6 +89,29 @@ fn a_draft_that_states_the_revision_itself_is_quiet() {
 }
 
 #[test]
+fn a_count_compared_with_the_earlier_one_outdates_it() {
+    // The newer source names the old count only to compare: "31 more than
+    // the 46 reported on Monday" gives 46 as the earlier count, not its own.
+    let sources = "//- sources/mon.md\n---\ndate: 2019-01-14\n---\nThe coastguard said 46 boats had been damaged in the storm along the coast.\n\
+        //- sources/wed.md\n---\ndate: 2019-01-16\n---\nThe coastguard said 77 boats had been damaged in the storm along the coast, 31 more than the 46 reported on Monday.\n";
+    check(&format!(
+        "{sources}//- draft.md\nThe coastguard said [[46 boats|figure-outdated]] had been damaged in the storm along the coast.\n"
+    ));
+    check(&format!(
+        "{sources}//- draft.md\nThe coastguard said [[77 boats|ok]] had been damaged in the storm along the coast.\n"
+    ));
+}
+
+#[test]
+fn a_count_compared_with_another_place_is_not_an_earlier_one() {
+    // Without a word of earlier time the compared count is another thing's.
+    check(
+        "//- sources/wed.md\n---\ndate: 2019-01-16\n---\nThe coastguard said 77 boats had been damaged in the storm along the coast, 31 more than the 46 damaged in the estuary.\n\
+         //- draft.md\nThe coastguard said [[46 boats|ok]] had been damaged in the estuary in the storm.\n",
+    );
+}
+
+#[test]
 fn a_range_without_a_change_word_is_no_revision() {
     check(
         r#"
