@@ -303,8 +303,12 @@ impl<'a> Scan<'a> {
     pub(super) fn share_units(&self, found: &mut [Found]) {
         for i in 1..found.len() {
             let (a, b) = (&found[i - 1], &found[i]);
+            // "from 25 to 60 square kilometres"; the order of a revision, "to 60
+            // square kilometres from 25"; and "60 square kilometres, up from 25".
             let from_to = a.start > 0 && self.is(a.start - 1, "from") && b.start == a.end + 1 && self.is(a.end, "to");
-            if !from_to {
+            let to_from = a.start > 0 && self.is(a.start - 1, "to") && b.start == a.end + 1 && self.is(a.end, "from");
+            let then_from = b.start == a.end + 3 && self.is(a.end, ",") && self.is(b.start - 1, "from");
+            if !(from_to || to_from || then_from) {
                 continue;
             }
             let bare = |f: &Found| f.dim == Dim::Count && f.head.is_none();
