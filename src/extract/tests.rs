@@ -164,20 +164,32 @@ fn ranges() {
     // A revision's earlier value takes the newer one's unit, in either order.
     check(
         "the search area was widened to 60 square kilometres from 25",
-        &["60 square kilometres | measure:square-kilometre 60", "25 | measure:square-kilometre 25"],
+        &[
+            "60 square kilometres | measure:square-kilometre 60",
+            "25 | measure:square-kilometre 25",
+        ],
     );
     check(
         "a search area of 60 square kilometres, up from 25",
-        &["60 square kilometres | measure:square-kilometre 60 [region^]", "25 | measure:square-kilometre 25"],
+        &[
+            "60 square kilometres | measure:square-kilometre 60 [region^]",
+            "25 | measure:square-kilometre 25",
+        ],
     );
     // A bare number in other company keeps its own kind.
     check(
         "60 square kilometres of forest for 25 years",
-        &["60 square kilometres | measure:square-kilometre 60", "25 years | measure:year 25"],
+        &[
+            "60 square kilometres | measure:square-kilometre 60",
+            "25 years | measure:year 25",
+        ],
     );
     check(
         "burned 60 square kilometres, and from 25 homes",
-        &["60 square kilometres | measure:square-kilometre 60", "25 homes | count 25 [home]"],
+        &[
+            "60 square kilometres | measure:square-kilometre 60",
+            "25 homes | count 25 [home]",
+        ],
     );
 }
 
