@@ -400,6 +400,9 @@ impl Reader<'_> {
                     }
                 }
                 (None, Some(a)) if s == a + 2 || s + 1 == a => (a, a + 1),
+                // "Of the 214 people on board, 153 survived, or 75 per cent":
+                // the whole opens the sentence, the part and its share follow.
+                (None, None) if s == 2 && matches!(self.before(0).as_slice(), [o] | [o, _] if o == "of") => (1, 0),
                 _ => continue,
             };
             let (pf, tf) = (&self.figs[part], &self.figs[total]);
@@ -751,9 +754,18 @@ mod tests {
     #[test]
     fn share() {
         assert_eq!(
-            check("Of the 1,094 people arrested, 600, or 33 percent, were women.").len(),
+            check("Of the 1,094 people arrested, 600, or 55 percent, were women.").len(),
             0
         );
+        let wrong = check("Of the 1,094 people arrested, 600, or 33 percent, were women.");
+        assert!(wrong.len() == 1 && wrong[0].contains("600 / 1,094"), "{wrong:?}");
+        assert!(check("Of the 214 people on board, 153 survived, or 71 per cent.").is_empty());
+        assert_eq!(
+            check("Of the 214 people on board, 153 survived, or 75 per cent.").len(),
+            1
+        );
+        // Not opened by "of": no whole to take the share of.
+        assert!(check("By the 214th day, 153 survived, or 75 per cent.").is_empty());
         let wrong = check("Police arrested 1,094 people, 600 of them women, or 33 percent of the 1,094.");
         assert!(wrong.is_empty() || wrong[0].contains("/ 1,094"), "{wrong:?}");
         assert_eq!(check("A third of the 1,094 people, 600, were women.").len(), 1);
