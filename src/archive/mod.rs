@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_archive.sql"),
     include_str!("../../migrations/0002_names.sql"),
     include_str!("../../migrations/0003_source_formats.sql"),
+    include_str!("../../migrations/0004_source_count.sql"),
 ];
 
 /// The schema version this build reads and writes.
@@ -282,6 +283,24 @@ impl Archive {
         }
         tx.commit()?;
         Ok(applied)
+    }
+
+    /// How many sources are under `scope` (all when empty): the archive's
+    /// counter for the whole archive, a count of the scope's rows otherwise.
+    pub fn source_count(&mut self, scope: &[std::path::PathBuf]) -> Result<usize, ArchiveError> {
+        let n: i64 = if scope.is_empty() {
+            self.client
+                .query_one("SELECT sources FROM copydesk_counters", &[])?
+                .get(0)
+        } else {
+            self.client
+                .query_one(
+                    &format!("SELECT count(*) FROM copydesk_sources WHERE {IN_SCOPE}"),
+                    &[&roots(scope)],
+                )?
+                .get(0)
+        };
+        Ok(n.max(0) as usize)
     }
 
     /// Live sentences (the idf's denominator).

@@ -99,3 +99,35 @@ fn sslmode_require_against_a_server_without_tls_exits_2_naming_tls() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("sslmode"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_check_counts_the_sources_it_was_checked_against_as_they_come_and_go() {
+    let Some(db) = TestDb::new("count") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = example_corpus(tmp.path());
+    std::fs::write(tmp.path().join("draft.md"), "Police rescued 382 babies.\n").unwrap();
+    let sources = |scope: Option<&std::path::Path>| {
+        let mut args = vec!["check", "--format", "json", "--database", &db.url];
+        let scope = scope.map(|p| p.to_string_lossy().into_owned());
+        if let Some(p) = &scope {
+            args.extend(["--corpus", p]);
+        }
+        args.push("draft.md");
+        let out = run_in(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["corpus"]["sources"].as_u64().unwrap()
+    };
+    ingest(tmp.path(), &db.url, &corpus);
+    assert_eq!(sources(None), 6);
+    assert_eq!(sources(Some(&corpus.join("scmp-report.txt"))), 1);
+    std::fs::remove_file(corpus.join("scmp-report.txt")).unwrap();
+    ingest(tmp.path(), &db.url, &corpus);
+    assert_eq!(sources(None), 5);
+    // A changed file replaces its source: still five.
+    let f = corpus.join("buyers-interview.txt");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("{text}\nA spokesman declined to comment.\n")).unwrap();
+    ingest(tmp.path(), &db.url, &corpus);
+    assert_eq!(sources(None), 5);
+}
