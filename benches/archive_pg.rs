@@ -274,9 +274,11 @@ fn main() {
         if !kept {
             let (cold, rss) = index_run(&["--database", &url, "--corpus", src], &cache);
             let cold = cold.as_secs_f64();
-            println!("  postgres   ingest {cold:>7.1} s ({:.1} MB/s{})", mb / cold, peak(rss));
+            println!("  postgres   ingest {cold:>7.1} s ({:.2} MB/s{})", mb / cold, peak(rss));
         }
-        let again = index_run(&["--database", &url, "--corpus", src], &cache).0.as_secs_f64();
+        let again = index_run(&["--database", &url, "--corpus", src], &cache)
+            .0
+            .as_secs_f64();
         println!("  postgres   re-ingest, nothing changed {again:.1} s");
         {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
