@@ -34,7 +34,9 @@ const MAX_PASSES: usize = 16;
 struct Misses {
     df: FxHashSet<u64>,
     head: FxHashSet<u64>,
-    member: FxHashSet<(u64, u32)>,
+    /// Sentences whose records answer whether they hold a key (see
+    /// [`ViewList::contains`]); fetched without neighbours or sources.
+    records: FxHashSet<u32>,
     vcount: FxHashSet<u64>,
     vfacts: FxHashSet<u64>,
     sentences: FxHashSet<u32>,
@@ -46,7 +48,7 @@ impl Misses {
     fn is_empty(&self) -> bool {
         self.df.is_empty()
             && self.head.is_empty()
-            && self.member.is_empty()
+            && self.records.is_empty()
             && self.vcount.is_empty()
             && self.vfacts.is_empty()
             && self.sentences.is_empty()
@@ -68,8 +70,6 @@ pub struct DraftView {
     df: FxHashMap<u64, usize>,
     whole: FxHashMap<u64, Vec<u32>>,
     head: FxHashMap<u64, Vec<u32>>,
-    /// (key, sentence) pairs asked about, and whether the sentence has the key.
-    member: FxHashMap<(u64, u32), bool>,
     vcount: FxHashMap<u64, usize>,
     vfacts: FxHashMap<u64, Vec<FactRef>>,
     sentences: FxHashMap<u32, Arc<SentenceRec>>,
@@ -199,20 +199,6 @@ impl DraftView {
                 self.head.entry(t as u64).or_default().push(s as u32);
             }
         }
-        if !m.member.is_empty() {
-            let (keys, ids): (Vec<i64>, Vec<i64>) = m.member.iter().map(|&(key, id)| (k(key), i64::from(id))).unzip();
-            for &pair in &m.member {
-                self.member.insert(pair, false);
-            }
-            for row in client.query(
-                "SELECT p.term, p.sentence FROM unnest($1::int8[], $2::int8[]) AS q(term, sentence) \
-                 JOIN copydesk_postings p ON p.term = q.term AND p.sentence = q.sentence",
-                &[&keys, &ids],
-            )? {
-                let (t, s): (i64, i64) = (row.get(0), row.get(1));
-                self.member.insert((t as u64, s as u32), true);
-            }
-        }
         if !m.vcount.is_empty() {
             let keys: Vec<i64> = m.vcount.iter().map(|&x| k(x)).collect();
             for &key in &m.vcount {
@@ -247,14 +233,22 @@ impl DraftView {
                 }
             }
         }
-        if !want_sentences.is_empty() {
-            // With their neighbours, which the checker reads next.
-            let ids: Vec<i64> = want_sentences
+        if !want_sentences.is_empty() || !m.records.is_empty() {
+            // With their neighbours and sources, which the checker reads
+            // next; records asked for only for their keys come alone.
+            let context: FxHashSet<i64> = want_sentences
                 .iter()
                 .flat_map(|&id| [i64::from(id) - 1, i64::from(id), i64::from(id) + 1])
+                .collect();
+            let mut ids: Vec<i64> = context
+                .iter()
+                .copied()
+                .chain(m.records.iter().map(|&id| i64::from(id)))
                 .filter(|&id| id >= 0 && !self.sentences.contains_key(&(id as u32)))
                 .collect();
-            for &id in &want_sentences {
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in want_sentences.iter().chain(&m.records) {
                 self.sentences.insert(id, empty_rec());
             }
             for row in client.query(
@@ -262,7 +256,7 @@ impl DraftView {
                 &[&ids],
             )? {
                 let (id, s) = decode(&row)?;
-                if !self.sources.contains_key(&s.source) {
+                if context.contains(&i64::from(id)) && !self.sources.contains_key(&s.source) {
                     want_sources.insert(s.source);
                 }
                 self.sentences.insert(id, Arc::new(s));
@@ -327,6 +321,12 @@ impl DraftView {
     }
 }
 
+/// Whether `rec` is posted under `key`: the keys ingest writes to the
+/// postings for it.
+fn posted_under(rec: &SentenceRec, key: u64) -> bool {
+    rec.terms.iter().any(|t| t.key == key) || rec.keys.iter().any(|kk| kk.dim == key || kk.values().contains(&key))
+}
+
 /// One key's postings as far as they are known.
 pub struct ViewList<'a> {
     view: &'a DraftView,
@@ -356,11 +356,15 @@ impl PostingList for ViewList<'_> {
         if let Some(w) = self.view.whole.get(&self.key) {
             return w.binary_search(&id).is_ok();
         }
-        match self.view.member.get(&(self.key, id)) {
-            Some(&b) => b,
+        // The sentence's record holds every key it is posted under (its
+        // terms, its figures' dimensions and values, as ingest posts them):
+        // one record answers every key asked about it, where a query per
+        // (key, sentence) pair cost thousands of index probes per draft.
+        match self.view.sentences.get(&id) {
+            Some(rec) => posted_under(rec, self.key),
             None => {
                 self.view.miss(|m| {
-                    m.member.insert((self.key, id));
+                    m.records.insert(id);
                 });
                 false
             }
