@@ -67,18 +67,41 @@ fn corpus(root: &Path, n: usize) -> (PathBuf, u64) {
     (sources, bytes)
 }
 
-/// Runs `copydesk index` with `args` and returns its wall time.
-fn index_run(args: &[&str], cache: &Path) -> Duration {
+/// GNU time, which reports a child's peak resident memory.
+const TIME: &str = "/usr/bin/time";
+
+/// Runs `copydesk index` with `args`; returns its wall time and, where GNU
+/// time is installed, its peak resident memory in MB.
+fn index_run(args: &[&str], cache: &Path) -> (Duration, Option<f64>) {
+    let timed = Path::new(TIME).exists();
+    let mut cmd = if timed {
+        let mut c = Command::new(TIME);
+        c.args(["-f", "copydesk-peak-rss-kb=%M", bin()]);
+        c
+    } else {
+        Command::new(bin())
+    };
     let t = Instant::now();
-    let out = Command::new(bin())
+    let out = cmd
         .arg("index")
         .args(args)
         .env("COPYDESK_CACHE_DIR", cache)
         .output()
         .unwrap();
     let took = t.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    took
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("copydesk-peak-rss-kb="))
+        .and_then(|kb| kb.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0);
+    (took, peak)
+}
+
+/// " , peak 123 MB" when known.
+fn peak(mb: Option<f64>) -> String {
+    mb.map(|m| format!(", peak {m:.0} MB resident")).unwrap_or_default()
 }
 
 /// (p50, p95) of `v`, in ms.
@@ -243,15 +266,19 @@ fn main() {
         let cache = root.join(format!("cache-{n}"));
         if embedded && !(reuse && cache.exists()) {
             let _ = std::fs::remove_dir_all(&cache);
-            let cold = index_run(&["--corpus", src], &cache).as_secs_f64();
-            println!("  embedded   build  {cold:>7.1} s ({:.1} MB/s)", mb / cold);
+            let (cold, rss) = index_run(&["--corpus", src], &cache);
+            let cold = cold.as_secs_f64();
+            println!("  embedded   build  {cold:>7.1} s ({:.1} MB/s{})", mb / cold, peak(rss));
         }
         let (url, kept) = database(&admin, n, reuse);
         if !kept {
-            let cold = index_run(&["--database", &url, "--corpus", src], &cache).as_secs_f64();
-            println!("  postgres   ingest {cold:>7.1} s ({:.1} MB/s)", mb / cold);
+            let (cold, rss) = index_run(&["--database", &url, "--corpus", src], &cache);
+            let cold = cold.as_secs_f64();
+            println!("  postgres   ingest {cold:>7.1} s ({:.2} MB/s{})", mb / cold, peak(rss));
         }
-        let again = index_run(&["--database", &url, "--corpus", src], &cache).as_secs_f64();
+        let again = index_run(&["--database", &url, "--corpus", src], &cache)
+            .0
+            .as_secs_f64();
         println!("  postgres   re-ingest, nothing changed {again:.1} s");
         {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();

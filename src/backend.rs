@@ -35,7 +35,7 @@ impl Backend {
         let mut archive = copydesk::archive::Archive::connect(url)?;
         archive.require_current()?;
         let rules = copydesk::rules::Rules::load(&config.rule_paths())?;
-        let sources = archive.sources(scope)?.len();
+        let sources = archive.source_count(scope)?;
         Ok(Backend::Archive(Box::new(ArchiveBackend {
             archive,
             rules,

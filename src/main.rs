@@ -444,10 +444,8 @@ fn index(args: CorpusArgs) -> Result<ExitCode> {
 
 fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     let config = load_config(&args, Path::new("./copydesk-draft.md"))?;
-    if args.database(&config).is_some() {
-        bail!(
-            "conflicts compares every fact of a corpus and does not run against an archive yet; point --corpus at the story's files without --database"
-        );
+    if let Some(url) = args.database(&config) {
+        return archive_conflicts(&url, &config, &args.corpus, format);
     }
     let project = load_project(config, &args.corpus)?;
     for w in &project.index.warnings {
@@ -468,6 +466,34 @@ fn conflicts(args: CorpusArgs, format: ConflictFormat) -> Result<ExitCode> {
     };
     std::io::stdout().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `copydesk conflicts --database URL`: the conflicts among the archive's
+/// sources under `--corpus` (else all of them).
+#[cfg(feature = "postgres")]
+fn archive_conflicts(url: &str, config: &Config, scope: &[PathBuf], format: ConflictFormat) -> Result<ExitCode> {
+    let rules = Rules::load(&config.rule_paths())?;
+    let options = config.check_options();
+    let mut archive = copydesk::archive::Archive::connect(url)?;
+    archive.require_current()?;
+    let how = copydesk::archive::view::ArchiveCheck {
+        rules: &rules,
+        options: &options,
+        names: false,
+        scope: (!scope.is_empty()).then(|| scope.to_vec()),
+    };
+    let (conflicts, sources) = copydesk::archive::conflicts::conflicts(&mut archive, &how)?;
+    let out = match format {
+        ConflictFormat::Markdown => report::conflicts::markdown(&conflicts, sources),
+        ConflictFormat::Json => report::conflicts::json(&conflicts, sources),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn archive_conflicts(_url: &str, _config: &Config, _scope: &[PathBuf], _format: ConflictFormat) -> Result<ExitCode> {
+    bail!("this copydesk was built without the `postgres` feature: --database is not available")
 }
 
 /// The configuration for a run: `--config`, else the one found from the

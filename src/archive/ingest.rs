@@ -144,14 +144,15 @@ pub fn ingest(
         }
         seen.insert(p);
     }
+    let mut st = Statements::default();
     let gone: Vec<String> = recorded.keys().filter(|p| !seen.contains(*p)).cloned().collect();
     for p in &gone {
         let mut tx = client.transaction()?;
-        lock(&mut tx)?;
-        if remove(&mut tx, p)? {
+        lock(&mut tx, &mut st)?;
+        if remove(&mut tx, &mut st, p)? {
             stats.removed += 1;
         }
-        notify(&mut tx, p)?;
+        notify(&mut tx, &mut st, p)?;
         tx.commit()?;
     }
     let total = todo.len();
@@ -178,7 +179,7 @@ pub fn ingest(
                         continue;
                     }
                     stats.warnings.extend(a.warning.clone());
-                    stats.warnings.extend(write(client, a, &p, rules)?);
+                    stats.warnings.extend(write(client, &mut st, a, &p, rules)?);
                     stats.written += 1;
                 }
                 Err(w) => stats.warnings.push(w),
@@ -190,45 +191,75 @@ pub fn ingest(
     Ok(stats)
 }
 
+/// The ingest's statements, each prepared once on its connection (a
+/// prepared statement outlives the transaction it was prepared in): a file's
+/// write is then one round trip per statement, not two.
+#[derive(Default)]
+struct Statements(FxHashMap<&'static str, postgres::Statement>);
+
+impl Statements {
+    fn get(&mut self, tx: &mut Transaction<'_>, sql: &'static str) -> Result<postgres::Statement, ArchiveError> {
+        if let Some(s) = self.0.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = tx.prepare(sql)?;
+        self.0.insert(sql, s.clone());
+        Ok(s)
+    }
+}
+
 /// Takes the archive's write lock (its counters row) for this transaction.
-fn lock(tx: &mut Transaction<'_>) -> Result<(), ArchiveError> {
-    tx.execute("SELECT 1 FROM copydesk_counters FOR UPDATE", &[])?;
+fn lock(tx: &mut Transaction<'_>, st: &mut Statements) -> Result<(), ArchiveError> {
+    let stmt = st.get(tx, "SELECT 1 FROM copydesk_counters FOR UPDATE")?;
+    tx.execute(&stmt, &[])?;
     Ok(())
 }
 
-fn notify(tx: &mut Transaction<'_>, path: &str) -> Result<(), ArchiveError> {
-    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &path])?;
+fn notify(tx: &mut Transaction<'_>, st: &mut Statements, path: &str) -> Result<(), ArchiveError> {
+    let stmt = st.get(tx, "SELECT pg_notify($1, $2)")?;
+    tx.execute(&stmt, &[&CHANNEL, &path])?;
     Ok(())
 }
 
 /// Removes the source recorded at `path`, with its rows and counts.
-fn remove(tx: &mut Transaction<'_>, path: &str) -> Result<bool, ArchiveError> {
-    let Some(row) = tx.query_opt(
+fn remove(tx: &mut Transaction<'_>, st: &mut Statements, path: &str) -> Result<bool, ArchiveError> {
+    let stmt = st.get(
+        tx,
         "SELECT id, sent_end - sent_start FROM copydesk_sources WHERE path = $1",
-        &[&path],
-    )?
-    else {
+    )?;
+    let Some(row) = tx.query_opt(&stmt, &[&path])? else {
         return Ok(false);
     };
     let (id, n): (i64, i64) = (row.get(0), row.get(1));
-    tx.execute(
+    let stmt = st.get(
+        tx,
         "UPDATE copydesk_term_df d SET df = d.df - x.c \
          FROM (SELECT term, count(*) AS c FROM copydesk_postings WHERE source = $1 GROUP BY term) x \
          WHERE d.term = x.term",
-        &[&id],
     )?;
-    tx.execute(
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(
+        tx,
         "UPDATE copydesk_value_count d SET n = d.n - x.c \
          FROM (SELECT value, count(*) AS c FROM copydesk_values WHERE source = $1 GROUP BY value) x \
          WHERE d.value = x.value",
-        &[&id],
     )?;
-    tx.execute("DELETE FROM copydesk_postings WHERE source = $1", &[&id])?;
-    tx.execute("DELETE FROM copydesk_values WHERE source = $1", &[&id])?;
-    tx.execute("DELETE FROM copydesk_sentences WHERE source = $1", &[&id])?;
-    tx.execute("DELETE FROM copydesk_names WHERE source = $1", &[&id])?;
-    tx.execute("DELETE FROM copydesk_sources WHERE id = $1", &[&id])?;
-    tx.execute("UPDATE copydesk_counters SET sentences = sentences - $1", &[&n])?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(tx, "DELETE FROM copydesk_postings WHERE source = $1")?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(tx, "DELETE FROM copydesk_values WHERE source = $1")?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(tx, "DELETE FROM copydesk_sentences WHERE source = $1")?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(tx, "DELETE FROM copydesk_names WHERE source = $1")?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(tx, "DELETE FROM copydesk_sources WHERE id = $1")?;
+    tx.execute(&stmt, &[&id])?;
+    let stmt = st.get(
+        tx,
+        "UPDATE copydesk_counters SET sentences = sentences - $1, sources = sources - 1",
+    )?;
+    tx.execute(&stmt, &[&n])?;
     Ok(true)
 }
 
@@ -236,6 +267,7 @@ fn remove(tx: &mut Transaction<'_>, path: &str) -> Result<bool, ArchiveError> {
 /// transaction. Returns a warning when its key was taken.
 fn write(
     client: &mut postgres::Client,
+    st: &mut Statements,
     a: Analysed,
     path: &str,
     rules: &Rules,
@@ -247,14 +279,15 @@ fn write(
         ..
     } = a;
     let mut tx = client.transaction()?;
-    lock(&mut tx)?;
-    remove(&mut tx, path)?;
+    lock(&mut tx, st)?;
+    remove(&mut tx, st, path)?;
     let n = sentences.len() as i64;
-    let row = tx.query_one(
+    let stmt = st.get(
+        &mut tx,
         "UPDATE copydesk_counters SET next_source = next_source + 1, next_sentence = next_sentence + $1, \
-         sentences = sentences + $1 RETURNING next_source - 1, next_sentence - $1",
-        &[&n],
+         sentences = sentences + $1, sources = sources + 1 RETURNING next_source - 1, next_sentence - $1",
     )?;
+    let row = tx.query_one(&stmt, &[&n])?;
     let (id, first): (i64, i64) = (row.get(0), row.get(1));
     if first + n > i64::from(u32::MAX) || id >= i64::from(u32::MAX) {
         return Err(ArchiveError::Other(
@@ -262,23 +295,26 @@ fn write(
         ));
     }
     let mut key_err = None;
-    let warning = crate::corpus::claim_key(&mut source, |key| {
-        match tx.query_opt("SELECT 1 FROM copydesk_sources WHERE key = $1", &[&key]) {
-            Ok(r) => r.is_some(),
-            Err(e) => {
-                key_err = Some(e);
-                false
-            }
+    let taken = st.get(&mut tx, "SELECT 1 FROM copydesk_sources WHERE key = $1")?;
+    let warning = crate::corpus::claim_key(&mut source, |key| match tx.query_opt(&taken, &[&key]) {
+        Ok(r) => r.is_some(),
+        Err(e) => {
+            key_err = Some(e);
+            false
         }
     });
     if let Some(e) = key_err {
         return Err(e.into());
     }
     let info = info_of(&source);
-    tx.execute(
+    let stmt = st.get(
+        &mut tx,
         "INSERT INTO copydesk_sources (id, path, key, title, date, url, publisher, size, mtime, hash, \
          sent_start, sent_end, figures, body, format, author) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )?;
+    tx.execute(
+        &stmt,
         &[
             &id,
             &path,
@@ -301,7 +337,11 @@ fn write(
     let mut df: FxHashMap<i64, i64> = FxHashMap::default();
     let mut vn: FxHashMap<i64, i64> = FxHashMap::default();
     {
-        let sink = tx.copy_in("COPY copydesk_sentences (id, source, rec) FROM STDIN (FORMAT binary)")?;
+        let copy = st.get(
+            &mut tx,
+            "COPY copydesk_sentences (id, source, rec) FROM STDIN (FORMAT binary)",
+        )?;
+        let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT8, Type::BYTEA]);
         for (i, s) in sentences.iter().enumerate() {
             let rec = postcard::to_stdvec(s).map_err(|e| ArchiveError::Other(e.to_string()))?;
@@ -310,7 +350,11 @@ fn write(
         w.finish()?;
     }
     {
-        let sink = tx.copy_in("COPY copydesk_postings (term, sentence, source) FROM STDIN (FORMAT binary)")?;
+        let copy = st.get(
+            &mut tx,
+            "COPY copydesk_postings (term, sentence, source) FROM STDIN (FORMAT binary)",
+        )?;
+        let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT8, Type::INT8]);
         let mut seen = FxHashSet::default();
         for (i, s) in sentences.iter().enumerate() {
@@ -332,7 +376,11 @@ fn write(
         w.finish()?;
     }
     {
-        let sink = tx.copy_in("COPY copydesk_values (value, sentence, figure, source) FROM STDIN (FORMAT binary)")?;
+        let copy = st.get(
+            &mut tx,
+            "COPY copydesk_values (value, sentence, figure, source) FROM STDIN (FORMAT binary)",
+        )?;
+        let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT8, Type::INT4, Type::INT8]);
         for (i, s) in sentences.iter().enumerate() {
             let sid = first + i as i64;
@@ -346,38 +394,51 @@ fn write(
         w.finish()?;
     }
     let (terms, counts): (Vec<i64>, Vec<i64>) = df.into_iter().unzip();
-    tx.execute(
+    let stmt = st.get(
+        &mut tx,
         "INSERT INTO copydesk_term_df (term, df) SELECT * FROM unnest($1::int8[], $2::int8[]) \
          ON CONFLICT (term) DO UPDATE SET df = copydesk_term_df.df + EXCLUDED.df",
-        &[&terms, &counts],
     )?;
+    tx.execute(&stmt, &[&terms, &counts])?;
     let (values, counts): (Vec<i64>, Vec<i64>) = vn.into_iter().unzip();
-    tx.execute(
+    let stmt = st.get(
+        &mut tx,
         "INSERT INTO copydesk_value_count (value, n) SELECT * FROM unnest($1::int8[], $2::int8[]) \
          ON CONFLICT (value) DO UPDATE SET n = copydesk_value_count.n + EXCLUDED.n",
-        &[&values, &counts],
     )?;
-    write_names(&mut tx, id, &source.text, rules)?;
-    notify(&mut tx, path)?;
+    tx.execute(&stmt, &[&values, &counts])?;
+    write_names(&mut tx, st, id, &source.text, rules)?;
+    notify(&mut tx, st, path)?;
     tx.commit()?;
     Ok(warning)
 }
 
 /// The source's names, their words' deletions and its capitalised spellings.
-fn write_names(tx: &mut Transaction<'_>, id: i64, text: &str, rules: &Rules) -> Result<(), ArchiveError> {
+fn write_names(
+    tx: &mut Transaction<'_>,
+    st: &mut Statements,
+    id: i64,
+    text: &str,
+    rules: &Rules,
+) -> Result<(), ArchiveError> {
     let (known, names) = crate::names::text_names(text, rules);
     let known: Vec<String> = known
         .into_iter()
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    tx.execute(
+    let stmt = st.get(
+        tx,
         "INSERT INTO copydesk_known_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-        &[&known],
     )?;
+    tx.execute(&stmt, &[&known])?;
     let mut dels: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
     {
-        let sink = tx.copy_in("COPY copydesk_names (source, ord, display, words) FROM STDIN (FORMAT binary)")?;
+        let copy = st.get(
+            tx,
+            "COPY copydesk_names (source, ord, display, words) FROM STDIN (FORMAT binary)",
+        )?;
+        let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT4, Type::TEXT, Type::TEXT_ARRAY]);
         for (ord, (display, words)) in names.iter().enumerate() {
             w.write(&[&id, &(ord as i32), display, words])?;
@@ -391,9 +452,7 @@ fn write_names(tx: &mut Transaction<'_>, id: i64, text: &str, rules: &Rules) -> 
         w.finish()?;
     }
     let (d, ws): (Vec<String>, Vec<String>) = dels.into_iter().unzip();
-    tx.execute(
-        "INSERT INTO copydesk_name_deletes (del, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-        &[&d, &ws],
-    )?;
+    let stmt = st.get(tx, "INSERT INTO copydesk_name_deletes (del, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING")?;
+    tx.execute(&stmt, &[&d, &ws])?;
     Ok(())
 }

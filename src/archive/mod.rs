@@ -13,7 +13,9 @@
 //! (rayon), and the crate keeps its own runtime inside, so the library's
 //! callers never see async.
 
+pub mod conflicts;
 pub mod ingest;
+mod tls;
 pub mod view;
 
 use std::time::Duration;
@@ -23,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_archive.sql"),
     include_str!("../../migrations/0002_names.sql"),
     include_str!("../../migrations/0003_source_formats.sql"),
+    include_str!("../../migrations/0004_source_count.sql"),
 ];
 
 /// The schema version this build reads and writes.
@@ -106,9 +109,9 @@ fn target(cfg: &postgres::Config) -> String {
 /// password from `PGPASSWORD` or the password file (`PGPASSFILE`, else
 /// `~/.pgpass`), and a connect timeout so a dead server never hangs a check.
 pub fn config(url: &str) -> Result<postgres::Config, ArchiveError> {
-    let mut cfg: postgres::Config = url
+    let mut cfg: postgres::Config = libpq_sslmodes(url)
         .parse()
-        .map_err(|e: postgres::Error| ArchiveError::Url(e.to_string()))?;
+        .map_err(|e: postgres::Error| ArchiveError::Url(reason(&e)))?;
     if cfg.get_user().is_none() {
         let user = std::env::var("PGUSER")
             .ok()
@@ -136,6 +139,24 @@ pub fn config(url: &str) -> Result<postgres::Config, ArchiveError> {
         cfg.application_name("copydesk");
     }
     Ok(cfg)
+}
+
+/// `url` with libpq's `sslmode` values the client library does not name
+/// spelt as those it does: `verify-ca` and `verify-full` as `require`, which
+/// verifies the certificate and the host name here (see [`tls`]); `allow` as
+/// `prefer`.
+fn libpq_sslmodes(url: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = std::borrow::Cow::Borrowed(url);
+    for (libpq, ours) in [
+        ("sslmode=verify-full", "sslmode=require"),
+        ("sslmode=verify-ca", "sslmode=require"),
+        ("sslmode=allow", "sslmode=prefer"),
+    ] {
+        if out.contains(libpq) {
+            out = std::borrow::Cow::Owned(out.replace(libpq, ours));
+        }
+    }
+    out
 }
 
 /// The password for `cfg` from the password file, as libpq reads it
@@ -183,11 +204,29 @@ impl Archive {
         Archive::connect_with(&cfg)
     }
 
+    /// Connects with TLS as `cfg`'s `sslmode` asks (see [`tls`]).
     pub fn connect_with(cfg: &postgres::Config) -> Result<Archive, ArchiveError> {
-        let client = cfg.connect(postgres::NoTls).map_err(|e| ArchiveError::Connect {
+        let fail = |reason: String| ArchiveError::Connect {
             target: target(cfg),
-            reason: reason(&e),
-        })?;
+            reason,
+        };
+        let mode = cfg.get_ssl_mode();
+        if mode == postgres::config::SslMode::Disable {
+            let client = cfg.connect(postgres::NoTls).map_err(|e| fail(reason(&e)))?;
+            return Ok(Archive { client });
+        }
+        let client = match cfg.connect(tls::connector().map_err(fail)?) {
+            Ok(c) => c,
+            Err(e) if mode == postgres::config::SslMode::Prefer && tls::failed_handshake(&e) => {
+                tracing::warn!(
+                    target = %target(cfg),
+                    "TLS to the database failed ({}); connecting without it (sslmode=prefer; sslmode=require refuses)",
+                    reason(&e)
+                );
+                cfg.connect(postgres::NoTls).map_err(|e| fail(reason(&e)))?
+            }
+            Err(e) => return Err(fail(reason(&e))),
+        };
         Ok(Archive { client })
     }
 
@@ -246,6 +285,24 @@ impl Archive {
         Ok(applied)
     }
 
+    /// How many sources are under `scope` (all when empty): the archive's
+    /// counter for the whole archive, a count of the scope's rows otherwise.
+    pub fn source_count(&mut self, scope: &[std::path::PathBuf]) -> Result<usize, ArchiveError> {
+        let n: i64 = if scope.is_empty() {
+            self.client
+                .query_one("SELECT sources FROM copydesk_counters", &[])?
+                .get(0)
+        } else {
+            self.client
+                .query_one(
+                    &format!("SELECT count(*) FROM copydesk_sources WHERE {IN_SCOPE}"),
+                    &[&roots(scope)],
+                )?
+                .get(0)
+        };
+        Ok(n.max(0) as usize)
+    }
+
     /// Live sentences (the idf's denominator).
     pub fn sentence_count(&mut self) -> Result<usize, ArchiveError> {
         let n: i64 = self
@@ -256,27 +313,34 @@ impl Archive {
     }
 }
 
+/// Sources under any of `$1` (absolute paths), or all when it is empty.
+const IN_SCOPE: &str = "cardinality($1::text[]) = 0 \
+    OR EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE path = r OR starts_with(path, r || '/'))";
+
+/// `scope` as the absolute paths [`IN_SCOPE`] takes.
+fn roots(scope: &[std::path::PathBuf]) -> Vec<String> {
+    scope
+        .iter()
+        .map(|p| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
 impl Archive {
     /// Every source in the archive (under `scope`, when given), in id order.
     pub fn sources(
         &mut self,
         scope: &[std::path::PathBuf],
     ) -> Result<Vec<crate::report::sources::JsonSource>, ArchiveError> {
-        let roots: Vec<String> = scope
-            .iter()
-            .map(|p| {
-                std::path::absolute(p)
-                    .unwrap_or_else(|_| p.clone())
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
         let rows = self.client.query(
-            "SELECT key, title, date, path, figures, format, author, url FROM copydesk_sources \
-             WHERE cardinality($1::text[]) = 0 \
-                OR EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE path = r OR starts_with(path, r || '/')) \
-             ORDER BY id",
-            &[&roots],
+            &format!(
+                "SELECT key, title, date, path, figures, format, author, url FROM copydesk_sources WHERE {IN_SCOPE} ORDER BY id"
+            ),
+            &[&roots(scope)],
         )?;
         Ok(rows
             .into_iter()
@@ -291,6 +355,17 @@ impl Archive {
                 url: r.get(7),
             })
             .collect())
+    }
+}
+
+impl Archive {
+    /// The ids of the sources under `scope` (all when empty), in id order.
+    pub fn source_ids(&mut self, scope: &[std::path::PathBuf]) -> Result<Vec<u32>, ArchiveError> {
+        let rows = self.client.query(
+            &format!("SELECT id FROM copydesk_sources WHERE {IN_SCOPE} ORDER BY id"),
+            &[&roots(scope)],
+        )?;
+        Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u32).collect())
     }
 }
 
@@ -319,6 +394,25 @@ mod tests {
             Some("fallback")
         );
         assert_eq!(pgpass_lookup("h:1:d:u:p\n", ["h", "2", "d", "u"]), None);
+    }
+
+    #[test]
+    fn libpq_sslmodes_map_to_the_clients_own() {
+        use postgres::config::SslMode;
+        for (url, mode) in [
+            ("postgres://u@h/db", SslMode::Prefer),
+            ("postgres://u@h/db?sslmode=disable", SslMode::Disable),
+            ("postgres://u@h/db?sslmode=allow", SslMode::Prefer),
+            ("postgres://u@h/db?sslmode=require", SslMode::Require),
+            ("postgres://u@h/db?sslmode=verify-ca", SslMode::Require),
+            ("host=h user=u sslmode=verify-full", SslMode::Require),
+        ] {
+            assert_eq!(config(url).unwrap().get_ssl_mode(), mode, "{url}");
+        }
+        assert!(matches!(
+            config("postgres://u@h/db?sslmode=sometimes"),
+            Err(ArchiveError::Url(m)) if m.contains("sslmode")
+        ));
     }
 
     #[test]

@@ -34,7 +34,9 @@ const MAX_PASSES: usize = 16;
 struct Misses {
     df: FxHashSet<u64>,
     head: FxHashSet<u64>,
-    member: FxHashSet<(u64, u32)>,
+    /// Sentences whose records answer whether they hold a key (see
+    /// [`ViewList::contains`]); fetched without neighbours or sources.
+    records: FxHashSet<u32>,
     vcount: FxHashSet<u64>,
     vfacts: FxHashSet<u64>,
     sentences: FxHashSet<u32>,
@@ -46,7 +48,7 @@ impl Misses {
     fn is_empty(&self) -> bool {
         self.df.is_empty()
             && self.head.is_empty()
-            && self.member.is_empty()
+            && self.records.is_empty()
             && self.vcount.is_empty()
             && self.vfacts.is_empty()
             && self.sentences.is_empty()
@@ -68,8 +70,6 @@ pub struct DraftView {
     df: FxHashMap<u64, usize>,
     whole: FxHashMap<u64, Vec<u32>>,
     head: FxHashMap<u64, Vec<u32>>,
-    /// (key, sentence) pairs asked about, and whether the sentence has the key.
-    member: FxHashMap<(u64, u32), bool>,
     vcount: FxHashMap<u64, usize>,
     vfacts: FxHashMap<u64, Vec<FactRef>>,
     sentences: FxHashMap<u32, Arc<SentenceRec>>,
@@ -78,6 +78,9 @@ pub struct DraftView {
     paths: FxHashMap<PathBuf, Option<u32>>,
     /// Only sources under these paths are evidence (`--corpus`); `None`: all.
     scope: Option<Vec<PathBuf>>,
+    /// The sentences a pass over the whole scope walks (a conflict report,
+    /// [`DraftView::preload`]); `None` for a draft's check.
+    walk: Option<Vec<u32>>,
     misses: Mutex<Misses>,
     /// Batches of queries run.
     pub round_trips: usize,
@@ -196,20 +199,6 @@ impl DraftView {
                 self.head.entry(t as u64).or_default().push(s as u32);
             }
         }
-        if !m.member.is_empty() {
-            let (keys, ids): (Vec<i64>, Vec<i64>) = m.member.iter().map(|&(key, id)| (k(key), i64::from(id))).unzip();
-            for &pair in &m.member {
-                self.member.insert(pair, false);
-            }
-            for row in client.query(
-                "SELECT p.term, p.sentence FROM unnest($1::int8[], $2::int8[]) AS q(term, sentence) \
-                 JOIN copydesk_postings p ON p.term = q.term AND p.sentence = q.sentence",
-                &[&keys, &ids],
-            )? {
-                let (t, s): (i64, i64) = (row.get(0), row.get(1));
-                self.member.insert((t as u64, s as u32), true);
-            }
-        }
         if !m.vcount.is_empty() {
             let keys: Vec<i64> = m.vcount.iter().map(|&x| k(x)).collect();
             for &key in &m.vcount {
@@ -244,64 +233,36 @@ impl DraftView {
                 }
             }
         }
-        if !want_sentences.is_empty() {
-            // With their neighbours, which the checker reads next.
-            let ids: Vec<i64> = want_sentences
+        if !want_sentences.is_empty() || !m.records.is_empty() {
+            // With their neighbours and sources, which the checker reads
+            // next; records asked for only for their keys come alone.
+            let context: FxHashSet<i64> = want_sentences
                 .iter()
                 .flat_map(|&id| [i64::from(id) - 1, i64::from(id), i64::from(id) + 1])
+                .collect();
+            let mut ids: Vec<i64> = context
+                .iter()
+                .copied()
+                .chain(m.records.iter().map(|&id| i64::from(id)))
                 .filter(|&id| id >= 0 && !self.sentences.contains_key(&(id as u32)))
                 .collect();
-            for &id in &want_sentences {
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in want_sentences.iter().chain(&m.records) {
                 self.sentences.insert(id, empty_rec());
             }
             for row in client.query(
                 "SELECT id, source, rec FROM copydesk_sentences WHERE id = ANY($1)",
                 &[&ids],
             )? {
-                let (id, source, rec): (i64, i64, Vec<u8>) = (row.get(0), row.get(1), row.get(2));
-                let mut s: SentenceRec =
-                    postcard::from_bytes(&rec).map_err(|e| ArchiveError::Other(format!("sentence {id}: {e}")))?;
-                s.source = source as u32;
-                if !self.sources.contains_key(&s.source) {
+                let (id, s) = decode(&row)?;
+                if context.contains(&i64::from(id)) && !self.sources.contains_key(&s.source) {
                     want_sources.insert(s.source);
                 }
-                self.sentences.insert(id as u32, Arc::new(s));
+                self.sentences.insert(id, Arc::new(s));
             }
         }
-        if !want_sources.is_empty() {
-            let ids: Vec<i64> = want_sources.iter().map(|&id| i64::from(id)).collect();
-            for &id in &want_sources {
-                self.sources.insert(id, None);
-            }
-            for row in client.query(
-                "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, body, format, author \
-                 FROM copydesk_sources WHERE id = ANY($1)",
-                &[&ids],
-            )? {
-                let id: i64 = row.get(0);
-                let path: String = row.get(1);
-                let (a, b): (i64, i64) = (row.get(7), row.get(8));
-                // The text comes with the record: the checker reads a cited
-                // sentence's text right after the sentence.
-                self.texts.insert(id as u32, Arc::from(row.get::<_, String>(9)));
-                self.sources.insert(
-                    id as u32,
-                    Some(SourceRow {
-                        info: SourceInfo {
-                            path: PathBuf::from(path),
-                            key: row.get(2),
-                            title: row.get(3),
-                            date: row.get(4),
-                            url: row.get(5),
-                            publisher: row.get(6),
-                            format: Format::from_name(row.get(10)).unwrap_or(Format::Text),
-                            author: row.get(11),
-                        },
-                        sentences: a as u32..b as u32,
-                    }),
-                );
-            }
-        }
+        self.fetch_sources(client, want_sources)?;
         if !m.paths.is_empty() {
             let paths: Vec<String> = m.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
             for p in &m.paths {
@@ -314,6 +275,56 @@ impl DraftView {
         }
         Ok(())
     }
+
+    /// Fetches the records (with their texts) of `want` sources.
+    fn fetch_sources(
+        &mut self,
+        client: &mut postgres::Client,
+        want_sources: FxHashSet<u32>,
+    ) -> Result<(), ArchiveError> {
+        if want_sources.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = want_sources.iter().map(|&id| i64::from(id)).collect();
+        for &id in &want_sources {
+            self.sources.insert(id, None);
+        }
+        for row in client.query(
+            "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, body, format, author \
+                 FROM copydesk_sources WHERE id = ANY($1)",
+            &[&ids],
+        )? {
+            let id: i64 = row.get(0);
+            let path: String = row.get(1);
+            let (a, b): (i64, i64) = (row.get(7), row.get(8));
+            // The text comes with the record: the checker reads a cited
+            // sentence's text right after the sentence.
+            self.texts.insert(id as u32, Arc::from(row.get::<_, String>(9)));
+            self.sources.insert(
+                id as u32,
+                Some(SourceRow {
+                    info: SourceInfo {
+                        path: PathBuf::from(path),
+                        key: row.get(2),
+                        title: row.get(3),
+                        date: row.get(4),
+                        url: row.get(5),
+                        publisher: row.get(6),
+                        format: Format::from_name(row.get(10)).unwrap_or(Format::Text),
+                        author: row.get(11),
+                    },
+                    sentences: a as u32..b as u32,
+                }),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Whether `rec` is posted under `key`: the keys ingest writes to the
+/// postings for it.
+fn posted_under(rec: &SentenceRec, key: u64) -> bool {
+    rec.terms.iter().any(|t| t.key == key) || rec.keys.iter().any(|kk| kk.dim == key || kk.values().contains(&key))
 }
 
 /// One key's postings as far as they are known.
@@ -345,11 +356,15 @@ impl PostingList for ViewList<'_> {
         if let Some(w) = self.view.whole.get(&self.key) {
             return w.binary_search(&id).is_ok();
         }
-        match self.view.member.get(&(self.key, id)) {
-            Some(&b) => b,
+        // The sentence's record holds every key it is posted under (its
+        // terms, its figures' dimensions and values, as ingest posts them):
+        // one record answers every key asked about it, where a query per
+        // (key, sentence) pair cost thousands of index probes per draft.
+        match self.view.sentences.get(&id) {
+            Some(rec) => posted_under(rec, self.key),
             None => {
                 self.view.miss(|m| {
-                    m.member.insert((self.key, id));
+                    m.records.insert(id);
                 });
                 false
             }
@@ -487,6 +502,13 @@ impl Facts for DraftView {
     fn sentence_count(&self) -> usize {
         self.n_sentences
     }
+
+    fn sentence_ids(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match &self.walk {
+            Some(w) => Box::new(w.iter().copied()),
+            None => Box::new(0..self.n_sentences as u32),
+        }
+    }
 }
 
 /// What a check against the archive needs besides the draft.
@@ -508,40 +530,89 @@ pub fn check(
     exclude: Option<&Path>,
     how: &ArchiveCheck<'_>,
 ) -> Result<(Vec<Finding>, DraftView), ArchiveError> {
-    let mut view = DraftView {
-        n_sentences: archive.sentence_count()?,
-        scope: how.scope.as_ref().map(|s| {
-            s.iter()
-                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
-                .collect()
-        }),
-        ..DraftView::default()
-    };
+    let mut view = DraftView::open(archive, how.scope.as_deref())?;
     let names = if how.names {
         Some(draft_names(archive, doc, how.rules)?)
     } else {
         None
     };
-    for _ in 0..MAX_PASSES {
-        let findings = {
-            let mut checker = Checker::new(&view, how.rules, how.options);
-            if let Some(n) = &names {
-                checker = checker.with_names(n);
-            }
-            if let Some(p) = exclude {
-                checker = checker.excluding(p);
-            }
-            checker.check(doc)
-        };
-        let misses = std::mem::take(&mut *view.misses.lock().unwrap_or_else(|e| e.into_inner()));
-        if misses.is_empty() {
-            return Ok((findings, view));
+    let findings = view.settle(archive, |view| {
+        let mut checker = Checker::new(view, how.rules, how.options);
+        if let Some(n) = &names {
+            checker = checker.with_names(n);
         }
-        view.fetch(archive.client(), misses)?;
+        if let Some(p) = exclude {
+            checker = checker.excluding(p);
+        }
+        checker.check(doc)
+    })?;
+    Ok((findings, view))
+}
+
+impl DraftView {
+    /// An empty view of the archive, its evidence limited to sources under
+    /// `scope` when given.
+    pub(super) fn open(archive: &mut Archive, scope: Option<&[PathBuf]>) -> Result<DraftView, ArchiveError> {
+        Ok(DraftView {
+            n_sentences: archive.sentence_count()?,
+            scope: scope.map(|s| {
+                s.iter()
+                    .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                    .collect()
+            }),
+            ..DraftView::default()
+        })
     }
-    Err(ArchiveError::Other(format!(
-        "the check still needed more of the archive after {MAX_PASSES} rounds of queries"
-    )))
+
+    /// Runs `pass` over the view until a run misses nothing, fetching what
+    /// each run missed in one batch; returns the last run's answer, which saw
+    /// only real answers.
+    pub(super) fn settle<T>(
+        &mut self,
+        archive: &mut Archive,
+        mut pass: impl FnMut(&DraftView) -> T,
+    ) -> Result<T, ArchiveError> {
+        for _ in 0..MAX_PASSES {
+            let answer = pass(self);
+            let misses = std::mem::take(&mut *self.misses.lock().unwrap_or_else(|e| e.into_inner()));
+            if misses.is_empty() {
+                return Ok(answer);
+            }
+            self.fetch(archive.client(), misses)?;
+        }
+        Err(ArchiveError::Other(format!(
+            "the check still needed more of the archive after {MAX_PASSES} rounds of queries"
+        )))
+    }
+
+    /// Fetches the records and every sentence of `sources` (ids in id
+    /// order) in two queries, and makes their sentences the ones a pass
+    /// over the whole scope walks ([`Facts::sentence_ids`]).
+    pub(super) fn preload(&mut self, client: &mut postgres::Client, sources: &[u32]) -> Result<(), ArchiveError> {
+        self.round_trips += 1;
+        self.fetch_sources(client, sources.iter().copied().collect())?;
+        let ids: Vec<i64> = sources.iter().map(|&id| i64::from(id)).collect();
+        let mut walk = Vec::new();
+        for row in client.query(
+            "SELECT id, source, rec FROM copydesk_sentences WHERE source = ANY($1) ORDER BY id",
+            &[&ids],
+        )? {
+            let (id, s) = decode(&row)?;
+            walk.push(id);
+            self.sentences.insert(id, Arc::new(s));
+        }
+        self.walk = Some(walk);
+        Ok(())
+    }
+}
+
+/// A `copydesk_sentences` row (id, source, rec) as the record and its id.
+fn decode(row: &postgres::Row) -> Result<(u32, SentenceRec), ArchiveError> {
+    let (id, source, rec): (i64, i64, Vec<u8>) = (row.get(0), row.get(1), row.get(2));
+    let mut s: SentenceRec =
+        postcard::from_bytes(&rec).map_err(|e| ArchiveError::Other(format!("sentence {id}: {e}")))?;
+    s.source = source as u32;
+    Ok((id as u32, s))
 }
 
 /// The part of the archive's name index a draft's names can reach: its

@@ -86,7 +86,7 @@ impl Checker<'_> {
         // Number the facts.
         let mut ids: FxHashMap<FactRef, u32> = FxHashMap::default();
         let mut facts: Vec<FactRef> = Vec::new();
-        for sid in 0..self.index.sentence_count() as u32 {
+        for sid in self.index.sentence_ids() {
             for fi in 0..self.index.sentence(sid).figures.len() {
                 let r = FactRef {
                     sentence: sid,
@@ -103,7 +103,7 @@ impl Checker<'_> {
         // Figures in other sources that state the same value as a fact.
         let mut agreeing: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
 
-        for sid in 0..self.index.sentence_count() as u32 {
+        for sid in self.index.sentence_ids() {
             let rec = self.index.sentence(sid);
             if rec.figures.is_empty() {
                 continue;

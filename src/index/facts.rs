@@ -97,6 +97,13 @@ pub trait Facts: Sync {
     fn source_id_by_path(&self, path: &Path) -> Option<u32>;
     /// Sentences counted for idf.
     fn sentence_count(&self) -> usize;
+    /// The ids a pass over the whole corpus walks (a conflict report), in id
+    /// order: every id below [`Facts::sentence_count`] where ids are dense;
+    /// a backend whose ids have gaps (the archive, after re-ingests) or
+    /// that serves part of a larger store lists its own.
+    fn sentence_ids(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        Box::new(0..self.sentence_count() as u32)
+    }
     /// Keeps mapped memory within `budget` (see [`Index::trim_resident`]).
     fn trim_resident(&self, _budget: usize) -> bool {
         false

@@ -15,14 +15,14 @@ use std::time::Duration;
 use crate::support::{copydesk, root, stderr, stdout};
 
 /// A database of its own for one test, dropped after it.
-struct TestDb {
+pub(crate) struct TestDb {
     admin: String,
     name: String,
     pub url: String,
 }
 
 impl TestDb {
-    fn new(test: &str) -> Option<TestDb> {
+    pub(crate) fn new(test: &str) -> Option<TestDb> {
         let Ok(admin) = std::env::var("COPYDESK_TEST_DATABASE_URL") else {
             assert!(
                 !crate::external::required(),
@@ -73,18 +73,18 @@ impl Drop for TestDb {
     }
 }
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
     copydesk().current_dir(dir).args(args).output().unwrap()
 }
 
-fn ingest(dir: &Path, url: &str, corpus: &Path) -> Output {
+pub(crate) fn ingest(dir: &Path, url: &str, corpus: &Path) -> Output {
     let out = run_in(dir, &["index", "--database", url, "--corpus", corpus.to_str().unwrap()]);
     assert!(out.status.success(), "ingest failed: {}", stderr(&out));
     out
 }
 
 /// A copy of the example corpus in a folder of its own.
-fn example_corpus(into: &Path) -> std::path::PathBuf {
+pub(crate) fn example_corpus(into: &Path) -> std::path::PathBuf {
     let dir = into.join("sources");
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(root().join("examples/sources")).unwrap() {

@@ -8,6 +8,8 @@
 
 #[cfg(feature = "postgres")]
 mod archive;
+#[cfg(feature = "postgres")]
+mod archive_cli;
 mod cli;
 mod corpus_paths;
 mod distribution;
