@@ -19,6 +19,9 @@ pub struct Rendition {
     locators: Vec<(usize, Locator)>,
     heading: Option<String>,
     last_para: Option<String>,
+    /// Clauses of a data note beside a data file, each of which may speak
+    /// of a column ("Population is given in thousands").
+    notes: Vec<String>,
 }
 
 /// Squashes runs of whitespace (line breaks included) into single spaces.
@@ -140,7 +143,10 @@ impl Rendition {
                 } else {
                     let mut context = Vec::new();
                     if let Some(h) = header.get(c).filter(|h| !h.is_empty()) {
-                        context.push(h.clone());
+                        context.push(match self.notes.iter().find(|n| names_column(n, h)) {
+                            Some(n) => format!("{h} ({n})"),
+                            None => h.clone(),
+                        });
                     }
                     if c > 0 && !first.is_empty() {
                         context.push(first.clone());
@@ -168,6 +174,13 @@ impl Rendition {
         }
         self.text.push('\n');
         self.last_para = None;
+    }
+
+    /// Sets the data-note clauses that tables after this read their columns
+    /// by: a clause naming a column's header joins the header as the
+    /// cells' context, so a scale or unit it gives applies to the column.
+    pub fn with_notes(&mut self, notes: Vec<String>) {
+        self.notes = notes;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -213,5 +226,48 @@ mod tests {
         );
         assert_eq!(cell.kind, BlockKind::TableCell { row: 1, column: 1 });
         assert!(x.text.contains("| Taiwan | 86 |"));
+    }
+}
+
+/// The words of a text, lowercased, letters only.
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(str::to_lowercase)
+}
+
+/// Whether a note clause names a column: every word of the header outside
+/// its brackets is a word of the clause ("Population" in "Population is
+/// given in thousands"; not "Road deaths" in "Deaths are estimates").
+fn names_column(clause: &str, header: &str) -> bool {
+    let main = header.split('(').next().unwrap_or(header);
+    let want: Vec<String> = words(main).collect();
+    if want.is_empty() {
+        return false;
+    }
+    let have: std::collections::HashSet<String> = words(clause).collect();
+    want.iter().all(|w| have.contains(w))
+}
+
+/// The clauses of a data note: its text cut at sentence and clause marks.
+pub fn note_clauses(text: &str) -> Vec<String> {
+    text.split(['.', ';', ':', ',', '\n', '!', '?'])
+        .map(squash)
+        .filter(|c| c.split_whitespace().count() >= 2)
+        .collect()
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+
+    #[test]
+    fn a_note_clause_names_the_columns_whose_words_it_holds() {
+        assert!(names_column("Population is given in thousands", "Population"));
+        assert!(names_column("population in thousands", "Population (mid-year)"));
+        assert!(!names_column("Deaths are modelled estimates", "Road deaths"));
+        assert!(!names_column("Area is in square kilometres", "Population"));
+        let clauses = note_clauses("Area is in square kilometres; population in thousands, from estimates.");
+        assert_eq!(clauses, ["Area is in square kilometres", "population in thousands", "from estimates"]);
     }
 }

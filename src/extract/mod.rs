@@ -337,6 +337,25 @@ impl<'r> Analyzer<'r> {
                 });
             }
         }
+        // A header of one plural word the rules do not know ("Vacancies",
+        // "Vacancies (posts unfilled)") still names what its column counts,
+        // outside any class.
+        let main = tokens.iter().take_while(|t| &text[t.range()] != "(").count();
+        if out.noun.is_none()
+            && let ([t], [i]) = (&tokens[..main], &infos[..main])
+            && t.kind == TokenKind::Word
+            && !i.stop
+            && self.rules.event_terms.get1(i.stem).is_none()
+        {
+            let w = &text[t.range()];
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                out.noun = Some(Noun {
+                    head: i.stem,
+                    class: None,
+                    inherited: true,
+                });
+            }
+        }
         out
     }
 

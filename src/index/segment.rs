@@ -39,8 +39,10 @@ use super::SentenceRec;
 /// any encoded type changes.
 pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
 /// 5: sentences longer than `text::WINDOW_SOFT` tokens are stored as windows
-/// (4), and each member of a list of figures carries its subject (5).
-pub const FORMAT: u32 = 5;
+/// (4), and each member of a list of figures carries its subject (5); a data
+/// cell takes its column header's unit and is no year outside a column of
+/// years (6).
+pub const FORMAT: u32 = 6;
 const ENDIAN: u32 = 0x0102_0304;
 const NSEC: usize = 15;
 const ROWS: usize = 0;

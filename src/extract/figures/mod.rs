@@ -155,7 +155,7 @@ const PRONOUNS: &[&str] = &["he", "she", "i", "you", "they", "we", "who"];
 const BE: &[&str] = &["was", "is", "were", "are", "turned", "turns", "being"];
 const SIZE_SUFFIXES: &[&str] = &["long", "wide", "high", "deep", "tall", "thick", "strong"];
 const LOCATIVE: &[&str] = &["in", "across", "at", "from", "into", "throughout", "to", "of", "among"];
-const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional"];
+const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional", "new"];
 const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
