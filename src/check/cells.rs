@@ -145,6 +145,36 @@ fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWord
     }
 }
 
+/// The words only a cell's column header gives it: its outer context less
+/// that of another cell of its row (which shares the row label, the caption
+/// and the section, not the header). `None` for a cell alone in its row.
+fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
+    let Some(Locator::Cell { row, column }) = sent.locator else {
+        return None;
+    };
+    let outer = |s: &SentenceRec| -> FxHashSet<u64> {
+        s.terms
+            .iter()
+            .filter(|t| t.clause == OUTER_CLAUSE && t.event.is_none())
+            .map(|t| t.key)
+            .collect()
+    };
+    let siblings = [id.checked_add(1), id.checked_sub(1)];
+    let sibling = siblings
+        .into_iter()
+        .flatten()
+        .filter(|&j| (j as usize) < index.sentence_count())
+        .map(|j| index.sentence(j))
+        .find(|s| {
+            s.source == sent.source
+                && !s.figures.is_empty()
+                && matches!(s.locator, Some(Locator::Cell { row: r, column: c }) if r == row && c != column)
+        })?;
+    let theirs = outer(&sibling);
+    let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !theirs.contains(k)).collect();
+    (!mine.is_empty()).then_some(mine)
+}
+
 /// The events a cell's header names ("Killed", "Seriously injured"): a
 /// cell's clause is its column, so they are its figure's events.
 pub(crate) fn header_events(sent: &SentenceRec) -> Vec<EventId> {
@@ -194,7 +224,9 @@ pub(crate) fn column_relation(
 /// does not name are other facts: "The South had 1,284 road deaths" is
 /// checked against the South's cell, not supported by the North's. Where it
 /// names several, a figure is the row named nearest it: in "The North had
-/// about 1,300, the East 732" the East's cell is another fact for "about 1,300".
+/// about 1,300, the East 732" the East's cell is another fact for "about
+/// 1,300". And where it names a column of the row at the figure, the row's
+/// other columns are other facts.
 pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Cand>) -> Vec<Cand> {
     let fits: Vec<(RowFit, bool)> = cands
         .iter()
@@ -204,7 +236,7 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Ca
         return cands;
     }
     let owned = fits.iter().any(|(f, o)| *f == RowFit::Named && *o);
-    cands
+    let kept: Vec<(Cand, RowFit)> = cands
         .into_iter()
         .zip(fits)
         .filter(|(_, (f, o))| match f {
@@ -212,7 +244,23 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Ca
             RowFit::Named => *o || !owned,
             RowFit::Unknown => true,
         })
-        .map(|(c, _)| c)
+        .map(|(c, (f, _))| (c, f))
+        .collect();
+    // Of the named row's cells, those whose header the sentence names at
+    // this figure ("18.1 per cent were of pension age") are its column's:
+    // the row's other columns are other facts, whatever their values.
+    let columns: Vec<bool> = kept
+        .iter()
+        .map(|(c, f)| {
+            *f == RowFit::Named
+                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence)).is_some_and(|h| words.owns(&h))
+        })
+        .collect();
+    let named_column = columns.contains(&true);
+    kept.into_iter()
+        .zip(columns)
+        .filter(|((_, f), col)| !named_column || *f != RowFit::Named || *col)
+        .map(|((c, _), _)| c)
         .collect()
 }
 

@@ -143,9 +143,16 @@ impl Rendition {
                 } else {
                     let mut context = Vec::new();
                     if let Some(h) = header.get(c).filter(|h| !h.is_empty()) {
-                        context.push(match self.notes.iter().find(|n| names_column(n, h)) {
-                            Some(n) => format!("{h} ({n})"),
-                            None => h.clone(),
+                        let noted: Vec<&str> = self
+                            .notes
+                            .iter()
+                            .filter(|n| names_column(n, h))
+                            .map(String::as_str)
+                            .collect();
+                        context.push(if noted.is_empty() {
+                            h.clone()
+                        } else {
+                            format!("{h} ({})", noted.join("; "))
                         });
                     }
                     if c > 0 && !first.is_empty() {
@@ -236,17 +243,19 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// Whether a note clause names a column: every word of the header outside
-/// its brackets is a word of the clause ("Population" in "Population is
-/// given in thousands"; not "Road deaths" in "Deaths are estimates").
+/// Whether a note clause is about a column: the header's words outside its
+/// brackets open the clause, as its subject, give or take one word before
+/// them ("Population is given in thousands", "The population column is in
+/// thousands"; not "Road deaths" in "Deaths are estimates", nor "Murder" in
+/// "Violent crime and murder are rates").
 fn names_column(clause: &str, header: &str) -> bool {
     let main = header.split('(').next().unwrap_or(header);
     let want: Vec<String> = words(main).collect();
     if want.is_empty() {
         return false;
     }
-    let have: std::collections::HashSet<String> = words(clause).collect();
-    want.iter().all(|w| have.contains(w))
+    let opening: Vec<String> = words(clause).take(want.len() + 1).collect();
+    want.iter().all(|w| opening.contains(w))
 }
 
 /// The clauses of a data note: its text cut at sentence and clause marks.
@@ -267,6 +276,9 @@ mod note_tests {
         assert!(names_column("population in thousands", "Population (mid-year)"));
         assert!(!names_column("Deaths are modelled estimates", "Road deaths"));
         assert!(!names_column("Area is in square kilometres", "Population"));
+        assert!(names_column("The population column is in thousands", "Population"));
+        assert!(names_column("Violent crime and murder are rates", "Violent crime"));
+        assert!(!names_column("Violent crime and murder are rates", "Murder"));
         let clauses = note_clauses("Area is in square kilometres; population in thousands, from estimates.");
         assert_eq!(clauses, ["Area is in square kilometres", "population in thousands", "from estimates"]);
     }

@@ -304,7 +304,10 @@ impl<'r> Analyzer<'r> {
         // word that closes the phrase ("per", "in", a bracket).
         let mut phrase_open = true;
         for (t, i) in tokens.iter().zip(&infos) {
-            if out.noun.is_some() && (t.kind != TokenKind::Word || i.stop) {
+            // A bracket closes the phrase even before its noun: what is in
+            // brackets ("(thousands)", a data note's clause) qualifies the
+            // header, it does not say what the column counts.
+            if out.noun.is_some() && (t.kind != TokenKind::Word || i.stop) || &text[t.range()] == "(" {
                 phrase_open = false;
             }
             if t.kind == TokenKind::Word && !i.stop {

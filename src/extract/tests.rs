@@ -495,6 +495,9 @@ fn a_header_of_one_unknown_plural_names_its_column() {
         an.outer_context("Vacancies (posts unfilled on census day)").noun.map(|n| n.head),
         Some(vacancies.head)
     );
+    // A noun in brackets is no column's noun.
+    assert!(an.outer_context("Population (residents, in thousands)").noun.is_none());
+    assert!(an.outer_context("Residents (thousands)").noun.is_some());
     // A participle, a singular, or two words the rules do not know: no noun.
     assert!(an.outer_context("Killed").noun.is_none());
     assert!(an.outer_context("Population").noun.is_none());
