@@ -274,6 +274,8 @@ struct LexiconSection {
     #[serde(default)]
     clause_openers: Vec<String>,
     #[serde(default)]
+    rate_words: Vec<String>,
+    #[serde(default)]
     age_words: Vec<String>,
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
@@ -380,6 +382,7 @@ impl RuleSet {
             }
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
+            dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.demonyms.extend(l.demonyms);
             dst.relative_years.extend(l.relative_years);
@@ -620,6 +623,8 @@ pub struct Rules {
     pub months: FxHashMap<u64, u8>,
     pub not_names: FxHashSet<u64>,
     pub clause_openers: FxHashSet<u64>,
+    /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
+    pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
@@ -727,6 +732,7 @@ impl Rules {
             months: FxHashMap::default(),
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
+            rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
@@ -936,6 +942,9 @@ impl Rules {
         }
         for w in &lx.clause_openers {
             rules.clause_openers.insert(lower(w));
+        }
+        for w in &lx.rate_words {
+            rules.rate_words.insert(lower(w));
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));

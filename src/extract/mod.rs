@@ -412,6 +412,14 @@ impl<'r> Analyzer<'r> {
         }
         terms.extend(outer.terms.iter().copied());
         let mut figures = figures::find(self, text, toks, infos, &clauses, &terms);
+        // A rate's denominator ("per 100,000 people") is part of the rate,
+        // not a count a source must state: never reported unsourced.
+        for f in &mut figures {
+            let p = f.toks.start as usize;
+            if p > 0 && self.rules.rate_words.contains(&infos[p - 1].lower) {
+                f.weak = true;
+            }
+        }
         // The words of a value ("March", "months", "million") are not context:
         // they are compared as values.
         terms.retain(|t| t.clause == OUTER_CLAUSE || !figures.iter().any(|f| f.num_toks.contains(&t.pos)));

@@ -509,3 +509,12 @@ fn new_before_a_noun_is_a_premodifier() {
     check("open four new schools", &["four new schools | count 4 [school]"]);
     check("four new", &["four | count 4"]);
 }
+
+#[test]
+fn a_rates_denominator_is_weak() {
+    check(
+        "12.3 murders per 100,000 people",
+        &["12.3 murders | count 12.3 [?]", "100,000 people | count 100000 [person] weak"],
+    );
+    check("100,000 people fled", &["100,000 people | count 100000 [person]"]);
+}
