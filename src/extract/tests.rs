@@ -517,4 +517,9 @@ fn a_rates_denominator_is_weak() {
         &["12.3 murders | count 12.3 [?]", "100,000 people | count 100000 [person] weak"],
     );
     check("100,000 people fled", &["100,000 people | count 100000 [person]"]);
+    // Nor does the denominator lend its noun to the next bare number.
+    check(
+        "a rate of 704.6 per 100,000 residents, ahead of Ohio at 675.1",
+        &["704.6 | count 704.6", "100,000 residents | count 100000 [resident] weak", "675.1 | count 675.1"],
+    );
 }

@@ -116,6 +116,11 @@ pub(super) fn retype_cell(
         }
         if let (Dim::Count, Some(u)) = (f.dim, unit) {
             f.dim = u;
+            // The header's noun names the base of the share ("Below poverty
+            // line (%)"), not a thing the cell counts.
+            if f.noun.is_some_and(|n| n.inherited) {
+                f.noun = None;
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ pub(super) fn find(
                 let antecedent = found
                     .iter()
                     .rev()
-                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative);
+                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative && !scan.after_rate_word(f.start));
                 scan.figure(i, antecedent)
             });
         match hit {
@@ -159,6 +159,12 @@ const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "
 const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
+    /// Whether the token before `start` opens a rate's denominator ("per
+    /// 100,000 people"): such a figure lends no noun to the next.
+    pub(super) fn after_rate_word(&self, start: usize) -> bool {
+        start > 0 && self.rules.rate_words.contains(&self.infos[start - 1].lower)
+    }
+
     /// A cheap test before the patterns: digits, a number word, a month, a
     /// vague quantity, "a"/"an"/"half"/"none"/"no", or a currency sign.
     pub(super) fn may_start_figure(&self, i: usize) -> bool {
