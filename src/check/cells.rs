@@ -71,13 +71,25 @@ impl RowWords {
         label.iter().all(|k| self.keys.contains(k))
     }
 
-    /// Whether a word of the label stands nearer the figure than any other
-    /// figure of the sentence: the label is then this figure's row.
-    fn owns(&self, label: &[u64]) -> bool {
-        self.at.iter().filter(|(k, ..)| label.contains(k)).any(|&(_, p, c)| {
+    /// Whether a mention of `key` stands nearer the figure than any other
+    /// figure of the sentence.
+    fn owns_key(&self, key: u64) -> bool {
+        self.at.iter().filter(|(k, ..)| *k == key).any(|&(_, p, c)| {
             let here = distance(&self.fig, p, c);
             self.others.iter().all(|g| here <= distance(g, p, c))
         })
+    }
+
+    /// Whether every word of a row label stands nearer the figure than any
+    /// other figure: the row is then this figure's. Every word, since rows
+    /// share words ("Glasgow City", "Aberdeen City").
+    fn owns(&self, label: &[u64]) -> bool {
+        !label.is_empty() && label.iter().all(|k| self.owns_key(*k))
+    }
+
+    /// Whether some word of a column's header stands nearest the figure.
+    fn owns_any(&self, header: &[u64]) -> bool {
+        header.iter().any(|k| self.owns_key(*k))
     }
 }
 
@@ -208,7 +220,8 @@ pub(crate) fn column_relation(
     d_events: &[EventId],
     s_events: &[EventId],
 ) -> f32 {
-    let same_noun = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head);
+    // The same noun, or one class of thing ("3,522 people" and "Persons").
+    let same_noun = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);
     let noun_event = d.noun.and_then(|n| n.class).and_then(|c| rules.nouns[c as usize].event);
     let same_event = s.noun.is_none() && s_events.iter().any(|e| Some(*e) == noun_event || d_events.contains(e));
     // A unit the header gives its column ("(%)") and the draft writes.
@@ -253,7 +266,7 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Ca
         .iter()
         .map(|(c, f)| {
             *f == RowFit::Named
-                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence)).is_some_and(|h| words.owns(&h))
+                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence)).is_some_and(|h| words.owns_any(&h))
         })
         .collect();
     let named_column = columns.contains(&true);
@@ -368,6 +381,13 @@ mod tests {
         ];
         let first = words_at(&s, &[1..4, 5..8]);
         assert!(first.owns(&maths) && !first.owns(&label(&["english"])));
+        // Rows that share a word: "glasgow city has 3522 , against 1171 in aberdeen city".
+        let s = ["glasgow", "city", "has", "3522", ",", "against", "1171", "in", "aberdeen", "city"];
+        let (glasgow, aberdeen) = (label(&["glasgow", "city"]), label(&["aberdeen", "city"]));
+        let second = words_at(&s, &[6..7, 3..4]);
+        assert!(second.owns(&aberdeen) && !second.owns(&glasgow));
+        let first = words_at(&s, &[3..4, 6..7]);
+        assert!(first.owns(&glasgow) && !first.owns(&aberdeen));
         // A label the sentence does not hold is no figure's.
         assert!(!first.owns(&label(&["history"])));
     }
