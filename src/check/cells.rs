@@ -53,11 +53,7 @@ fn distance((fig, clause): &FigAt, p: u16, word_clause: u8) -> f32 {
 impl RowWords {
     /// From the draft sentence's own terms (not its headings), the token
     /// positions of the figure and those of the sentence's other figures.
-    pub(crate) fn new<'t>(
-        terms: impl IntoIterator<Item = &'t Term>,
-        fig: FigAt,
-        others: Vec<FigAt>,
-    ) -> RowWords {
+    pub(crate) fn new<'t>(terms: impl IntoIterator<Item = &'t Term>, fig: FigAt, others: Vec<FigAt>) -> RowWords {
         let at: Vec<(u64, u16, u8)> = terms.into_iter().map(|t| (t.key, t.pos, t.clause)).collect();
         RowWords {
             keys: at.iter().map(|(k, ..)| *k).collect(),
@@ -221,7 +217,8 @@ pub(crate) fn column_relation(
     s_events: &[EventId],
 ) -> f32 {
     // The same noun, or one class of thing ("3,522 people" and "Persons").
-    let same_noun = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);
+    let same_noun =
+        matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);
     let noun_event = d.noun.and_then(|n| n.class).and_then(|c| rules.nouns[c as usize].event);
     let same_event = s.noun.is_none() && s_events.iter().any(|e| Some(*e) == noun_event || d_events.contains(e));
     // A unit the header gives its column ("(%)") and the draft writes.
@@ -266,7 +263,8 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Ca
         .iter()
         .map(|(c, f)| {
             *f == RowFit::Named
-                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence)).is_some_and(|h| words.owns_any(&h))
+                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence))
+                    .is_some_and(|h| words.owns_any(&h))
         })
         .collect();
     let named_column = columns.contains(&true);
@@ -327,7 +325,9 @@ mod tests {
     }
 
     fn keys(words: &[&str]) -> RowWords {
-        words_at(words, &[1000..1001])
+        // The figure far from every word.
+        let far = 1000..1001;
+        words_at(words, std::slice::from_ref(&far))
     }
 
     fn label(words: &[&str]) -> Vec<u64> {
@@ -382,7 +382,9 @@ mod tests {
         let first = words_at(&s, &[1..4, 5..8]);
         assert!(first.owns(&maths) && !first.owns(&label(&["english"])));
         // Rows that share a word: "glasgow city has 3522 , against 1171 in aberdeen city".
-        let s = ["glasgow", "city", "has", "3522", ",", "against", "1171", "in", "aberdeen", "city"];
+        let s = [
+            "glasgow", "city", "has", "3522", ",", "against", "1171", "in", "aberdeen", "city",
+        ];
         let (glasgow, aberdeen) = (label(&["glasgow", "city"]), label(&["aberdeen", "city"]));
         let second = words_at(&s, &[6..7, 3..4]);
         assert!(second.owns(&aberdeen) && !second.owns(&glasgow));

@@ -21,7 +21,11 @@ use super::{Extracted, Locator, Meta, Unreadable, lossy};
 /// A table of text cells, the header first.
 type Table = Vec<Vec<String>>;
 
-fn render(tables: Vec<(Option<String>, Table, (u32, u32))>, meta: Meta, notes: &[String]) -> Result<Extracted, Unreadable> {
+fn render(
+    tables: Vec<(Option<String>, Table, (u32, u32))>,
+    meta: Meta,
+    notes: &[String],
+) -> Result<Extracted, Unreadable> {
     let mut out = Rendition::default();
     out.with_notes(notes.to_vec());
     let many = tables.len() > 1;

@@ -280,6 +280,13 @@ mod note_tests {
         assert!(names_column("Violent crime and murder are rates", "Violent crime"));
         assert!(!names_column("Violent crime and murder are rates", "Murder"));
         let clauses = note_clauses("Area is in square kilometres; population in thousands, from estimates.");
-        assert_eq!(clauses, ["Area is in square kilometres", "population in thousands", "from estimates"]);
+        assert_eq!(
+            clauses,
+            [
+                "Area is in square kilometres",
+                "population in thousands",
+                "from estimates"
+            ]
+        );
     }
 }

@@ -492,7 +492,9 @@ fn a_header_of_one_unknown_plural_names_its_column() {
     let vacancies = an.outer_context("Vacancies").noun.expect("a noun");
     assert_eq!(vacancies.class, None);
     assert_eq!(
-        an.outer_context("Vacancies (posts unfilled on census day)").noun.map(|n| n.head),
+        an.outer_context("Vacancies (posts unfilled on census day)")
+            .noun
+            .map(|n| n.head),
         Some(vacancies.head)
     );
     // A noun in brackets is no column's noun.
@@ -514,12 +516,19 @@ fn new_before_a_noun_is_a_premodifier() {
 fn a_rates_denominator_is_weak() {
     check(
         "12.3 murders per 100,000 people",
-        &["12.3 murders | count 12.3 [?]", "100,000 people | count 100000 [person] weak"],
+        &[
+            "12.3 murders | count 12.3 [?]",
+            "100,000 people | count 100000 [person] weak",
+        ],
     );
     check("100,000 people fled", &["100,000 people | count 100000 [person]"]);
     // Nor does the denominator lend its noun to the next bare number.
     check(
         "a rate of 704.6 per 100,000 residents, ahead of Ohio at 675.1",
-        &["704.6 | count 704.6", "100,000 residents | count 100000 [resident] weak", "675.1 | count 675.1"],
+        &[
+            "704.6 | count 704.6",
+            "100,000 residents | count 100000 [resident] weak",
+            "675.1 | count 675.1",
+        ],
     );
 }

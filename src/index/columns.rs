@@ -129,7 +129,7 @@ pub(super) fn retype_cell(
 mod tests {
     use crate::corpus::{Format, Source, data};
     use crate::extract::Dim;
-    use crate::index::{Facts, Index};
+    use crate::index::Index;
     use crate::rules::Rules;
 
     fn figures(csv: &str) -> Vec<(String, Dim)> {

@@ -364,7 +364,15 @@ fn check_noted(csv: &str, note: Option<&str>, draft: &str) -> Vec<(String, Strin
     std::fs::write(d.join("draft.md"), draft).unwrap();
     let out = run(
         d,
-        &["check", "--corpus", "sources", "draft.md", "--format", "json", "--include-supported"],
+        &[
+            "check",
+            "--corpus",
+            "sources",
+            "draft.md",
+            "--format",
+            "json",
+            "--include-supported",
+        ],
     );
     codes(&serde_json::from_str(&stdout(&out)).unwrap())
 }
@@ -385,9 +393,15 @@ fn a_data_note_scales_the_column_it_names() {
     assert_eq!(noted, [("616,000 people".to_string(), "supported".to_string())]);
     // Without the note, or with a note that scales another column, 616 is 616.
     let bare = check_noted(AREAS, None, draft);
-    assert!(!bare.contains(&("616,000 people".into(), "supported".into())), "{bare:?}");
+    assert!(
+        !bare.contains(&("616,000 people".into(), "supported".into())),
+        "{bare:?}"
+    );
     let other = check_noted(AREAS, Some("Area is in thousands of hectares.\n"), draft);
-    assert!(!other.contains(&("616,000 people".into(), "supported".into())), "{other:?}");
+    assert!(
+        !other.contains(&("616,000 people".into(), "supported".into())),
+        "{other:?}"
+    );
 }
 
 #[test]

@@ -39,17 +39,16 @@ pub(super) fn find(
             i += 1;
             continue;
         }
-        let hit = scan
-            .date(i)
-            .or_else(|| scan.time(i))
-            .or_else(|| scan.score(i))
-            .or_else(|| {
-                let antecedent = found
-                    .iter()
-                    .rev()
-                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative && !scan.after_rate_word(f.start));
-                scan.figure(i, antecedent)
-            });
+        let hit =
+            scan.date(i)
+                .or_else(|| scan.time(i))
+                .or_else(|| scan.score(i))
+                .or_else(|| {
+                    let antecedent = found.iter().rev().find(|f| {
+                        f.dim == Dim::Count && f.noun.is_some() && !f.locative && !scan.after_rate_word(f.start)
+                    });
+                    scan.figure(i, antecedent)
+                });
         match hit {
             Some(f) => {
                 i = f.end.max(i + 1);
