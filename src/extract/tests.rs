@@ -498,11 +498,11 @@ fn a_header_of_one_unknown_plural_names_its_column() {
         Some(vacancies.head)
     );
     // A noun in brackets is no column's noun.
-    assert!(an.outer_context("Population (residents, in thousands)").noun.is_none());
+    assert!(an.outer_context("Density (residents per hectare)").noun.is_none());
     assert!(an.outer_context("Residents (thousands)").noun.is_some());
     // A participle, a singular, or two words the rules do not know: no noun.
     assert!(an.outer_context("Killed").noun.is_none());
-    assert!(an.outer_context("Population").noun.is_none());
+    assert!(an.outer_context("Density").noun.is_none());
     assert!(an.outer_context("Posts unfilled").noun.is_none());
 }
 
