@@ -274,6 +274,8 @@ struct LexiconSection {
     #[serde(default)]
     clause_openers: Vec<String>,
     #[serde(default)]
+    rate_words: Vec<String>,
+    #[serde(default)]
     age_words: Vec<String>,
     /// Determiners that make a noun phrase definite ("the 900 homes", "its
     /// 84,000 members"): the thing counted is one the text has named before.
@@ -384,6 +386,7 @@ impl RuleSet {
             }
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
+            dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
             dst.demonyms.extend(l.demonyms);
@@ -625,6 +628,8 @@ pub struct Rules {
     pub months: FxHashMap<u64, u8>,
     pub not_names: FxHashSet<u64>,
     pub clause_openers: FxHashSet<u64>,
+    /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
+    pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
     /// Definite determiners, by lowercase hash (a possessive "'s" is one by grammar).
     pub definite: FxHashSet<u64>,
@@ -734,6 +739,7 @@ impl Rules {
             months: FxHashMap::default(),
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
+            rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
             demonyms: FxHashMap::default(),
@@ -944,6 +950,9 @@ impl Rules {
         }
         for w in &lx.clause_openers {
             rules.clause_openers.insert(lower(w));
+        }
+        for w in &lx.rate_words {
+            rules.rate_words.insert(lower(w));
         }
         for w in &lx.age_words {
             rules.age_words.insert(lower(w));

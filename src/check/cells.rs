@@ -6,13 +6,88 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Figure, OUTER_CLAUSE};
+use crate::extract::{Dim, Figure, OUTER_CLAUSE, Term};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
 use rustc_hash::FxHashSet;
 
 use super::Cand;
+
+/// The words of a draft sentence that may name a table's row, with where
+/// they stand relative to its figures: a sentence naming two rows ("The
+/// South has 9.5 million people, the North 8.2 million") speaks of each
+/// row at the figure nearest its name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowWords {
+    keys: FxHashSet<u64>,
+    /// Each word: its key, token position and clause.
+    at: Vec<(u64, u16, u8)>,
+    /// The token positions and clause of the figure being checked.
+    fig: FigAt,
+    /// Those of the sentence's other figures.
+    others: Vec<FigAt>,
+}
+
+/// Where a figure stands in its sentence: its tokens and its clause.
+pub(crate) type FigAt = (std::ops::Range<u16>, u8);
+
+/// How far a word stands from a figure, in tokens: none inside the figure's
+/// own phrase ("2,310 mathematics teachers"), a word after the figure a half
+/// token further than one before it at the same distance ("Science has 79
+/// vacancies, mathematics 84"), and a word of another clause further than
+/// any of the figure's own ("2,096 in the South, and 1,284 in the North").
+fn distance((fig, clause): &FigAt, p: u16, word_clause: u8) -> f32 {
+    /// Farther than any sentence is long.
+    const OTHER_CLAUSE: f32 = 100_000.0;
+    let d = if fig.contains(&p) {
+        0.0
+    } else if p < fig.start {
+        f32::from(fig.start - p)
+    } else {
+        f32::from(p + 1 - fig.end) + 0.5
+    };
+    if word_clause == *clause { d } else { d + OTHER_CLAUSE }
+}
+
+impl RowWords {
+    /// From the draft sentence's own terms (not its headings), the token
+    /// positions of the figure and those of the sentence's other figures.
+    pub(crate) fn new<'t>(terms: impl IntoIterator<Item = &'t Term>, fig: FigAt, others: Vec<FigAt>) -> RowWords {
+        let at: Vec<(u64, u16, u8)> = terms.into_iter().map(|t| (t.key, t.pos, t.clause)).collect();
+        RowWords {
+            keys: at.iter().map(|(k, ..)| *k).collect(),
+            at,
+            fig,
+            others,
+        }
+    }
+
+    fn names(&self, label: &[u64]) -> bool {
+        label.iter().all(|k| self.keys.contains(k))
+    }
+
+    /// Whether a mention of `key` stands nearer the figure than any other
+    /// figure of the sentence.
+    fn owns_key(&self, key: u64) -> bool {
+        self.at.iter().filter(|(k, ..)| *k == key).any(|&(_, p, c)| {
+            let here = distance(&self.fig, p, c);
+            self.others.iter().all(|g| here <= distance(g, p, c))
+        })
+    }
+
+    /// Whether every word of a row label stands nearer the figure than any
+    /// other figure: the row is then this figure's. Every word, since rows
+    /// share words ("Glasgow City", "Aberdeen City").
+    fn owns(&self, label: &[u64]) -> bool {
+        !label.is_empty() && label.iter().all(|k| self.owns_key(*k))
+    }
+
+    /// Whether some word of a column's header stands nearest the figure.
+    fn owns_any(&self, header: &[u64]) -> bool {
+        header.iter().any(|k| self.owns_key(*k))
+    }
+}
 
 /// How far back from a cell the row's first cell is looked for: the widest
 /// table whose rows are told apart by label. Wider rows read as unlabelled.
@@ -65,12 +140,47 @@ pub(crate) fn row_label(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Optio
 
 /// How the row of the cell that sentence `id` is stands to a draft sentence
 /// holding `sentence_keys`.
-pub(crate) fn row_fit(index: &dyn Facts, id: u32, sent: &SentenceRec, sentence_keys: &FxHashSet<u64>) -> RowFit {
+pub(crate) fn row_fit(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWords) -> RowFit {
+    row_fit_owned(index, id, sent, words).0
+}
+
+/// The fit, and for a named row whether its label is the figure's own.
+fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWords) -> (RowFit, bool) {
     match row_label(index, id, sent) {
-        None => RowFit::Unknown,
-        Some(label) if label.iter().all(|k| sentence_keys.contains(k)) => RowFit::Named,
-        Some(_) => RowFit::Unnamed,
+        None => (RowFit::Unknown, false),
+        Some(label) if words.names(&label) => (RowFit::Named, words.owns(&label)),
+        Some(_) => (RowFit::Unnamed, false),
     }
+}
+
+/// The words only a cell's column header gives it: its outer context less
+/// that of another cell of its row (which shares the row label, the caption
+/// and the section, not the header). `None` for a cell alone in its row.
+fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
+    let Some(Locator::Cell { row, column }) = sent.locator else {
+        return None;
+    };
+    let outer = |s: &SentenceRec| -> FxHashSet<u64> {
+        s.terms
+            .iter()
+            .filter(|t| t.clause == OUTER_CLAUSE && t.event.is_none())
+            .map(|t| t.key)
+            .collect()
+    };
+    let siblings = [id.checked_add(1), id.checked_sub(1)];
+    let sibling = siblings
+        .into_iter()
+        .flatten()
+        .filter(|&j| (j as usize) < index.sentence_count())
+        .map(|j| index.sentence(j))
+        .find(|s| {
+            s.source == sent.source
+                && !s.figures.is_empty()
+                && matches!(s.locator, Some(Locator::Cell { row: r, column: c }) if r == row && c != column)
+        })?;
+    let theirs = outer(&sibling);
+    let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !theirs.contains(k)).collect();
+    (!mine.is_empty()).then_some(mine)
 }
 
 /// The events a cell's header names ("Killed", "Seriously injured"): a
@@ -95,7 +205,8 @@ pub(crate) fn header_events(sent: &SentenceRec) -> Vec<EventId> {
 /// The relation of a draft figure to a cell of a row the draft names: the
 /// column counts what the draft counts when the header's noun is the
 /// draft's, or the header names the event the draft's noun counts or its
-/// clause tells ("1,280 deaths" and "Killed"). Then the header is no guess
+/// clause tells ("1,280 deaths" and "Killed"), or the header's unit is the
+/// draft figure's ("49.7%" and "Pupils in academies (%)"). Then the header is no guess
 /// from context but the cell's own statement, and the relation is whole.
 pub(crate) fn column_relation(
     rules: &Rules,
@@ -105,28 +216,62 @@ pub(crate) fn column_relation(
     d_events: &[EventId],
     s_events: &[EventId],
 ) -> f32 {
-    let same_noun = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head);
+    // The same noun, or one class of thing ("3,522 people" and "Persons").
+    let same_noun =
+        matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);
     let noun_event = d.noun.and_then(|n| n.class).and_then(|c| rules.nouns[c as usize].event);
     let same_event = s.noun.is_none() && s_events.iter().any(|e| Some(*e) == noun_event || d_events.contains(e));
-    if same_noun || same_event { rel.max(1.0) } else { rel }
+    // A unit the header gives its column ("(%)") and the draft writes.
+    let same_unit = matches!(d.dim, Dim::Measure(_) | Dim::Money(_)) && d.dim == s.dim;
+    if same_noun || same_event || same_unit {
+        rel.max(1.0)
+    } else {
+        rel
+    }
 }
 
 /// Where the draft sentence names a row of some table, the cells of rows it
 /// does not name are other facts: "The South had 1,284 road deaths" is
-/// checked against the South's cell, not supported by the North's.
-pub(super) fn named_rows_only(index: &dyn Facts, sentence_keys: &FxHashSet<u64>, cands: Vec<Cand>) -> Vec<Cand> {
-    let fits: Vec<RowFit> = cands
+/// checked against the South's cell, not supported by the North's. Where it
+/// names several, a figure is the row named nearest it: in "The North had
+/// about 1,300, the East 732" the East's cell is another fact for "about
+/// 1,300". And where it names a column of the row at the figure, the row's
+/// other columns are other facts.
+pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Cand>) -> Vec<Cand> {
+    let fits: Vec<(RowFit, bool)> = cands
         .iter()
-        .map(|c| row_fit(index, c.fact.sentence, &index.sentence(c.fact.sentence), sentence_keys))
+        .map(|c| row_fit_owned(index, c.fact.sentence, &index.sentence(c.fact.sentence), words))
         .collect();
-    if !fits.contains(&RowFit::Named) {
+    if !fits.iter().any(|(f, _)| *f == RowFit::Named) {
         return cands;
     }
-    cands
+    let owned = fits.iter().any(|(f, o)| *f == RowFit::Named && *o);
+    let kept: Vec<(Cand, RowFit)> = cands
         .into_iter()
         .zip(fits)
-        .filter(|(_, f)| *f != RowFit::Unnamed)
-        .map(|(c, _)| c)
+        .filter(|(_, (f, o))| match f {
+            RowFit::Unnamed => false,
+            RowFit::Named => *o || !owned,
+            RowFit::Unknown => true,
+        })
+        .map(|(c, (f, _))| (c, f))
+        .collect();
+    // Of the named row's cells, those whose header the sentence names at
+    // this figure ("18.1 per cent were of pension age") are its column's:
+    // the row's other columns are other facts, whatever their values.
+    let columns: Vec<bool> = kept
+        .iter()
+        .map(|(c, f)| {
+            *f == RowFit::Named
+                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence))
+                    .is_some_and(|h| words.owns_any(&h))
+        })
+        .collect();
+    let named_column = columns.contains(&true);
+    kept.into_iter()
+        .zip(columns)
+        .filter(|((_, f), col)| !named_column || *f != RowFit::Named || *col)
+        .map(|((c, _), _)| c)
         .collect()
 }
 
@@ -155,9 +300,98 @@ mod tests {
             .unwrap()
     }
 
-    fn keys(words: &[&str]) -> FxHashSet<u64> {
+    /// A draft sentence of these words, its figures at `figs`, checking the
+    /// first; a second clause from token `split` on, if any.
+    fn words_in(words: &[&str], figs: &[std::ops::Range<u16>], split: Option<u16>) -> RowWords {
+        let rules = Rules::builtin();
+        let clause = |p: u16| u8::from(split.is_some_and(|s| p >= s));
+        let terms: Vec<Term> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Term {
+                key: rules.stem_hash(w),
+                pos: i as u16,
+                clause: clause(i as u16),
+                name: false,
+                event: None,
+            })
+            .collect();
+        let at = |r: &std::ops::Range<u16>| (r.clone(), clause(r.start));
+        RowWords::new(&terms, at(&figs[0]), figs[1..].iter().map(at).collect())
+    }
+
+    fn words_at(words: &[&str], figs: &[std::ops::Range<u16>]) -> RowWords {
+        words_in(words, figs, None)
+    }
+
+    fn keys(words: &[&str]) -> RowWords {
+        // The figure far from every word.
+        let far = 1000..1001;
+        words_at(words, std::slice::from_ref(&far))
+    }
+
+    fn label(words: &[&str]) -> Vec<u64> {
         let rules = Rules::builtin();
         words.iter().map(|w| rules.stem_hash(w)).collect()
+    }
+
+    #[test]
+    fn a_figure_is_the_row_named_nearest_it() {
+        let s = [
+            "science",
+            "has",
+            "79",
+            "vacancies",
+            ",",
+            "mathematics",
+            "84",
+            "vacancies",
+        ];
+        let (science, maths) = (label(&["science"]), label(&["mathematics"]));
+        let at79 = words_at(&s, &[2..4, 6..8]);
+        assert!(at79.owns(&science) && !at79.owns(&maths));
+        let at84 = words_at(&s, &[6..8, 2..4]);
+        assert!(at84.owns(&maths) && !at84.owns(&science));
+        // "the South has 9.5 million , the North 8.2 million": the North is
+        // nearer 9.5 million than the South is, but nearer still to 8.2 million.
+        let s = [
+            "the", "south", "has", "9.5", "million", ",", "the", "north", "8.2", "million",
+        ];
+        let (south, north) = (label(&["south"]), label(&["north"]));
+        let first = words_at(&s, &[3..5, 8..10]);
+        assert!(first.owns(&south) && !first.owns(&north));
+        // A label after its figure: "2,096 deaths in the south , and 1,284 in the north".
+        let s = [
+            "2096", "deaths", "in", "the", "south", ",", "and", "1284", "in", "the", "north",
+        ];
+        let first = words_in(&s, &[0..2, 7..8], Some(5));
+        assert!(first.owns(&south) && !first.owns(&north));
+        let second = words_in(&s, &[7..8, 0..2], Some(5));
+        assert!(second.owns(&north) && !second.owns(&south));
+        // A label inside the figure's own phrase.
+        let s = [
+            "counts",
+            "2310",
+            "mathematics",
+            "teachers",
+            "and",
+            "2700",
+            "english",
+            "teachers",
+        ];
+        let first = words_at(&s, &[1..4, 5..8]);
+        assert!(first.owns(&maths) && !first.owns(&label(&["english"])));
+        // Rows that share a word: "glasgow city has 3522 , against 1171 in aberdeen city".
+        let s = [
+            "glasgow", "city", "has", "3522", ",", "against", "1171", "in", "aberdeen", "city",
+        ];
+        let (glasgow, aberdeen) = (label(&["glasgow", "city"]), label(&["aberdeen", "city"]));
+        let second = words_at(&s, &[6..7, 3..4]);
+        assert!(second.owns(&aberdeen) && !second.owns(&glasgow));
+        let first = words_at(&s, &[3..4, 6..7]);
+        assert!(first.owns(&glasgow) && !first.owns(&aberdeen));
+        // A label the sentence does not hold is no figure's.
+        assert!(!first.owns(&label(&["history"])));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub(super) struct DraftCtx {
     /// Every term key of the draft sentence.
     pub(super) sentence_keys: FxHashSet<u64>,
     /// The words of the draft sentence itself, not its headings: what names a table's row.
-    pub(super) own_keys: FxHashSet<u64>,
+    pub(super) own_keys: super::cells::RowWords,
     /// Value keys and dimension keys of the other figures in the sentence.
     pub(super) cofigures: Vec<(Vec<u64>, u64)>,
     /// Event classes in the figure's clause.
@@ -169,12 +169,16 @@ impl<'a> Checker<'a> {
             clause_names,
             story_names,
             sentence_keys: s.terms.iter().map(|t| t.key).collect(),
-            own_keys: s
-                .terms
-                .iter()
-                .filter(|t| t.clause != OUTER_CLAUSE)
-                .map(|t| t.key)
-                .collect(),
+            own_keys: super::cells::RowWords::new(
+                s.terms.iter().filter(|t| t.clause != OUTER_CLAUSE),
+                (fig.toks.clone(), fig.clause),
+                s.figures
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != fi)
+                    .map(|(_, g)| (g.toks.clone(), g.clause))
+                    .collect(),
+            ),
             cofigures,
             events: clause_events(s, fig),
         }

@@ -21,8 +21,13 @@ use super::{Extracted, Locator, Meta, Unreadable, lossy};
 /// A table of text cells, the header first.
 type Table = Vec<Vec<String>>;
 
-fn render(tables: Vec<(Option<String>, Table, (u32, u32))>, meta: Meta) -> Result<Extracted, Unreadable> {
+fn render(
+    tables: Vec<(Option<String>, Table, (u32, u32))>,
+    meta: Meta,
+    notes: &[String],
+) -> Result<Extracted, Unreadable> {
     let mut out = Rendition::default();
+    out.with_notes(notes.to_vec());
     let many = tables.len() > 1;
     for (name, rows, (row0, col0)) in tables {
         if rows.len() < 2 {
@@ -46,6 +51,16 @@ fn render(tables: Vec<(Option<String>, Table, (u32, u32))>, meta: Meta) -> Resul
 
 /// Reads a CSV (`delimiter` b',') or TSV (b'\t') file. The first row is the header.
 pub fn read_delimited(bytes: &[u8], delimiter: u8, title: Option<String>) -> Result<Extracted, Unreadable> {
+    read_delimited_noted(bytes, delimiter, title, &[])
+}
+
+/// [`read_delimited`], its columns read with the clauses of a data note.
+pub fn read_delimited_noted(
+    bytes: &[u8],
+    delimiter: u8,
+    title: Option<String>,
+    notes: &[String],
+) -> Result<Extracted, Unreadable> {
     let text = lossy(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -57,7 +72,7 @@ pub fn read_delimited(bytes: &[u8], delimiter: u8, title: Option<String>) -> Res
         let rec = rec.map_err(|e| Unreadable(format!("the table is malformed ({e})")))?;
         rows.push(rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
     }
-    render(vec![(title.clone(), rows, (0, 0))], titled(title))
+    render(vec![(title.clone(), rows, (0, 0))], titled(title), notes)
 }
 
 fn titled(title: Option<String>) -> Meta {
@@ -75,7 +90,7 @@ fn cell_text(d: &Data) -> String {
 }
 
 /// Reads a workbook: every sheet with a header and data rows.
-pub fn read_workbook(bytes: &[u8], title: Option<String>) -> Result<Extracted, Unreadable> {
+pub fn read_workbook(bytes: &[u8], title: Option<String>, notes: &[String]) -> Result<Extracted, Unreadable> {
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("password") || msg.to_ascii_lowercase().contains("encrypt") {
@@ -93,7 +108,7 @@ pub fn read_workbook(bytes: &[u8], title: Option<String>) -> Result<Extracted, U
         let rows: Table = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
         tables.push((Some(name), rows, start));
     }
-    render(tables, titled(title))
+    render(tables, titled(title), notes)
 }
 
 fn json_text(v: &serde_json::Value) -> String {
@@ -145,7 +160,7 @@ enum Field {
 }
 
 /// Reads a JSON array of records (objects), or an object holding one.
-pub fn read_json(bytes: &[u8], title: Option<String>) -> Result<Extracted, Unreadable> {
+pub fn read_json(bytes: &[u8], title: Option<String>, notes: &[String]) -> Result<Extracted, Unreadable> {
     let not_records = || Unreadable("JSON is read when it is an array of records (objects)".into());
     let parsed: Records = serde_json::from_slice(bytes).map_err(|e| {
         if serde_json::from_slice::<serde_json::Value>(bytes).is_err() {
@@ -195,7 +210,41 @@ pub fn read_json(bytes: &[u8], title: Option<String>) -> Result<Extracted, Unrea
                 .collect(),
         );
     }
-    render(vec![(title.clone(), rows, (0, 0))], titled(title))
+    render(vec![(title.clone(), rows, (0, 0))], titled(title), notes)
+}
+
+/// The clauses of the data notes beside a data file: the text and Markdown
+/// files of its folder (small ones: a note, not an article), cut into
+/// clauses. A clause naming a column (its header's words) reads as part of
+/// the header, so "Population is given in thousands" scales the
+/// `Population` column as "Population (thousands)" would.
+pub fn sibling_notes(path: &Path) -> Vec<String> {
+    /// A note is short; a longer file beside the data is an article.
+    const MAX_NOTE: u64 = 64 * 1024;
+    const MAX_NOTES: usize = 16;
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    // A table with no folder (an e-mail's attachment) has no note beside it.
+    if dir.as_os_str().is_empty() {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.metadata().is_ok_and(|m| m.is_file() && m.len() <= MAX_NOTE))
+        .map(|e| e.path())
+        .filter(|p| matches!(super::Format::of(p), Some(f) if f.is_plain()))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .take(MAX_NOTES)
+        .filter_map(|p| std::fs::read(p).ok())
+        .flat_map(|b| super::render::note_clauses(&lossy(&b)))
+        .collect()
 }
 
 /// A data file's title when it has none of its own: its name, words apart
@@ -239,11 +288,12 @@ mod tests {
         let x = read_json(
             br#"{"rows": [{"region": "England", "rate": 29.3}, {"region": "Wales", "rate": null}]}"#,
             None,
+            &[],
         )
         .unwrap();
         assert!(x.text.contains("| England | 29.3 |"), "{}", x.text);
-        assert!(read_json(b"[1, 2]", None).is_err());
-        assert!(read_json(b"{", None).is_err());
+        assert!(read_json(b"[1, 2]", None, &[]).is_err());
+        assert!(read_json(b"{", None, &[]).is_err());
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct Rendition {
     locators: Vec<(usize, Locator)>,
     heading: Option<String>,
     last_para: Option<String>,
+    /// Clauses of a data note beside a data file, each of which may speak
+    /// of a column ("Population is given in thousands").
+    notes: Vec<String>,
 }
 
 /// Squashes runs of whitespace (line breaks included) into single spaces.
@@ -140,7 +143,17 @@ impl Rendition {
                 } else {
                     let mut context = Vec::new();
                     if let Some(h) = header.get(c).filter(|h| !h.is_empty()) {
-                        context.push(h.clone());
+                        let noted: Vec<&str> = self
+                            .notes
+                            .iter()
+                            .filter(|n| names_column(n, h))
+                            .map(String::as_str)
+                            .collect();
+                        context.push(if noted.is_empty() {
+                            h.clone()
+                        } else {
+                            format!("{h} ({})", noted.join("; "))
+                        });
                     }
                     if c > 0 && !first.is_empty() {
                         context.push(first.clone());
@@ -168,6 +181,13 @@ impl Rendition {
         }
         self.text.push('\n');
         self.last_para = None;
+    }
+
+    /// Sets the data-note clauses that tables after this read their columns
+    /// by: a clause naming a column's header joins the header as the
+    /// cells' context, so a scale or unit it gives applies to the column.
+    pub fn with_notes(&mut self, notes: Vec<String>) {
+        self.notes = notes;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -213,5 +233,60 @@ mod tests {
         );
         assert_eq!(cell.kind, BlockKind::TableCell { row: 1, column: 1 });
         assert!(x.text.contains("| Taiwan | 86 |"));
+    }
+}
+
+/// The words of a text, lowercased, letters only.
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(str::to_lowercase)
+}
+
+/// Whether a note clause is about a column: the header's words outside its
+/// brackets open the clause, as its subject, give or take one word before
+/// them ("Population is given in thousands", "The population column is in
+/// thousands"; not "Road deaths" in "Deaths are estimates", nor "Murder" in
+/// "Violent crime and murder are rates").
+fn names_column(clause: &str, header: &str) -> bool {
+    let main = header.split('(').next().unwrap_or(header);
+    let want: Vec<String> = words(main).collect();
+    if want.is_empty() {
+        return false;
+    }
+    let opening: Vec<String> = words(clause).take(want.len() + 1).collect();
+    want.iter().all(|w| opening.contains(w))
+}
+
+/// The clauses of a data note: its text cut at sentence and clause marks.
+pub fn note_clauses(text: &str) -> Vec<String> {
+    text.split(['.', ';', ':', ',', '\n', '!', '?'])
+        .map(squash)
+        .filter(|c| c.split_whitespace().count() >= 2)
+        .collect()
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+
+    #[test]
+    fn a_note_clause_names_the_columns_whose_words_it_holds() {
+        assert!(names_column("Population is given in thousands", "Population"));
+        assert!(names_column("population in thousands", "Population (mid-year)"));
+        assert!(!names_column("Deaths are modelled estimates", "Road deaths"));
+        assert!(!names_column("Area is in square kilometres", "Population"));
+        assert!(names_column("The population column is in thousands", "Population"));
+        assert!(names_column("Violent crime and murder are rates", "Violent crime"));
+        assert!(!names_column("Violent crime and murder are rates", "Murder"));
+        let clauses = note_clauses("Area is in square kilometres; population in thousands, from estimates.");
+        assert_eq!(
+            clauses,
+            [
+                "Area is in square kilometres",
+                "population in thousands",
+                "from estimates"
+            ]
+        );
     }
 }

@@ -304,7 +304,10 @@ impl<'r> Analyzer<'r> {
         // word that closes the phrase ("per", "in", a bracket).
         let mut phrase_open = true;
         for (t, i) in tokens.iter().zip(&infos) {
-            if out.noun.is_some() && (t.kind != TokenKind::Word || i.stop) {
+            // A bracket closes the phrase even before its noun: what is in
+            // brackets ("(thousands)", a data note's clause) qualifies the
+            // header, it does not say what the column counts.
+            if out.noun.is_some() && (t.kind != TokenKind::Word || i.stop) || &text[t.range()] == "(" {
                 phrase_open = false;
             }
             if t.kind == TokenKind::Word && !i.stop {
@@ -334,6 +337,25 @@ impl<'r> Analyzer<'r> {
                     clause: OUTER_CLAUSE,
                     name: false,
                     event: Some(ev),
+                });
+            }
+        }
+        // A header of one plural word the rules do not know ("Vacancies",
+        // "Vacancies (posts unfilled)") still names what its column counts,
+        // outside any class.
+        let main = tokens.iter().take_while(|t| &text[t.range()] != "(").count();
+        if out.noun.is_none()
+            && let ([t], [i]) = (&tokens[..main], &infos[..main])
+            && t.kind == TokenKind::Word
+            && !i.stop
+            && self.rules.event_terms.get1(i.stem).is_none()
+        {
+            let w = &text[t.range()];
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                out.noun = Some(Noun {
+                    head: i.stem,
+                    class: None,
+                    inherited: true,
                 });
             }
         }
@@ -390,6 +412,14 @@ impl<'r> Analyzer<'r> {
         }
         terms.extend(outer.terms.iter().copied());
         let mut figures = figures::find(self, text, toks, infos, &clauses, &terms);
+        // A rate's denominator ("per 100,000 people") is part of the rate,
+        // not a count a source must state: never reported unsourced.
+        for f in &mut figures {
+            let p = f.toks.start as usize;
+            if p > 0 && self.rules.rate_words.contains(&infos[p - 1].lower) {
+                f.weak = true;
+            }
+        }
         // The words of a value ("March", "months", "million") are not context:
         // they are compared as values.
         terms.retain(|t| t.clause == OUTER_CLAUSE || !figures.iter().any(|f| f.num_toks.contains(&t.pos)));

@@ -69,6 +69,16 @@ fn number_words() {
 }
 
 #[test]
+fn a_plural_looking_modifier_before_a_known_noun() {
+    check(
+        "2,310 mathematics teachers",
+        &["2,310 mathematics teachers | count 2310 [official]"],
+    );
+    // A known plural noun ends the phrase: "police" is the next clause's subject.
+    check("12 victims police found", &["12 victims | count 12 [victim]"]);
+}
+
+#[test]
 fn vague_quantities() {
     check(
         "Hundreds of people fled",
@@ -503,4 +513,52 @@ fn token_positions_past_u16_do_not_wrap() {
     let fig = last.figures.first().expect("the figure at the end is found");
     assert_eq!(&text[fig.span.start as usize..fig.span.end as usize], "43 protesters");
     assert!(usize::from(fig.toks.end) <= crate::text::tokenize(&text[last.span.start as usize..]).len());
+}
+
+#[test]
+fn a_header_of_one_unknown_plural_names_its_column() {
+    let rules = Rules::builtin();
+    let mut an = Analyzer::new(&rules);
+    let vacancies = an.outer_context("Vacancies").noun.expect("a noun");
+    assert_eq!(vacancies.class, None);
+    assert_eq!(
+        an.outer_context("Vacancies (posts unfilled on census day)")
+            .noun
+            .map(|n| n.head),
+        Some(vacancies.head)
+    );
+    // A noun in brackets is no column's noun.
+    assert!(an.outer_context("Density (residents per hectare)").noun.is_none());
+    assert!(an.outer_context("Residents (thousands)").noun.is_some());
+    // A participle, a singular, or two words the rules do not know: no noun.
+    assert!(an.outer_context("Killed").noun.is_none());
+    assert!(an.outer_context("Density").noun.is_none());
+    assert!(an.outer_context("Posts unfilled").noun.is_none());
+}
+
+#[test]
+fn new_before_a_noun_is_a_premodifier() {
+    check("open four new schools", &["four new schools | count 4 [school]"]);
+    check("four new", &["four | count 4"]);
+}
+
+#[test]
+fn a_rates_denominator_is_weak() {
+    check(
+        "12.3 murders per 100,000 people",
+        &[
+            "12.3 murders | count 12.3 [?]",
+            "100,000 people | count 100000 [person] weak",
+        ],
+    );
+    check("100,000 people fled", &["100,000 people | count 100000 [person]"]);
+    // Nor does the denominator lend its noun to the next bare number.
+    check(
+        "a rate of 704.6 per 100,000 residents, ahead of Ohio at 675.1",
+        &[
+            "704.6 | count 704.6",
+            "100,000 residents | count 100000 [resident] weak",
+            "675.1 | count 675.1",
+        ],
+    );
 }

@@ -21,6 +21,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 
 pub use facts::Facts;
+
+mod columns;
 pub use segment::{SourceInfo, Stamp};
 
 use crate::corpus::{Corpus, Source};
@@ -135,13 +137,17 @@ const TEXT_CACHE: usize = 256;
 /// an article reads the same whether kept as text or as a page.
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
     let mut out = Vec::new();
+    let years = columns::year_columns(&source.blocks);
+    let mut units = columns::Units::default();
     for block in &source.blocks {
         let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
         let mut sentences = if !cell || block.context.is_empty() {
             an.analyze(&block.text)
         } else {
             let outer = outer_context(an, block);
-            an.analyze_with(&block.text, &outer)
+            let mut sentences = an.analyze_with(&block.text, &outer);
+            columns::retype_cell(an, &mut units, &years, block, &outer, &mut sentences);
+            sentences
         };
         if let Some(scale) = column_scale(an.rules(), block) {
             for s in &mut sentences {

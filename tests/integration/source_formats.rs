@@ -352,6 +352,84 @@ fn a_column_in_thousands_scales_its_cells() {
     );
 }
 
+/// Checks a draft against one CSV file and, beside it, a data note.
+fn check_noted(csv: &str, note: Option<&str>, draft: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sources")).unwrap();
+    std::fs::write(d.join("sources/areas.csv"), csv).unwrap();
+    if let Some(n) = note {
+        std::fs::write(d.join("sources/about.md"), n).unwrap();
+    }
+    std::fs::write(d.join("draft.md"), draft).unwrap();
+    let out = run(
+        d,
+        &[
+            "check",
+            "--corpus",
+            "sources",
+            "draft.md",
+            "--format",
+            "json",
+            "--include-supported",
+        ],
+    );
+    codes(&serde_json::from_str(&stdout(&out)).unwrap())
+}
+
+const AREAS: &str = "Council area,Population,Under five (%),Pension age (%)\n\
+    Harbourside,616,6.3,18.1\n\
+    Millbrook,449,5.7,17.9\n\
+    Fenwick,349,6.0,18.3\n";
+
+#[test]
+fn a_data_note_scales_the_column_it_names() {
+    let draft = "Harbourside had 616,000 people.\n";
+    let noted = check_noted(
+        AREAS,
+        Some("# About the table\n\nPopulation is in thousands, from mid-year estimates.\n"),
+        draft,
+    );
+    assert_eq!(noted, [("616,000 people".to_string(), "supported".to_string())]);
+    // Without the note, or with a note that scales another column, 616 is 616.
+    let bare = check_noted(AREAS, None, draft);
+    assert!(
+        !bare.contains(&("616,000 people".into(), "supported".into())),
+        "{bare:?}"
+    );
+    let other = check_noted(AREAS, Some("Area is in thousands of hectares.\n"), draft);
+    assert!(
+        !other.contains(&("616,000 people".into(), "supported".into())),
+        "{other:?}"
+    );
+}
+
+#[test]
+fn a_percentage_column_holds_percentages_of_its_row() {
+    let got = check_noted(
+        AREAS,
+        None,
+        "In Fenwick, 18.3% were of pension age.\n\nIn Millbrook, 18.1% were of pension age.\n",
+    );
+    assert!(got.contains(&("18.3%".into(), "supported".into())), "{got:?}");
+    // Harbourside's value said of Millbrook: Millbrook's 17.9 is named.
+    assert!(got.contains(&("18.1%".into(), "figure-mismatch".into())), "{got:?}");
+}
+
+#[test]
+fn a_sentence_naming_two_rows_checks_each_figure_against_its_own() {
+    let got = check_noted(
+        AREAS,
+        Some("Population is in thousands.\n"),
+        "Harbourside had 616,000 people, Millbrook 449,000.\n\nFenwick had 6.0% under five, Millbrook 6.3%.\n",
+    );
+    assert!(got.contains(&("616,000 people".into(), "supported".into())), "{got:?}");
+    assert!(got.contains(&("449,000".into(), "supported".into())), "{got:?}");
+    assert!(got.contains(&("6.0%".into(), "supported".into())), "{got:?}");
+    // Harbourside's share said of Millbrook, in the same sentence.
+    assert!(got.contains(&("6.3%".into(), "figure-mismatch".into())), "{got:?}");
+}
+
 #[test]
 fn unreadable_files_are_warned_in_every_report() {
     let dir = tempfile::tempdir().unwrap();

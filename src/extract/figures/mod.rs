@@ -39,17 +39,16 @@ pub(super) fn find(
             i += 1;
             continue;
         }
-        let hit = scan
-            .date(i)
-            .or_else(|| scan.time(i))
-            .or_else(|| scan.score(i))
-            .or_else(|| {
-                let antecedent = found
-                    .iter()
-                    .rev()
-                    .find(|f| f.dim == Dim::Count && f.noun.is_some() && !f.locative);
-                scan.figure(i, antecedent)
-            });
+        let hit =
+            scan.date(i)
+                .or_else(|| scan.time(i))
+                .or_else(|| scan.score(i))
+                .or_else(|| {
+                    let antecedent = found.iter().rev().find(|f| {
+                        f.dim == Dim::Count && f.noun.is_some() && !f.locative && !scan.after_rate_word(f.start)
+                    });
+                    scan.figure(i, antecedent)
+                });
         match hit {
             Some(f) => {
                 i = f.end.max(i + 1);
@@ -155,10 +154,16 @@ const PRONOUNS: &[&str] = &["he", "she", "i", "you", "they", "we", "who"];
 const BE: &[&str] = &["was", "is", "were", "are", "turned", "turns", "being"];
 const SIZE_SUFFIXES: &[&str] = &["long", "wide", "high", "deep", "tall", "thick", "strong"];
 const LOCATIVE: &[&str] = &["in", "across", "at", "from", "into", "throughout", "to", "of", "among"];
-const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional"];
+const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional", "new"];
 const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
+    /// Whether the token before `start` opens a rate's denominator ("per
+    /// 100,000 people"): such a figure lends no noun to the next.
+    pub(super) fn after_rate_word(&self, start: usize) -> bool {
+        start > 0 && self.rules.rate_words.contains(&self.infos[start - 1].lower)
+    }
+
     /// A cheap test before the patterns: digits, a number word, a month, a
     /// vague quantity, "a"/"an"/"half"/"none"/"no", or a currency sign.
     pub(super) fn may_start_figure(&self, i: usize) -> bool {

@@ -63,7 +63,11 @@ impl<'a> Scan<'a> {
                     }
                     words.push(k);
                     k += 1;
-                    let plural = self.looks_plural(k - 1) || known && !next_is_word;
+                    // A word the rules do not know that only looks plural
+                    // modifies a known noun after it: "2,310 mathematics teachers".
+                    let modifies_next =
+                        !known && self.word(k) && self.rules.noun_terms.get1(self.infos[k].stem).is_some();
+                    let plural = self.looks_plural(k - 1) && !modifies_next || known && !next_is_word;
                     if plural && !(self.is_hyphen(k) && self.glued(k)) {
                         break;
                     }
