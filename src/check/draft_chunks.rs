@@ -37,7 +37,7 @@ pub fn chunks(blocks: &[Block]) -> Vec<Range<usize>> {
         bytes += b.text.len();
         // A list belongs with the paragraph that introduces it (its total).
         let list_follows = blocks.get(i + 1).is_some_and(|n| matches!(n.kind, BlockKind::ListItem));
-        let natural = !list_follows && xxhash_rust::xxh3::xxh3_64(b.text.as_bytes()) % BOUNDARY_ONE_IN == 0;
+        let natural = !list_follows && xxhash_rust::xxh3::xxh3_64(b.text.as_bytes()).is_multiple_of(BOUNDARY_ONE_IN);
         if bytes >= CHUNK_MIN_BYTES && (natural || bytes >= CHUNK_MAX_BYTES) {
             out.push(start..i + 1);
             (start, bytes) = (i + 1, 0);

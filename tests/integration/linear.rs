@@ -116,7 +116,7 @@ fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check
         "Power came back to most streets by the evening.",
     ];
     let paragraph = |i: usize| {
-        if i % 40 == 0 {
+        if i.is_multiple_of(40) {
             format!("The storm flattened {} barns in Lanark county.\n\n", 100 + i / 40)
         } else {
             format!("{}\n\n", FILLER[i % FILLER.len()])
