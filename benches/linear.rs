@@ -5,6 +5,8 @@
 //! paragraphs (each found the block before it by scanning all earlier ones).
 //! Each is checked at three sizes, each double the one before, and the bench
 //! prints the time ratio per doubling: about 2 is linear, 4 quadratic.
+//! Then a 20 MB draft is opened (checked whole) and typed into once
+//! (checked again through the block cache, as the language server does).
 //!
 //! `cargo bench --bench linear`; `COPYDESK_BENCH_SCALE=N` multiplies every
 //! size by N (a quick run: `COPYDESK_BENCH_SCALE=0.25`).
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use copydesk::check::{CheckOptions, Checker};
+use copydesk::check::{BlockCache, CheckOptions, Checker};
 use copydesk::corpus::{Corpus, Source};
 use copydesk::index::Index;
 use copydesk::markdown::Document;
@@ -107,4 +109,48 @@ fn main() {
     series(&checker, "short_paragraphs", &paras, "paras", |n| {
         short_paragraphs(&mut Synth::new(13), n)
     });
+    huge_draft(&checker, sized(20_000_000));
+}
+
+/// Opens a draft of about `bytes` bytes and types one character into the
+/// middle: what a keystroke in a 20 MB draft costs the language server.
+fn huge_draft(checker: &Checker<'_>, bytes: usize) {
+    let mut synth = Synth::new(17);
+    let mut text = String::with_capacity(bytes + 4096);
+    while text.len() < bytes {
+        text.push_str(&synth.draft(2_000));
+        text.push_str("\n\n");
+    }
+    let mut cache = BlockCache::default();
+    let t = Instant::now();
+    let doc = Document::parse(text.clone());
+    let found = checker.check_cached(&doc, &doc.blocks, &mut cache);
+    let open = t.elapsed();
+    println!(
+        "huge_draft       open      {:>9.1} MB  {:>9.1} ms  ({} blocks, {} findings)",
+        text.len() as f64 / 1e6,
+        open.as_secs_f64() * 1e3,
+        doc.blocks.len(),
+        found.len()
+    );
+    // One character typed after the middle paragraph's first word.
+    let mid = text[text.len() / 2..]
+        .find("\n\n")
+        .map_or(text.len() / 2, |i| text.len() / 2 + i + 2);
+    let at = text[mid..].find(' ').map_or(mid, |i| mid + i);
+    text.insert(at, 'x');
+    let t = Instant::now();
+    let doc = Document::parse(text.clone());
+    let t_parse = t.elapsed();
+    std::hint::black_box(checker.check_cached(&doc, &doc.blocks, &mut cache));
+    let key = t.elapsed();
+    let stats = cache.last_check();
+    println!(
+        "huge_draft       keystroke {:>9.1} MB  {:>9.1} ms  (parse {:.1} ms; blocks checked {}, reused {})",
+        text.len() as f64 / 1e6,
+        key.as_secs_f64() * 1e3,
+        t_parse.as_secs_f64() * 1e3,
+        stats.checked,
+        stats.reused
+    );
 }

@@ -570,10 +570,9 @@ impl Checker<'_> {
 
     /// A list under a paragraph that gives its total: "Police arrested 82
     /// people:" then one item per province, each opening with its figure.
-    pub(super) fn list_arithmetic(&self, doc: &Document) -> Vec<Finding> {
+    pub(super) fn list_arithmetic(&self, doc: &Document, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
         let mut an = Analyzer::new(self.rules);
         let mut out = Vec::new();
-        let blocks = &doc.blocks;
         let mut i = 0;
         while i < blocks.len() {
             let b = &blocks[i];

@@ -14,8 +14,9 @@ pub struct BlockCache {
     pub(super) entries: FxHashMap<u64, (usize, Vec<Finding>)>,
     /// What the entries were computed under, as the owner counts it.
     pub(super) tag: u64,
-    /// The draft's findings against itself, by the text they were computed on.
-    pub(super) draft: Option<(u64, Vec<Finding>)>,
+    /// The draft's findings against itself, by chunk (`draft_chunks`): chunk
+    /// key → (chunk start when compared, its findings).
+    pub(super) draft: FxHashMap<u64, (usize, Vec<Finding>)>,
     /// What the last check through this cache did.
     pub(super) last: CacheStats,
 }
@@ -26,6 +27,8 @@ pub struct BlockCache {
 pub struct CacheStats {
     pub reused: usize,
     pub checked: usize,
+    /// Chunks of the draft compared with themselves afresh (the others reused).
+    pub chunks_checked: usize,
 }
 
 impl BlockCache {
@@ -35,7 +38,7 @@ impl BlockCache {
     pub fn ensure_tag(&mut self, tag: u64) {
         if self.tag != tag {
             self.entries.clear();
-            self.draft = None;
+            self.draft.clear();
             self.tag = tag;
         }
     }
@@ -79,7 +82,7 @@ impl BlockCache {
 
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.draft = None;
+        self.draft.clear();
     }
 
     pub fn len(&self) -> usize {

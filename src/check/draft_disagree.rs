@@ -23,10 +23,15 @@ impl Checker<'_> {
     /// `draft-disagree` findings: pairs of draft figures about one fact with
     /// values that cannot both hold.
     pub fn draft_disagreements(&self, doc: &Document) -> Vec<Finding> {
+        self.disagreements_among(doc, &doc.blocks)
+    }
+
+    /// [`Checker::draft_disagreements`] among some of the draft's blocks
+    /// (one chunk of a long draft, see `draft_chunks`).
+    fn disagreements_among(&self, doc: &Document, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
         // Table cells and list items are rows of different facts (or the
         // parts of a total); they are left out.
-        let blocks = doc
-            .blocks
+        let blocks = blocks
             .iter()
             .filter(|b| !matches!(b.kind, BlockKind::TableCell { .. } | BlockKind::ListItem))
             .cloned()
@@ -153,43 +158,31 @@ impl Checker<'_> {
         others.sort();
         let fig = index.figure(me);
         let span = fig.span.start as usize..fig.span.end as usize;
-        let text = doc.text[span.clone()].to_string();
         let related: Vec<Related> = others
             .iter()
             .map(|&o| {
                 let g = index.figure(o);
-                let span = g.span.start as usize..g.span.end as usize;
-                let line = doc.lines.line_of(span.start) + 1;
                 Related {
-                    message: format!(
-                        "the draft says {} on line {line}",
-                        normalize_label(&doc.text[span.clone()])
-                    ),
-                    span,
+                    message: String::new(),
+                    span: g.span.start as usize..g.span.end as usize,
                 }
             })
             .collect();
-        let elsewhere: Vec<&str> = related
-            .iter()
-            .map(|r| r.message.trim_start_matches("the draft says "))
-            .collect();
-        Finding {
+        let mut f = Finding {
             code: Code::DraftDisagree,
             severity: self.options.severity(Code::DraftDisagree),
-            message: format!(
-                "the draft gives another value for this fact: {} here, {} elsewhere",
-                normalize_label(&text),
-                elsewhere.join("; ")
-            ),
+            message: String::new(),
+            text: doc.text[span.clone()].to_string(),
             span,
-            text,
             value: Some(fig.value),
             replacement: None,
             passages: Vec::new(),
             versions: Vec::new(),
             suppressed: None,
             related,
-        }
+        };
+        describe_disagreement(doc, &mut f);
+        f
     }
 
     /// Whether a sentence tells of a change ("rose", "down from"): its
@@ -222,6 +215,29 @@ impl Checker<'_> {
         let coarse = unit(a0, 1.0).max(unit(b0, factor));
         (x - y).abs() <= coarse / 2.0 + 1e-9 * x.abs().max(y.abs())
     }
+}
+
+/// Writes a `draft-disagree` finding's messages from its spans: the other
+/// values with their lines. Done again when a cached finding moves, since
+/// the lines it names move with it.
+pub(super) fn describe_disagreement(doc: &Document, f: &mut Finding) {
+    for r in &mut f.related {
+        let line = doc.lines.line_of(r.span.start) + 1;
+        r.message = format!(
+            "the draft says {} on line {line}",
+            normalize_label(&doc.text[r.span.clone()])
+        );
+    }
+    let elsewhere: Vec<&str> = f
+        .related
+        .iter()
+        .map(|r| r.message.trim_start_matches("the draft says "))
+        .collect();
+    f.message = format!(
+        "the draft gives another value for this fact: {} here, {} elsewhere",
+        normalize_label(&doc.text[f.span.clone()]),
+        elsewhere.join("; ")
+    );
 }
 
 /// Whether a sentence sets a figure beside another of the same kind of
@@ -287,16 +303,54 @@ impl Checker<'_> {
         blocks: &[crate::markdown::Block],
         cache: &mut super::BlockCache,
     ) -> Vec<Finding> {
-        let key = xxhash_rust::xxh3::xxh3_64(doc.text.as_bytes());
-        let found = match &cache.draft {
-            Some((k, found)) if *k == key => found.clone(),
-            _ => {
-                let mut found = self.draft_disagreements(doc);
-                found.extend(self.list_arithmetic(doc));
-                cache.draft = Some((key, found.clone()));
-                found
-            }
-        };
+        use rayon::prelude::*;
+        // Compared chunk by chunk: a keystroke re-compares only its chunk.
+        let chunks: Vec<(u64, usize, &[crate::markdown::Block])> = super::draft_chunks::chunks(&doc.blocks)
+            .into_iter()
+            .map(|c| {
+                let blocks = &doc.blocks[c];
+                (
+                    super::draft_chunks::key(doc, blocks),
+                    super::draft_chunks::start(blocks),
+                    blocks,
+                )
+            })
+            .collect();
+        let missing: Vec<_> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
+        cache.last.chunks_checked = missing.len();
+        let computed: Vec<(u64, usize, Vec<Finding>)> = missing
+            .par_iter()
+            .map(|&&(key, start, blocks)| {
+                let mut found = self.disagreements_among(doc, blocks);
+                found.extend(self.list_arithmetic(doc, blocks));
+                (key, start, found)
+            })
+            .collect();
+        for (key, start, found) in computed {
+            cache.draft.insert(key, (start, found));
+        }
+        let mut found = Vec::new();
+        for &(key, start, _) in &chunks {
+            let Some((old_start, cached)) = cache.draft.get(&key) else {
+                continue;
+            };
+            let moved = |r: &std::ops::Range<usize>| r.start + start - old_start..r.end + start - old_start;
+            found.extend(cached.iter().map(|f| {
+                let mut f = f.clone();
+                if start != *old_start {
+                    f.span = moved(&f.span);
+                    for r in &mut f.related {
+                        r.span = moved(&r.span);
+                    }
+                    if f.code == Code::DraftDisagree {
+                        describe_disagreement(doc, &mut f);
+                    }
+                }
+                f
+            }));
+        }
+        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
+        cache.draft.retain(|k, _| keep.contains(k));
         // A value on a line the writer silenced is vouched for: it does not
         // make the other value a contradiction.
         let silenced = |span: &std::ops::Range<usize>, code: Code| {
@@ -312,7 +366,13 @@ impl Checker<'_> {
             }
             Some(f)
         });
-        // Only findings inside the blocks asked for.
+        // Every finding lies in one of the draft's blocks: asked for all of
+        // them, keep all (without a scan of every block for every finding,
+        // which was quadratic in a long draft); else only those inside the
+        // blocks asked for.
+        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
+            return found.collect();
+        }
         found
             .filter(|f| {
                 blocks

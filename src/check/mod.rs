@@ -18,6 +18,7 @@ mod cells;
 pub mod compare;
 pub mod conflicts;
 mod context;
+mod draft_chunks;
 mod draft_disagree;
 mod features;
 mod finding;
@@ -142,6 +143,7 @@ impl<'a> Checker<'a> {
         cache.last = CacheStats {
             reused: blocks.len() - missing.len(),
             checked: missing.len(),
+            chunks_checked: 0,
         };
         let checked: Vec<(u64, usize, Vec<Finding>)> = missing
             .par_iter()

@@ -35,6 +35,8 @@ pub const MIN_CHECKED_WORDS: usize = 3;
 pub const MIN_CLOSE_WORDS: usize = 3;
 /// Quotations shorter than this are never called unsourced.
 pub const MIN_UNSOURCED_WORDS: usize = 5;
+/// Quotations longer than this are checked in pieces (see [`pieces`]).
+pub const QUOTE_WINDOW: usize = 120;
 /// Source sentences retrieved per quotation.
 const RETRIEVE: usize = 20;
 /// Sentences of context read before a matched source sentence to find its speaker.
@@ -77,42 +79,97 @@ impl Fit {
 /// adds at an end counts as added rather than as changed.
 fn fit_span(q: &[&str], w: &[&str]) -> (Range<usize>, usize) {
     let (n, m) = (q.len(), w.len());
-    // d[i][j]: (cost, -matches) of q[..i] ending at w[..j]; start[i][j]: where it began.
-    let mut d = vec![vec![(0usize, 0isize); m + 1]; n + 1];
-    let mut start = vec![vec![0usize; m + 1]; n + 1];
-    for (j, s) in start[0].iter_mut().enumerate() {
-        *s = j;
-    }
+    // Row i of d: (cost, -matches) of q[..i] ending at w[..j]; of start: where
+    // it began. Two rows at a time, so memory is linear in the window.
+    let mut d = vec![(0usize, 0isize); m + 1];
+    let mut start: Vec<usize> = (0..=m).collect();
+    let (mut d2, mut start2) = (vec![(0usize, 0isize); m + 1], vec![0usize; m + 1]);
     for i in 1..=n {
-        d[i][0] = (i, 0);
+        d2[0] = (i, 0);
+        start2[0] = 0;
         for j in 1..=m {
             let same = q[i - 1] == w[j - 1];
-            let (c, k) = d[i - 1][j - 1];
+            let (c, k) = d[j - 1];
             let sub = (c + usize::from(!same), k - isize::from(same));
-            let del = (d[i - 1][j].0 + 1, d[i - 1][j].1);
-            let ins = (d[i][j - 1].0 + 1, d[i][j - 1].1);
+            let del = (d[j].0 + 1, d[j].1);
+            let ins = (d2[j - 1].0 + 1, d2[j - 1].1);
             // Prefer: a match or change, then dropping the draft word, then a source word.
             let sub_wins = if same { sub <= del } else { sub < del };
             let (c, s) = if sub_wins && sub <= ins {
-                (sub, start[i - 1][j - 1])
+                (sub, start[j - 1])
             } else if del <= ins {
-                (del, start[i - 1][j])
+                (del, start[j])
             } else {
-                (ins, start[i][j - 1])
+                (ins, start2[j - 1])
             };
-            d[i][j] = c;
-            start[i][j] = s;
+            d2[j] = c;
+            start2[j] = s;
         }
+        std::mem::swap(&mut d, &mut d2);
+        std::mem::swap(&mut start, &mut start2);
     }
     let mut best = ((usize::MAX, 0isize), 0);
-    for (j, &c) in d[n].iter().enumerate() {
+    for (j, &c) in d.iter().enumerate() {
         if c < best.0 {
             best = (c, j);
         }
     }
     let end = best.1;
-    let s = start[n][end].min(end);
+    let s = start[end].min(end);
     (s..end, best.0.0)
+}
+
+/// The pieces a quotation is checked in. A quotation of more than
+/// [`QUOTE_WINDOW`] words (a statement quoted whole) is cut at its sentence
+/// ends, and a sentence longer than that at [`QUOTE_WINDOW`] words: each piece
+/// is aligned with a source sentence and its neighbours, so checking costs in
+/// proportion to the quotation, and a changed word is found in its sentence.
+pub(super) fn pieces(text: &str, q: &Quotation) -> Vec<Quotation> {
+    if q.words <= QUOTE_WINDOW {
+        return vec![q.clone()];
+    }
+    // Every quoted word, with the part it is in.
+    let words: Vec<(usize, Range<u32>)> = q
+        .parts
+        .iter()
+        .enumerate()
+        .flat_map(|(k, p)| {
+            quote_words(&text[p.start as usize..p.end as usize])
+                .into_iter()
+                .map(move |(_, r)| (k, r.start + p.start..r.end + p.start))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, (_, r)) in words.iter().enumerate() {
+        let len = i + 1 - from;
+        let ends_sentence = words
+            .get(i + 1)
+            .is_none_or(|(_, n)| text[r.end as usize..n.start as usize].contains(['.', '?', '!']));
+        if !(ends_sentence && len >= MIN_UNSOURCED_WORDS || len >= QUOTE_WINDOW || i + 1 == words.len()) {
+            continue;
+        }
+        let piece = &words[from..=i];
+        // The words of one part stay one part; an ellipsis still cuts.
+        let mut parts: Vec<(usize, Range<u32>)> = Vec::new();
+        for (k, r) in piece {
+            match parts.last_mut() {
+                Some((last, p)) if last == k => p.end = r.end,
+                _ => parts.push((*k, r.clone())),
+            }
+        }
+        let parts = parts.into_iter().map(|(_, r)| r).collect();
+        let span = piece[0].1.start..piece[piece.len() - 1].1.end;
+        out.push(Quotation {
+            span: span.clone(),
+            inner: span,
+            parts,
+            words: piece.len(),
+            speaker: q.speaker.clone(),
+        });
+        from = i + 1;
+    }
+    out
 }
 
 fn edits_of(ops: &[DiffOp]) -> (usize, usize) {
@@ -167,11 +224,11 @@ impl Checker<'_> {
         {
             quotes.push(q);
         }
-        for q in &quotes {
+        for q in quotes.iter().flat_map(|q| pieces(&block.text, q)) {
             if q.words < MIN_CHECKED_WORDS {
                 continue;
             }
-            if let Some(f) = self.check_quote(an, doc, block, q) {
+            if let Some(f) = self.check_quote(an, doc, block, &q) {
                 out.push(f);
             }
         }

@@ -83,3 +83,71 @@ fn keystroke_in_a_long_draft_rechecks_only_its_block() {
             .any(|f| f.span.start == other && f.code != Code::FigureMismatch)
     );
 }
+
+/// Findings as comparable strings: code, span, message and related spans.
+fn described(found: &[copydesk::check::Finding]) -> Vec<String> {
+    found
+        .iter()
+        .map(|f| {
+            let related: Vec<String> = f
+                .related
+                .iter()
+                .map(|r| format!("{:?} {}", r.span, r.message))
+                .collect();
+            format!("{} {:?} {} | {}", f.code, f.span, f.message, related.join("; "))
+        })
+        .collect()
+}
+
+#[test]
+fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check() {
+    // A draft of about 400 KB, compared with itself in chunks
+    // (`draft_chunks`); every 40th paragraph gives the same fact with
+    // another value, a `draft-disagree` with the others of its chunk.
+    let rules = Rules::builtin();
+    let index = index(&rules);
+    let options = CheckOptions::default();
+    let checker = Checker::new(&index, &rules, &options);
+    const FILLER: [&str; 5] = [
+        "Crews worked through the night, the county said.",
+        "Farmers counted the damage at first light.",
+        "Roads to the north stayed closed until the afternoon.",
+        "The council opened its hall to families who had lost their homes.",
+        "Power came back to most streets by the evening.",
+    ];
+    let paragraph = |i: usize| {
+        if i.is_multiple_of(40) {
+            format!("The storm flattened {} barns in Lanark county.\n\n", 100 + i / 40)
+        } else {
+            format!("{}\n\n", FILLER[i % FILLER.len()])
+        }
+    };
+    let text: String = (0..8_000).map(paragraph).collect();
+    let doc = Document::parse(text.clone());
+    let mut cache = BlockCache::default();
+    let first = checker.check_cached(&doc, &doc.blocks, &mut cache);
+    let chunks = cache.last_check().chunks_checked;
+    assert!(chunks >= 4, "{chunks} chunks");
+    assert!(
+        first.iter().filter(|f| f.code == Code::DraftDisagree).count() >= 150,
+        "the disagreements are found in every chunk"
+    );
+
+    // A paragraph added at the top moves every offset and line; a figure
+    // typed in the middle changes one chunk. Each time the cached check
+    // equals a fresh one, line numbers in the messages included.
+    let top = format!("Updated at noon.\n\n{text}");
+    let edits = [
+        top.clone(),
+        top.replacen("flattened 200 barns", "flattened 2001 barns", 1),
+    ];
+    for edited in edits {
+        assert_ne!(edited, text);
+        let doc = Document::parse(edited.clone());
+        let cached = checker.check_cached(&doc, &doc.blocks, &mut cache);
+        let stats = cache.last_check();
+        assert!((1..=3).contains(&stats.chunks_checked), "{stats:?} of {chunks} chunks");
+        let fresh = checker.check(&doc);
+        assert_eq!(described(&cached), described(&fresh));
+    }
+}

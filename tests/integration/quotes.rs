@@ -167,3 +167,40 @@ fn suppression_comments_silence_quote_codes() {
         "#,
     ));
 }
+
+/// A statement quoted whole, longer than `QUOTE_WINDOW` words: checked in
+/// pieces at its sentence ends, each aligned with a source sentence and its
+/// neighbours (bounded work per piece), so the one changed word is found in
+/// its sentence and the rest is backed. Checked whole, the quotation could
+/// fit no source window and was called unsourced.
+#[test]
+fn a_long_quotation_is_checked_sentence_by_sentence() {
+    const SAID: [&str; 16] = [
+        "The bridge over the Kelvin will close for repairs in the spring.",
+        "Buses will run from the station every few minutes while it is shut.",
+        "We have asked the rail company to add carriages at peak hours.",
+        "Shops on the high street will get help with their rates.",
+        "The market square will stay open to traffic on Saturdays.",
+        "Engineers found cracks in some of the piers last winter.",
+        "Nobody wants a repeat of the flooding we saw a few years ago.",
+        "The work is paid for by the regional fund and the council.",
+        "I expect the contractors to finish before the autumn festival.",
+        "Residents near the river will be told of every night shift.",
+        "Cyclists can use the footbridge by the old mill.",
+        "The ferry service will return for the months of the closure.",
+        "We will publish the costs on the council website each month.",
+        "Anyone with a complaint can call the hotline at any hour.",
+        "This is the largest repair the town has seen in a generation.",
+        "I am grateful to the families who have waited so patiently.",
+    ];
+    let source = SAID.join(" ");
+    let mut quoted: Vec<String> = SAID.iter().map(|s| s.to_string()).collect();
+    quoted[8] = "[[I expect the contractors to finish before the summer festival|quote-mismatch]].".into();
+    let fixture = format!(
+        "//- sources/council.txt\nMayor Ruth Gallan told the council on Monday: \"{source}\"\n\
+         //- draft.md\nMayor Ruth Gallan set out the plan to the council:\n\n> {}\n",
+        quoted.join(" ")
+    );
+    assert!(source.split_whitespace().count() > copydesk::check::quotes::QUOTE_WINDOW);
+    check(&fixture);
+}
