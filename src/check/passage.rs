@@ -8,13 +8,25 @@ use crate::markdown::{Block, Document};
 use std::ops::Range;
 
 impl<'a> Checker<'a> {
-    /// The sentences up to `reach` either side of a source sentence, in its source.
+    /// The sentences up to `reach` either side of a source sentence, in its
+    /// source, nearest first. Walked through the backend's neighbours rather
+    /// than by id arithmetic: an archive's ids have gaps and run past its
+    /// sentence count after re-ingests. Lazy: nothing is read until asked.
     pub(super) fn passage_window(&self, id: u32, reach: u32) -> impl Iterator<Item = std::sync::Arc<SentenceRec>> + '_ {
-        let source = self.index.sentence(id).source;
-        (id.saturating_sub(reach)..=id.saturating_add(reach))
-            .filter(move |&n| n != id && (n as usize) < self.index.sentence_count())
-            .map(|n| self.index.sentence(n))
-            .filter(move |ns| ns.source == source)
+        std::iter::once(()).flat_map(move |()| {
+            let mut seen = vec![id];
+            let mut frontier = vec![id];
+            for _ in 0..reach {
+                let next: Vec<u32> = frontier
+                    .iter()
+                    .flat_map(|&n| self.index.neighbors(n))
+                    .filter(|n| !seen.contains(n))
+                    .collect();
+                seen.extend(&next);
+                frontier = next;
+            }
+            seen.into_iter().skip(1).map(|n| self.index.sentence(n))
+        })
     }
 
     pub(super) fn passage(&self, r: FactRef) -> Passage {
