@@ -1,6 +1,6 @@
 //! The real binary: reports on the shipped example, exit codes, bad input.
 
-use crate::support::{Fixture, root, run, stderr, stdout};
+use crate::support::{Fixture, check_json, root, run, stderr, stdout};
 
 #[test]
 fn example_json_report() {
@@ -210,19 +210,7 @@ fn include_supported_lists_backed_figures_with_passages() {
         Police rescued 382 babies.
         "#,
     );
-    let out = run(
-        fx.dir.path(),
-        &[
-            "check",
-            "--corpus",
-            "sources",
-            "draft.md",
-            "--format",
-            "json",
-            "--include-supported",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let json = check_json(fx.dir.path());
     let d = &json["files"][0]["diagnostics"][0];
     assert_eq!(d["code"], "supported");
     assert_eq!(d["severity"], "hint");

@@ -53,19 +53,7 @@ Content-Location: https://ledger.example/news/bridge\r\n\
 
 fn check(dir: &std::path::Path, draft: &str) -> serde_json::Value {
     std::fs::write(dir.join("draft.md"), draft).unwrap();
-    let out = run(
-        dir,
-        &[
-            "check",
-            "--corpus",
-            "sources",
-            "draft.md",
-            "--format",
-            "json",
-            "--include-supported",
-        ],
-    );
-    serde_json::from_str(&stdout(&out)).unwrap()
+    crate::support::check_json(dir)
 }
 
 fn diag<'a>(json: &'a serde_json::Value, text: &str) -> &'a serde_json::Value {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::make::{self, Doc};
-use crate::support::{root, run, stderr, stdout};
+use crate::support::{check_json, root, run, stderr, stdout};
 
 /// The example sources, each as (file stem, article).
 fn articles() -> Vec<(String, Doc)> {
@@ -264,19 +264,7 @@ fn check_data(corpus_file: &str, bytes: Vec<u8>, draft: &str) -> serde_json::Val
     std::fs::create_dir(d.join("sources")).unwrap();
     std::fs::write(d.join("sources").join(corpus_file), bytes).unwrap();
     std::fs::write(d.join("draft.md"), draft).unwrap();
-    let out = run(
-        d,
-        &[
-            "check",
-            "--corpus",
-            "sources",
-            "draft.md",
-            "--format",
-            "json",
-            "--include-supported",
-        ],
-    );
-    serde_json::from_str(&stdout(&out)).unwrap()
+    check_json(d)
 }
 
 fn codes(json: &serde_json::Value) -> Vec<(String, String)> {
@@ -362,19 +350,7 @@ fn check_noted(csv: &str, note: Option<&str>, draft: &str) -> Vec<(String, Strin
         std::fs::write(d.join("sources/about.md"), n).unwrap();
     }
     std::fs::write(d.join("draft.md"), draft).unwrap();
-    let out = run(
-        d,
-        &[
-            "check",
-            "--corpus",
-            "sources",
-            "draft.md",
-            "--format",
-            "json",
-            "--include-supported",
-        ],
-    );
-    codes(&serde_json::from_str(&stdout(&out)).unwrap())
+    codes(&check_json(d))
 }
 
 const AREAS: &str = "Council area,Population,Under five (%),Pension age (%)\n\

@@ -191,6 +191,24 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     copydesk().current_dir(dir).args(args).output().unwrap()
 }
 
+/// `copydesk check --corpus sources draft.md --format json --include-supported`
+/// in `dir`: the JSON report, supported figures included.
+pub fn check_json(dir: &Path) -> serde_json::Value {
+    let out = run(
+        dir,
+        &[
+            "check",
+            "--corpus",
+            "sources",
+            "draft.md",
+            "--format",
+            "json",
+            "--include-supported",
+        ],
+    );
+    serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
