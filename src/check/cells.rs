@@ -84,7 +84,7 @@ impl RowWords {
     }
 
     /// Whether some word of a column's header stands nearest the figure.
-    fn owns_any(&self, header: &[u64]) -> bool {
+    pub(super) fn owns_any(&self, header: &[u64]) -> bool {
         header.iter().any(|k| self.owns_key(*k))
     }
 }
@@ -156,7 +156,7 @@ fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWord
 /// The words only a cell's column header gives it: its outer context less
 /// that of another cell of its row (which shares the row label, the caption
 /// and the section, not the header). `None` for a cell alone in its row.
-fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
+pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
     let Some(Locator::Cell { row, column }) = sent.locator else {
         return None;
     };
@@ -215,7 +215,13 @@ pub(crate) fn column_relation(
     s: &Figure,
     d_events: &[EventId],
     s_events: &[EventId],
+    named: bool,
 ) -> f32 {
+    // The sentence names the cell's column at the figure ("Alaska's violent
+    // crime rate was 645.1"): the column is the figure's, whatever its noun.
+    if named {
+        return rel.max(1.0);
+    }
     // The same noun, or one class of thing ("3,522 people" and "Persons").
     let same_noun =
         matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);

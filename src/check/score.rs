@@ -115,7 +115,10 @@ impl<'a> Checker<'a> {
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
         let row = cells::row_fit(self.index, r.sentence, sent, &ctx.own_keys);
         let rel = match row {
-            cells::RowFit::Named => cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events),
+            cells::RowFit::Named => {
+                let named = cells::header_keys(self.index, r.sentence, sent).is_some_and(|h| ctx.own_keys.owns_any(&h));
+                cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events, named)
+            }
             _ => rel,
         };
         let agreement = if d.dim == Dim::Score {

@@ -392,6 +392,26 @@ fn a_percentage_column_holds_percentages_of_its_row() {
     assert!(got.contains(&("18.1%".into(), "figure-mismatch".into())), "{got:?}");
 }
 
+const RATES: &str = "State,Violent crime rate,Property crime rate\n\
+    Northland,645.1,2934.6\n\
+    Eastmoor,431.9,3210.4\n";
+
+#[test]
+fn a_column_named_at_a_bare_figure_is_its_column() {
+    // "Northland's violent crime rate was 654.1": a bare number, its column
+    // named only by the sentence's words; the cell's 645.1 is the fact.
+    let got = check_noted(
+        RATES,
+        None,
+        "Northland's violent crime rate was 654.1.\n\nEastmoor's violent crime rate was 431.9.\n\n\
+         Northland's property crime rate was 645.1.\n",
+    );
+    assert!(got.contains(&("654.1".into(), "figure-mismatch".into())), "{got:?}");
+    assert!(got.contains(&("431.9".into(), "supported".into())), "{got:?}");
+    // The other column's value is no support: the sentence names its own.
+    assert!(got.contains(&("645.1".into(), "figure-mismatch".into())), "{got:?}");
+}
+
 #[test]
 fn a_sentence_naming_two_rows_checks_each_figure_against_its_own() {
     let got = check_noted(
