@@ -32,6 +32,23 @@ impl<'a> Checker<'a> {
         query
     }
 
+    /// The scored candidates of figure `fi` of a draft sentence: its query,
+    /// the sentences retrieved for it, and each of their figures scored in
+    /// the figure's context (`prev`, the sentence before, widens it).
+    pub(super) fn figure_candidates(
+        &self,
+        s: &Sentence,
+        fi: usize,
+        prev: Option<&Sentence>,
+        fig_keys: &[Vec<u64>],
+    ) -> Vec<Cand> {
+        let fig = &s.figures[fi];
+        let query = self.query(s, fig, fi, fig_keys);
+        let retrieved = self.index.retrieve(&query, RETRIEVE);
+        let ctx = self.draft_context(s, fig, fi, prev, fig_keys);
+        self.candidates(fig, &fig_keys[fi], &retrieved, &ctx)
+    }
+
     /// Scores every candidate source figure for a draft figure.
     pub(super) fn candidates(&self, fig: &Figure, keys: &[u64], retrieved: &[(u32, f32)], ctx: &DraftCtx) -> Vec<Cand> {
         let mut seen: FxHashSet<FactRef> = FxHashSet::default();

@@ -82,10 +82,7 @@ impl Checker<'_> {
                     sentence: sid,
                     figure: fi as u16,
                 };
-                let ctx = own.draft_context(&sentence, fig, fi, None, &fig_keys);
-                let query = own.query(&sentence, fig, fi, &fig_keys);
-                let retrieved = index.retrieve(&query, super::RETRIEVE);
-                for c in own.candidates(fig, &fig_keys[fi], &retrieved, &ctx) {
+                for c in own.figure_candidates(&sentence, fi, None, &fig_keys) {
                     tracing::trace!(
                         figure = %&doc.text[fig.span.start as usize..fig.span.end as usize],
                         other = ?c.fact,

@@ -197,10 +197,7 @@ impl<'a> Checker<'a> {
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in s.figures.iter().enumerate() {
-                let query = self.query(s, fig, fi, &fig_keys);
-                let retrieved = self.index.retrieve(&query, RETRIEVE);
-                let ctx = self.draft_context(s, fig, fi, prev, &fig_keys);
-                let cands = self.candidates(fig, &fig_keys[fi], &retrieved, &ctx);
+                let cands = self.figure_candidates(s, fi, prev, &fig_keys);
                 let span = block.map.range(fig.span.clone());
                 out.push(self.verdict(doc, block, fig, span, cands));
             }

@@ -3,7 +3,6 @@
 //! labels these pairs and fits the score's weights on them; the checker's
 //! own path (`check_figures`) does not go through here.
 
-use super::candidates::RETRIEVE;
 use super::score::Features;
 use super::{Agreement, Checker};
 use crate::extract::Analyzer;
@@ -44,11 +43,8 @@ impl<'a> Checker<'a> {
                 let prev = si.checked_sub(1).map(|p| &sentences[p]);
                 let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
                 for (fi, fig) in s.figures.iter().enumerate() {
-                    let query = self.query(s, fig, fi, &fig_keys);
-                    let retrieved = self.index.retrieve(&query, RETRIEVE);
-                    let ctx = self.draft_context(s, fig, fi, prev, &fig_keys);
                     let span = block.map.range(fig.span.clone());
-                    for c in self.candidates(fig, &fig_keys[fi], &retrieved, &ctx) {
+                    for c in self.figure_candidates(s, fi, prev, &fig_keys) {
                         let p = self.passage(c.fact);
                         out.push(Pair {
                             span: span.clone(),

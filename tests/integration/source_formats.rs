@@ -224,19 +224,7 @@ fn a_word_table_cell_is_a_fact_with_its_headers() {
         "In Anhui, police arrested 43 suspects.\n\nIn Sichuan, police arrested 72 suspects.\n",
     )
     .unwrap();
-    let out = run(
-        d,
-        &[
-            "check",
-            "--corpus",
-            "sources",
-            "draft.md",
-            "--format",
-            "json",
-            "--include-supported",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let json = check_json(d);
     let diags = json["files"][0]["diagnostics"].as_array().unwrap();
     let anhui = diags.iter().find(|d| d["text"] == "43 suspects").unwrap();
     assert_eq!(anhui["code"], "supported", "{json}");
