@@ -82,6 +82,7 @@ pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
         if let Some(d) = marked(rules, line)
             .or_else(|| wire_dateline(rules, line))
             .or_else(|| bare(rules, line))
+            .or_else(|| trailing(rules, line))
         {
             return Some(d);
         }
@@ -120,6 +121,30 @@ fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
     after.starts_with(['(', '-', '–', '—', ':']).then_some(d)
 }
 
+/// A title or heading line that ends in a full date after a separator:
+/// "Address before Congress, January 23, 1996", "Budget statement | 4 May
+/// 2011". Transcripts and releases are titled so. The date must have a year
+/// and a month and close the line, so a headline about a date ("Storm of
+/// January 1996 recalled") is not one.
+fn trailing(rules: &Rules, line: &str) -> Option<SourceDate> {
+    let line = line.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
+    let cut = line.rfind([',', '|', '–', '—', '(']).map(|i| {
+        // "January 23, 1996": the comma inside the date is not the separator.
+        let before = &line[..i];
+        match before.rfind([',', '|', '–', '—', '(']) {
+            Some(j) if parse(rules, &line[j + 1..]).is_some_and(|d| d.value.day.is_some()) => j,
+            _ => i,
+        }
+    })?;
+    let tail = line[cut..]
+        .trim_start_matches([',', '|', '–', '—', '('])
+        .trim_end_matches(')');
+    let d = parse(rules, tail)?;
+    let rest = tail.replacen(&d.text, "", 1);
+    let clean = rest.trim().is_empty() || rest.trim().chars().all(|c| !c.is_alphanumeric());
+    (clean && d.value.year.is_some() && d.value.month.is_some()).then_some(d)
+}
+
 /// A line that is a date and little else ("Tuesday, 4 May 2011").
 fn bare(rules: &Rules, line: &str) -> Option<SourceDate> {
     let d = parse(rules, line)?;
@@ -146,6 +171,30 @@ mod tests {
     fn head(text: &str) -> Option<(Option<i32>, Option<u8>, Option<u8>)> {
         let rules = Rules::builtin();
         from_head(&rules, text).map(|d| (d.value.year, d.value.month, d.value.day))
+    }
+
+    #[test]
+    fn a_title_that_ends_in_a_full_date_dates_the_source() {
+        assert_eq!(
+            head("President's Address to Congress, January 23, 1996\n\nThank you."),
+            Some((Some(1996), Some(1), Some(23)))
+        );
+        assert_eq!(
+            head("Budget statement | 4 May 2011\n\nText."),
+            Some((Some(2011), Some(5), Some(4)))
+        );
+        assert_eq!(
+            head("Remarks at the port (March 2011)\nText."),
+            Some((Some(2011), Some(3), None))
+        );
+        // A headline about a date, or a date mid-line, is no date line.
+        assert_eq!(head("Storm of January 1996 recalled\n\nRain fell."), None);
+        assert_eq!(head("Flood, January 1996, recalled by survivors\n\nRain fell."), None);
+        assert_eq!(
+            head("Council votes, 1996\n\nRain fell."),
+            None,
+            "a year alone is no date line"
+        );
     }
 
     #[test]

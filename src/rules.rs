@@ -281,6 +281,9 @@ struct LexiconSection {
     /// 84,000 members"): the thing counted is one the text has named before.
     #[serde(default)]
     definite: Vec<String>,
+    /// Plurals without an -s ("people", "children"): a number before one counts.
+    #[serde(default)]
+    irregular_plurals: Vec<String>,
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
@@ -389,6 +392,7 @@ impl RuleSet {
             dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
+            dst.irregular_plurals.extend(l.irregular_plurals);
             dst.demonyms.extend(l.demonyms);
             dst.relative_years.extend(l.relative_years);
         }
@@ -633,6 +637,8 @@ pub struct Rules {
     pub age_words: FxHashSet<u64>,
     /// Definite determiners, by lowercase hash (a possessive "'s" is one by grammar).
     pub definite: FxHashSet<u64>,
+    /// Plurals without an -s, by lowercase hash.
+    pub irregular_plurals: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     pub quotes: QuoteRules,
@@ -742,6 +748,7 @@ impl Rules {
             rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
+            irregular_plurals: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
@@ -959,6 +966,9 @@ impl Rules {
         }
         for w in &lx.definite {
             rules.definite.insert(lower(w));
+        }
+        for w in &lx.irregular_plurals {
+            rules.irregular_plurals.insert(lower(w));
         }
 
         let q = &set.quotes;

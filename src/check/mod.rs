@@ -23,6 +23,7 @@ mod draft_disagree;
 mod features;
 mod finding;
 pub mod fit;
+mod frame;
 mod names;
 mod pairs;
 mod passage;
@@ -197,8 +198,12 @@ impl<'a> Checker<'a> {
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in s.figures.iter().enumerate() {
-                let cands = self.figure_candidates(s, fi, prev, &fig_keys);
                 let span = block.map.range(fig.span.clone());
+                if let Some(p) = self.telling_year_source(&block.text, s, fi, &fig_keys) {
+                    out.push(self.telling_finding(span, &doc.text, fig, p));
+                    continue;
+                }
+                let cands = self.figure_candidates(s, fi, prev, &fig_keys);
                 out.push(self.verdict(doc, block, fig, span, cands));
             }
         }

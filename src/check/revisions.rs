@@ -171,7 +171,36 @@ impl Checker<'_> {
                     .is_some_and(|d| d.order(&newest.date) == Some(Ordering::Equal))
             })
             .map_or_else(|| keys(newest.version), |p| p.key.clone());
-        let code = if newest.version == mine {
+        // The draft dates its figure to a year ("In 1999 he put the murder
+        // rate at ...") and one version alone is of that year, not the
+        // draft's: that source is the one to compare with.
+        let year_of = |v: usize| history.iter().find(|d| d.version == v).and_then(|d| d.date.value.year);
+        let of_its_time = fig.time.and_then(|y| {
+            let same_year: Vec<&Dated> = history.iter().filter(|d| d.date.value.year == Some(y)).collect();
+            match same_year[..] {
+                [d] if d.version != mine && year_of(mine) != Some(y) => Some(d),
+                _ => None,
+            }
+        });
+        let mut cite = newest.version;
+        let code = if let Some(own) = of_its_time {
+            cite = own.version;
+            let mine_date = history
+                .iter()
+                .find(|d| d.version == mine)
+                .map_or(String::new(), |d| d.date.text.clone());
+            finding.message = format!(
+                "the source of its time ({}, {}) says {}; {} is from {} ({})",
+                keys(own.version),
+                own.date.text,
+                finding.versions[own.version].text,
+                super::normalize_label(&finding.text),
+                mine_date,
+                keys(mine)
+            );
+            finding.replacement = finding.versions[own.version].replacement.clone();
+            Code::FigureMismatch
+        } else if newest.version == mine {
             let earlier: Vec<String> = history[..history.len() - 1]
                 .iter()
                 .rev()
@@ -190,6 +219,40 @@ impl Checker<'_> {
                 earlier.join("; ")
             );
             Code::Supported
+        } else if let Some(own) = history
+            .iter()
+            .find(|d| d.version == mine)
+            .filter(|d| fig.time.is_some() && d.date.value.year == fig.time)
+            .filter(|own| {
+                // Only when the later versions are of later years: two sources
+                // of one year are not told apart by the year.
+                history.iter().all(|d| {
+                    d.date.order(&own.date) != Some(Ordering::Greater)
+                        || d.date.value.year.zip(fig.time).is_some_and(|(a, b)| a > b)
+                })
+            })
+        {
+            // The draft dates its value to its source's year ("In 1995 the
+            // wage was $4.25"): a later value is of another time, no revision.
+            let later: Vec<String> = history
+                .iter()
+                .filter(|d| d.date.order(&own.date) == Some(Ordering::Greater))
+                .map(|d| {
+                    format!(
+                        "{} ({}, {})",
+                        finding.versions[d.version].text,
+                        keys(d.version),
+                        d.date.text
+                    )
+                })
+                .collect();
+            finding.message = format!(
+                "supported by the source of its time ({}, {}); later: {}",
+                keys(mine),
+                own.date.text,
+                later.join("; ")
+            );
+            Code::Supported
         } else {
             let old = history
                 .iter()
@@ -206,6 +269,10 @@ impl Checker<'_> {
             finding.replacement = finding.versions[newest.version].replacement.clone();
             Code::FigureOutdated
         };
+        // The cited version's passages first (the newest, or the one of the
+        // draft's own time): they are what to cite. Taken before the versions
+        // are reordered, since `cite` indexes them as they were.
+        let first = finding.versions[cite].passages.clone();
         // A revision's versions read oldest first, as its history does
         // (reports and the review page show them as a timeline).
         let mut ordered: Vec<_> = history.iter().map(|d| finding.versions[d.version].clone()).collect();
@@ -215,8 +282,6 @@ impl Checker<'_> {
                 .map(|i| finding.versions[i].clone()),
         );
         finding.versions = ordered;
-        // The newest version's passages first: they are what to cite.
-        let first = &finding.versions[newest.version].passages;
         let order: Vec<usize> = first
             .iter()
             .copied()

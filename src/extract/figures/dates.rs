@@ -46,6 +46,22 @@ impl<'a> Scan<'a> {
         (1800..=2100).contains(&y).then_some(y)
     }
 
+    /// A year between a determiner and a singular noun modifies the noun: "the
+    /// 1993 vote", "his 1998 address", "a 1994 law", "Clinton's 2000 budget".
+    /// A count of that size would take a plural ("the 1,993 votes"), and news
+    /// style writes counts from 1,000 up with a thousands separator, which
+    /// `year_number` already refuses.
+    fn year_modifies_noun(&self, i: usize) -> bool {
+        let determiner = i > 0
+            && (self.is_any(i - 1, &["a", "an", "'s", "’s"])
+                || self.word(i - 1) && self.rules.definite.contains(&self.infos[i - 1].lower));
+        determiner
+            && self.word(i + 1)
+            && !self.infos[i + 1].stop
+            && !self.looks_plural(i + 1)
+            && !self.rules.irregular_plurals.contains(&self.infos[i + 1].lower)
+    }
+
     pub(super) fn date(&self, i: usize) -> Option<Found> {
         let date = |start: usize, end: usize, d: DateVal| Found {
             start,
@@ -164,7 +180,7 @@ impl<'a> Scan<'a> {
                     .longest_prefix(&self.stems_from(i + 1, 3).0)
                     .is_some()
                 || self.currency_before(i).is_some();
-            if !next_is_thing {
+            if !next_is_thing || self.year_modifies_noun(i) {
                 return Some(date(
                     i,
                     i + 1,
