@@ -284,6 +284,9 @@ struct LexiconSection {
     /// Plurals without an -s ("people", "children"): a number before one counts.
     #[serde(default)]
     irregular_plurals: Vec<String>,
+    /// Prepositions of time ("by 2000 crime had fallen").
+    #[serde(default)]
+    time_prepositions: Vec<String>,
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
@@ -393,6 +396,7 @@ impl RuleSet {
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
             dst.irregular_plurals.extend(l.irregular_plurals);
+            dst.time_prepositions.extend(l.time_prepositions);
             dst.demonyms.extend(l.demonyms);
             dst.relative_years.extend(l.relative_years);
         }
@@ -639,6 +643,8 @@ pub struct Rules {
     pub definite: FxHashSet<u64>,
     /// Plurals without an -s, by lowercase hash.
     pub irregular_plurals: FxHashSet<u64>,
+    /// Prepositions of time, by lowercase hash.
+    pub time_prepositions: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     pub quotes: QuoteRules,
@@ -749,6 +755,7 @@ impl Rules {
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
             irregular_plurals: FxHashSet::default(),
+            time_prepositions: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
@@ -969,6 +976,9 @@ impl Rules {
         }
         for w in &lx.irregular_plurals {
             rules.irregular_plurals.insert(lower(w));
+        }
+        for w in &lx.time_prepositions {
+            rules.time_prepositions.insert(lower(w));
         }
 
         let q = &set.quotes;

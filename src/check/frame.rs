@@ -5,7 +5,8 @@
 //! statements or wire copy uses it all the time.
 //!
 //! By grammar: a year alone, after "in", with a verb of speech (the quotation
-//! rules' `speech_verbs`) a few words either side. It is backed when a source
+//! rules' `speech_verbs`) a few words either side, or after a possessive
+//! ("his 1997 goals": what he set out that year). It is backed when a source
 //! the sentence is retrieved from, among the best matches, is dated that year.
 
 use super::candidates::RETRIEVE;
@@ -19,6 +20,8 @@ const VERB_REACH: usize = 4;
 /// Retrieved sentences read, and how close to the best one's score they must be.
 const FRAME_SOURCES: usize = 5;
 const FRAME_SCORE: f32 = 0.5;
+/// Possessive determiners, by grammar.
+const POSSESSIVES: &[&str] = &["his", "her", "their", "its", "our", "my", "your"];
 
 impl<'a> Checker<'a> {
     /// The passage giving the date of the source that a year of telling in
@@ -149,7 +152,15 @@ fn telling_year(rules: &crate::rules::Rules, text: &str, s: &Sentence, fig: &Fig
     };
     let before = words(sentence.get(..at)?);
     let after = words(sentence.get(end..)?);
-    if before.last().map(String::as_str) != Some("in") {
+    // "his 1998 answer", "Clinton's 2000 address": what the speaker said or
+    // did that year, the year told by the possessive.
+    let prev = before.last().map(String::as_str);
+    let possessive = prev.is_some_and(|w| POSSESSIVES.contains(&w) || w.ends_with("'s"))
+        || sentence[..at].trim_end().ends_with("’s");
+    if possessive && after.first().is_some() {
+        return Some(year);
+    }
+    if prev != Some("in") {
         return None;
     }
     let speech = |w: &String| rules.quotes.speech_verbs.contains(&word_hash(w));
@@ -185,6 +196,8 @@ mod tests {
             vec![2011]
         );
         assert_eq!(year_of("In 1999, he warned that the fund would run dry."), vec![1999]);
+        assert_eq!(year_of("His 1997 goals were ambitious."), vec![1997]);
+        assert_eq!(year_of("The minister's 2011 statement listed 40 schools."), vec![2011]);
     }
 
     #[test]
@@ -195,6 +208,8 @@ mod tests {
         assert_eq!(year_of("He said the budget would balance by 2002."), Vec::<i32>::new());
         // A full date is checked as a date.
         assert_eq!(year_of("He said in January 1996 that it was over."), Vec::<i32>::new());
+        // A determiner that is not a possessive: the year of a thing.
+        assert_eq!(year_of("The 1993 law raised the wage."), Vec::<i32>::new());
         // The verb too far from the year.
         assert_eq!(
             year_of("In 1993 the plant that the company built near the river was said to be unsafe."),

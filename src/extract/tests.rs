@@ -272,6 +272,18 @@ fn dates_and_times() {
 }
 
 #[test]
+fn a_year_that_modifies_a_noun_is_a_date() {
+    check("he credited the 1993 vote", &["1993 | date 1993-?-?"]);
+    check("His 1997 goals were set.", &["1997 | date 1997-?-?"]);
+    check("A 1994 law set it.", &["1994 | date 1994-?-?"]);
+    check("by 2000 crime had fallen", &["2000 | date 2000-?-?"]);
+    // Counts: a plural that names people, or a plural after a preposition.
+    check("The 2000 people who marched", &["2000 people | count 2000 [person]"]);
+    check("in 1500 homes the power failed", &["1500 homes | count 1500 [home]"]);
+    check("the 1,993 votes were counted", &["1,993 votes | count 1993 [vote]"]);
+}
+
+#[test]
 fn cricket_scores_are_one_figure() {
     check(
         "The tourists slumped to 9 for 233 before lunch.",

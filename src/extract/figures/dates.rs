@@ -46,20 +46,25 @@ impl<'a> Scan<'a> {
         (1800..=2100).contains(&y).then_some(y)
     }
 
-    /// A year between a determiner and a singular noun modifies the noun: "the
-    /// 1993 vote", "his 1998 address", "a 1994 law", "Clinton's 2000 budget".
-    /// A count of that size would take a plural ("the 1,993 votes"), and news
-    /// style writes counts from 1,000 up with a thousands separator, which
-    /// `year_number` already refuses.
+    /// A year before a noun after a determiner modifies the noun: "the 1993
+    /// vote", "his 1997 goals", "a 1994 law", "Clinton's 2000 budget"; after a
+    /// preposition of time, before a singular noun, it opens the clause ("by
+    /// 2000 crime had fallen"). News style writes counts from 1,000 up with a
+    /// thousands separator, which `year_number` already refuses, so a bare
+    /// four-digit number there is a year; only before a plural that names
+    /// people ("the 2000 people", `irregular_plurals`) or, after a
+    /// preposition, any plural ("in 1500 homes") is it read as a count.
     fn year_modifies_noun(&self, i: usize) -> bool {
-        let determiner = i > 0
-            && (self.is_any(i - 1, &["a", "an", "'s", "’s"])
-                || self.word(i - 1) && self.rules.definite.contains(&self.infos[i - 1].lower));
-        determiner
-            && self.word(i + 1)
-            && !self.infos[i + 1].stop
-            && !self.looks_plural(i + 1)
-            && !self.rules.irregular_plurals.contains(&self.infos[i + 1].lower)
+        if i == 0 || !self.word(i + 1) || self.infos[i + 1].stop {
+            return false;
+        }
+        let irregular = self.rules.irregular_plurals.contains(&self.infos[i + 1].lower);
+        let article = self.is_any(i - 1, &["a", "an"]);
+        let determiner = self.is_any(i - 1, &["'s", "’s"])
+            || self.word(i - 1) && self.rules.definite.contains(&self.infos[i - 1].lower);
+        let preposition = self.word(i - 1) && self.rules.time_prepositions.contains(&self.infos[i - 1].lower);
+        let singular = !self.looks_plural(i + 1) && !irregular;
+        (article || preposition) && singular || determiner && !irregular
     }
 
     pub(super) fn date(&self, i: usize) -> Option<Found> {
