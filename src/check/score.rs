@@ -306,10 +306,25 @@ impl<'a> Checker<'a> {
                 x[7] = 1.0;
             }
         }
-        // "Hundreds of people" is weak support for "more than 700 residents".
-        if agreement == Agreement::Consistent && s.bound == Bound::Vague && d.bound != Bound::Vague {
+        // "Hundreds of people" is weak support for "more than 700 residents",
+        // and "last year" for "January 24, 1996": the source is vaguer.
+        let vaguer_date = match (d.value, s.value) {
+            (Value::Date(a), Value::Date(b)) => {
+                let parts = |v: crate::extract::DateVal| {
+                    usize::from(v.year.is_some()) + usize::from(v.month.is_some()) + usize::from(v.day.is_some())
+                };
+                parts(b) < parts(a)
+            }
+            _ => false,
+        };
+        if agreement == Agreement::Consistent && (s.bound == Bound::Vague && d.bound != Bound::Vague || vaguer_date) {
             x[8] = 1.0;
         }
+        let rel = if agreement == Agreement::Consistent && vaguer_date {
+            rel.min(w.vaguer_date)
+        } else {
+            rel
+        };
         // Stated numbers far apart are rarely one fact misreported: the factor
         // falls smoothly with the ratio (0.9 at 2x, 0.8 at 5x, 0.6 at 100x).
         if agreement == Agreement::Conflict

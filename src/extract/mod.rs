@@ -220,6 +220,9 @@ pub struct Analyzer<'r> {
     pub(crate) rules: &'r Rules,
     stems: FxHashMap<u64, u64>,
     lower_buf: String,
+    /// The year the text was written in, when known (a dated source): it
+    /// turns "last year" into a year.
+    text_year: Option<i32>,
 }
 
 impl<'r> Analyzer<'r> {
@@ -228,6 +231,7 @@ impl<'r> Analyzer<'r> {
             rules,
             stems: FxHashMap::default(),
             lower_buf: String::new(),
+            text_year: None,
         }
     }
 
@@ -275,6 +279,13 @@ impl<'r> Analyzer<'r> {
     }
 
     /// Analyses a text: sentences, their figures and context terms.
+    /// Sets the year the texts analysed next were written in (`None`: not
+    /// known). Relative years ("last year", "next year") then read as years,
+    /// both as figures and as the time of the figures beside them.
+    pub fn set_text_year(&mut self, year: Option<i32>) {
+        self.text_year = year;
+    }
+
     pub fn analyze(&mut self, text: &str) -> Vec<Sentence> {
         self.analyze_with(text, &OuterContext::default())
     }

@@ -136,6 +136,21 @@ const TEXT_CACHE: usize = 256;
 /// number counts. A paragraph is read alone, its section heading aside, so
 /// an article reads the same whether kept as text or as a page.
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
+    // A dated source's "last year" is a year (the source's year less one).
+    let rules = an.rules();
+    let year = source
+        .date
+        .as_deref()
+        .and_then(|d| crate::dateline::parse(rules, d))
+        .or_else(|| crate::dateline::from_head(rules, &source.text))
+        .and_then(|d| d.value.year);
+    an.set_text_year(year);
+    let out = analyze_blocks(an, source, source_id);
+    an.set_text_year(None);
+    out
+}
+
+fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
     let mut out = Vec::new();
     let years = columns::year_columns(&source.blocks);
     let mut units = columns::Units::default();

@@ -73,6 +73,10 @@ scoring! {
     thin_date,
     /// Factor for a vague source quantity supporting an exact draft figure.
     vague_support,
+    /// The relation of a source date vaguer than the draft's ("1996", "last
+    /// year" for "January 24, 1996"): a broader time, as a broader class of
+    /// thing is, so it is no weak support of the precise date.
+    vaguer_date,
     /// How fast the factor falls with the ratio of two conflicting values.
     magnitude,
     /// Verdict thresholds: support, weak support, conflict.

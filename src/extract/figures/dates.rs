@@ -67,6 +67,39 @@ impl<'a> Scan<'a> {
         (article || preposition) && singular || determiner && !irregular
     }
 
+    /// A relative year ("last year", "the previous year") at `i` in a text
+    /// written in `text_year`: the year it names, as a date.
+    pub(super) fn relative_year(&self, i: usize, text_year: i32) -> Option<Found> {
+        let (len, off) = self
+            .rules
+            .relative_years
+            .iter()
+            .filter(|(phrase, _)| {
+                i + phrase.len() <= self.toks.len()
+                    && phrase.iter().enumerate().all(|(j, w)| self.infos[i + j].lower == *w)
+            })
+            .map(|(phrase, off)| (phrase.len(), *off))
+            .max_by_key(|(len, _)| *len)?;
+        Some(Found {
+            start: i,
+            end: i + len,
+            num: (i, i + len),
+            qual: None,
+            noun: None,
+            value: Value::Date(DateVal {
+                year: Some(text_year + off),
+                month: None,
+                day: None,
+            }),
+            bound: Bound::Exact,
+            dim: Dim::Date,
+            head: None,
+            modifiers: Words::default(),
+            weak: false,
+            locative: false,
+        })
+    }
+
     pub(super) fn date(&self, i: usize) -> Option<Found> {
         let date = |start: usize, end: usize, d: DateVal| Found {
             start,

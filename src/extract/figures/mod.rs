@@ -31,9 +31,15 @@ pub(super) fn find(
         toks,
         infos,
     };
+    let text_year = an.text_year;
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if let Some(f) = text_year.and_then(|y| scan.relative_year(i, y)) {
+            i = f.end;
+            found.push(f);
+            continue;
+        }
         // Only a number, a word or a sign can start a figure.
         if !scan.may_start_figure(i) {
             i += 1;
@@ -67,8 +73,9 @@ pub(super) fn find(
         })
         .collect();
     // Relative years ("last year") date what they stand by, but to a year only
-    // the text's own date can tell: they stop a figure taking another clause's year.
-    for (k, _) in toks.iter().enumerate() {
+    // the text's own date can tell: they stop a figure taking another clause's
+    // year. With the text's year known they are dates already, marked above.
+    for (k, _) in toks.iter().enumerate().filter(|_| text_year.is_none()) {
         for (phrase, _) in &an.rules.relative_years {
             if k + phrase.len() <= toks.len() && phrase.iter().enumerate().all(|(j, w)| infos[k + j].lower == *w) {
                 marks.push((k as u16, clauses[k.min(clauses.len() - 1)], None));
