@@ -127,18 +127,24 @@ fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
 /// and a month and close the line, so a headline about a date ("Storm of
 /// January 1996 recalled") is not one.
 fn trailing(rules: &Rules, line: &str) -> Option<SourceDate> {
+    const SEPARATORS: [char; 5] = [',', '|', '–', '—', '('];
     let line = line.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    let cut = line.rfind([',', '|', '–', '—', '(']).map(|i| {
-        // "January 23, 1996": the comma inside the date is not the separator.
-        let before = &line[..i];
-        match before.rfind([',', '|', '–', '—', '(']) {
-            Some(j) if parse(rules, &line[j + 1..]).is_some_and(|d| d.value.day.is_some()) => j,
-            _ => i,
-        }
-    })?;
-    let tail = line[cut..]
-        .trim_start_matches([',', '|', '–', '—', '('])
-        .trim_end_matches(')');
+    // The byte range of the last separator before byte `end` (a separator
+    // may be several bytes long: "—").
+    let last_separator = |end: usize| {
+        line[..end]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| SEPARATORS.contains(c))
+            .map(|(i, c)| (i, i + c.len_utf8()))
+    };
+    let (i, after) = last_separator(line.len())?;
+    // "January 23, 1996": the comma inside the date is not the separator.
+    let start = match last_separator(i) {
+        Some((_, after_j)) if parse(rules, &line[after_j..]).is_some_and(|d| d.value.day.is_some()) => after_j,
+        _ => after,
+    };
+    let tail = line[start..].trim_end_matches(')');
     let d = parse(rules, tail)?;
     let rest = tail.replacen(&d.text, "", 1);
     let clean = rest.trim().is_empty() || rest.trim().chars().all(|c| !c.is_alphanumeric());

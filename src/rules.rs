@@ -1046,9 +1046,10 @@ impl Rules {
 }
 
 /// A stable hash of the merged rule data (its debug rendering is deterministic:
-/// every map in it is a `BTreeMap` or a `Vec`).
+/// every map in it is a `BTreeMap` or a `Vec`) and of the engine's version:
+/// a new release reads the same rules differently, so its index is rebuilt.
 fn fingerprint(set: &RuleSet) -> u64 {
-    word_hash(&format!("{set:?}"))
+    word_hash(&format!("{} {set:?}", env!("CARGO_PKG_VERSION")))
 }
 
 #[cfg(test)]

@@ -146,6 +146,11 @@ impl<'a> Checker<'a> {
             }
             (a, ..) => a,
         };
+        // "three decades" restates "30 years": two units of one dimension are
+        // a confusion only when the number is the same and the measures then
+        // differ ("25 kilometres" for "25 miles"), not when they convert.
+        let confusable = confusable
+            && !(matches!((d.dim, s.dim), (Dim::Measure(_), Dim::Measure(_))) && agreement != Agreement::Conflict);
         let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
             .index
             .neighbors(r.sentence)

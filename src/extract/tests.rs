@@ -574,3 +574,15 @@ fn a_rates_denominator_is_weak() {
         ],
     );
 }
+
+#[test]
+fn a_hyphenated_compound_counts_its_own_word() {
+    // "228-room hotel" counts rooms, as "228-room property" does.
+    let rules = Rules::builtin();
+    let head = |text: &str| {
+        let mut an = Analyzer::new(&rules);
+        an.analyze(text)[0].figures[0].noun.map(|n| n.head)
+    };
+    assert_eq!(head("the 228-room hotel"), head("the 228-room property"));
+    assert_ne!(head("the 228 hotels"), head("the 228 properties"));
+}

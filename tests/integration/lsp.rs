@@ -564,7 +564,9 @@ fn a_huge_document_does_not_block_requests_on_another() {
         client
             .wait_for_within(
                 "textDocument/publishDiagnostics",
-                Duration::from_secs(300),
+                // Generous: a debug build on a loaded 2-core runner takes
+                // minutes; what is tested is the order above, not speed.
+                Duration::from_secs(900),
                 big_published
             )
             .is_some(),

@@ -215,6 +215,19 @@ impl<'a> Scan<'a> {
             f.end = np.end;
             f.head = Some(np.noun);
             f.modifiers = np.modifiers;
+            // "a 228-room hotel", "a 15-member council": a compound counts its
+            // own word (rooms, members); the noun after it is what has them.
+            if hyphen && np.end > np_start + 1 && self.word(np_start) && !self.glued(np_start + 1) {
+                let stem = self.infos[np_start].stem;
+                f.head = Some(Noun {
+                    head: stem,
+                    class: self.rules.noun_terms.get1(stem),
+                    inherited: false,
+                });
+                // Not a modifier of the count: "hotel" and "property" name
+                // one building, and the sentence's words carry it anyway.
+                f.modifiers = Words::default();
+            }
         } else if let Some(np) = self.of_phrase(j) {
             // "27 of the suspects": the noun after "of the".
             f.head = Some(Noun {
