@@ -354,3 +354,19 @@ fn each_member_of_a_list_has_its_own_subject() {
         "Officials said the floods killed [[14 people|ok]] in Guangxi and [[9|ok]] in Hunan.",
     ));
 }
+
+#[test]
+fn a_measure_in_another_unit_that_converts_restates_it() {
+    // "three decades" is "30 years"; "30 miles" for "30 kilometres" is the
+    // confusion a unit check is for.
+    check(
+        r#"
+        //- sources/a.txt
+        The council said the bridge was the first built in the county in three decades.
+        The new road runs 30 kilometres along the coast.
+        //- draft.md
+        The bridge was the first built in the county in [[30 years|ok]], the council said.
+        The new road runs [[30 miles|unit-mismatch]] along the coast.
+        "#,
+    );
+}

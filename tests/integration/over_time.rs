@@ -336,3 +336,89 @@ fn new_findings_can_be_silenced() {
         .expect("outdated");
     assert_eq!(f.suppressed, Some(Some("the port confirmed 398 by phone".into())));
 }
+
+/// Two addresses of one governor a year apart, each titled with its date:
+/// the wage changed between them, the surplus is told as "last year".
+const ADDRESS_1995: &str = "Governor's address to the legislature, January 24, 1995\n\nSome 40,000 workers in the state earn the minimum wage of $4.25 an hour.\n";
+const ADDRESS_1996: &str = "Governor's address to the legislature, January 23, 1996\n\nSome 40,000 workers in the state earn the minimum wage of $4.75 an hour. Last year the state ran a budget surplus of $70 million.\n";
+
+fn addresses(draft: &str) -> String {
+    format!("//- sources/a1995.txt\n{ADDRESS_1995}//- sources/a1996.txt\n{ADDRESS_1996}//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn a_title_ending_in_its_date_dates_the_source() {
+    // Without a year in the draft, the older address's wage is outdated.
+    check(&addresses(
+        "The governor said 40,000 workers earn the minimum wage of [[$4.25 an hour|figure-outdated]].",
+    ));
+}
+
+#[test]
+fn a_value_dated_to_its_own_sources_year_is_of_its_time() {
+    check(&addresses(
+        "In 1995 the governor said 40,000 workers earned the minimum wage of [[$4.25 an hour|ok]].",
+    ));
+    check(&addresses(
+        "In 1996 the governor said 40,000 workers earned the minimum wage of [[$4.75 an hour|ok]].",
+    ));
+}
+
+#[test]
+fn a_value_dated_to_another_sources_year_is_compared_with_that_source() {
+    let found = findings(
+        &format!("//- sources/a1995.txt\n{ADDRESS_1995}//- sources/a1996.txt\n{ADDRESS_1996}"),
+        "In 1996 the governor said 40,000 workers earned the minimum wage of $4.25 an hour.\n",
+    );
+    let f = found
+        .iter()
+        .find(|f| f.text.starts_with("$4.25"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(f.code, copydesk::check::Code::FigureMismatch, "{}", f.message);
+    assert!(
+        f.message.contains("a1996") && f.message.contains("January 23, 1996"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.passages[0].key, "a1996",
+        "the source of the draft's year is cited first"
+    );
+}
+
+#[test]
+fn the_year_of_the_telling_is_backed_by_the_sources_date() {
+    let sources = format!("//- sources/a1995.txt\n{ADDRESS_1995}//- sources/a1996.txt\n{ADDRESS_1996}");
+    let found = findings(
+        &sources,
+        "In 1995 the governor said 40,000 workers earned the minimum wage of $4.25 an hour.\n",
+    );
+    let year = found
+        .iter()
+        .find(|f| f.text == "1995")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(year.code, copydesk::check::Code::Supported, "{}", year.message);
+    assert!(year.message.contains("date of the source (a1995"), "{}", year.message);
+    // A year that no source is dated in is not backed so.
+    let found = findings(
+        &sources,
+        "In 1991 the governor said 40,000 workers earned the minimum wage of $4.25 an hour.\n",
+    );
+    let year = found
+        .iter()
+        .find(|f| f.text == "1991")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(!year.message.contains("date of the source"), "{}", year.message);
+}
+
+#[test]
+fn a_dated_sources_last_year_is_a_year() {
+    check(&addresses(
+        "The state ran a budget surplus of $70 million in [[1995|ok]], the governor said.",
+    ));
+    // Another year: "last year" names 1995, and the surplus of 1993 is
+    // another fact than the one of 1995.
+    check(&addresses(
+        "The state ran a budget surplus of [[$70 million|unsourced-figure]] in [[1993|figure-mismatch]], the governor said.",
+    ));
+}
