@@ -321,8 +321,8 @@ fn sources(args: CorpusArgs, format: SourcesFormat) -> Result<ExitCode> {
     }
     let project = load_project(config, &args.corpus)?;
     let out = match format {
-        SourcesFormat::Text => report::sources::text(&project.index),
-        SourcesFormat::Json => report::sources::json(&project.index),
+        SourcesFormat::Text => report::sources::text(&project.index, &project.rules),
+        SourcesFormat::Json => report::sources::json(&project.index, &project.rules),
     };
     std::io::stdout().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)

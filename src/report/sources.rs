@@ -39,14 +39,18 @@ struct JsonWarning<'a> {
 }
 
 /// One row per source, in corpus order.
-fn rows(index: &Index) -> Vec<JsonSource> {
+/// A source's date is the one the checker reads: its metadata's, else the
+/// date line or dated title at its top.
+fn rows(index: &Index, rules: &crate::rules::Rules) -> Vec<JsonSource> {
     index
         .sources()
         .map(|(id, s)| JsonSource {
             path: display_path(&s.path),
             key: s.key,
             title: s.title,
-            date: s.date,
+            date: s
+                .date
+                .or_else(|| crate::dateline::source_date(index, rules, id).map(|d| d.text)),
             format: s.format,
             author: s.author,
             url: s.url,
@@ -56,8 +60,8 @@ fn rows(index: &Index) -> Vec<JsonSource> {
 }
 
 /// `{"version": 1, "sources": [{"key", "title", "date", "path", "format", "author"?, "url"?, "figures"}], "warnings": [{"path", "message"}]}`.
-pub fn json(index: &Index) -> String {
-    json_rows(rows(index), &index.warnings)
+pub fn json(index: &Index, rules: &crate::rules::Rules) -> String {
+    json_rows(rows(index, rules), &index.warnings)
 }
 
 /// [`json`] for rows listed otherwise (the archive).
@@ -79,8 +83,8 @@ pub fn json_rows(rows: Vec<JsonSource>, warnings: &[crate::corpus::CorpusWarning
 }
 
 /// A plain table, then the warnings.
-pub fn text(index: &Index) -> String {
-    text_rows(rows(index), &index.warnings)
+pub fn text(index: &Index, rules: &crate::rules::Rules) -> String {
+    text_rows(rows(index, rules), &index.warnings)
 }
 
 /// [`text`] for rows listed otherwise (the archive).

@@ -343,3 +343,34 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["sources"].as_array().unwrap().len(), 600);
 }
+
+#[test]
+fn sources_shows_the_date_read_from_a_sources_top() {
+    let fx = Fixture::write(
+        r#"
+        //- sources/address.txt
+        Governor's address to the legislature, January 23, 1996
+
+        Some 40,000 workers earn the minimum wage.
+        //- sources/wire.txt
+        LONDON, March 2 (Reuters) - Ships waited outside the port.
+        //- sources/plain.txt
+        Ships waited outside the port.
+        "#,
+    );
+    let out = run(fx.dir.path(), &["sources", "--corpus", "sources", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let date = |key: &str| {
+        json["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .map(|s| s["date"].clone())
+            .unwrap()
+    };
+    assert_eq!(date("address"), "January 23, 1996");
+    assert_eq!(date("wire"), "March 2");
+    assert_eq!(date("plain"), Value::Null);
+}
