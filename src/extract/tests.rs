@@ -586,3 +586,14 @@ fn a_hyphenated_compound_counts_its_own_word() {
     assert_eq!(head("the 228-room hotel"), head("the 228-room property"));
     assert_ne!(head("the 228 hotels"), head("the 228 properties"));
 }
+
+#[test]
+fn a_bare_number_after_a_change_takes_its_subjects_noun() {
+    check(
+        "The death toll from the capsizing of the ferry rose to 21.",
+        &["21 | count 21 [death^]"],
+    );
+    // No change verb, or the phrase before it is a preposition's object.
+    check("The ferry carried 21.", &["21 | count 21"]);
+    check("Losses at the bank rose to 21.", &["21 | count 21"]);
+}

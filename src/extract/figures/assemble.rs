@@ -241,6 +241,9 @@ impl<'a> Scan<'a> {
         } else if let Some(head) = self.number_of_before(f.start) {
             // "put the number of children at 10,000 to 20,000"
             f.head = Some(head);
+        } else if let Some(head) = self.subject_of_change(f.start) {
+            // "the death toll rose to 21"
+            f.head = Some(head);
         }
         if f.weak && f.noun.is_none() {
             return None;

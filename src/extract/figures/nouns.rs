@@ -1,8 +1,14 @@
 //! The noun a number counts, and the phrase around it.
 
-use super::{NounPhrase, PREMODIFIERS, Scan};
+use super::{NounPhrase, POSSESSIVES, PREMODIFIERS, Scan};
 use crate::extract::Noun;
 use crate::text::TokenKind;
+
+/// Prepositions, by grammar: a noun phrase after one is its object.
+const PREPOSITIONS: &[&str] = &[
+    "of", "from", "in", "on", "at", "by", "for", "with", "to", "into", "after", "before", "since", "during", "among",
+    "across", "over", "under", "near", "off",
+];
 
 impl<'a> Scan<'a> {
     /// A participle or adverb: "suspected", "rescued", "earlier", "allegedly".
@@ -145,6 +151,59 @@ impl<'a> Scan<'a> {
                 inherited: true,
                 ..np.noun
             })
+    }
+
+    /// The subject of a change that a bare number ends: "The death toll from
+    /// the capsizing rose to 21", "Unemployment in the region fell to 40,000".
+    /// The number is the new value of the subject's count, so it takes the
+    /// subject's noun: the nearest noun phrase before the verb that the rules
+    /// know as a counted thing and that is no preposition's object ("of the
+    /// ferry", "from the capsizing" are not what rose).
+    pub(super) fn subject_of_change(&self, start: usize) -> Option<Noun> {
+        use crate::rules::arithmetic::ArithWord;
+        use crate::rules::revision::RevisionWord;
+        if start < 3 {
+            return None;
+        }
+        let verb = start - 2;
+        let newer = self.rules.revision.words.get(&self.infos[start - 1].stem) == Some(&RevisionWord::Newer);
+        let stem = self.infos[verb].stem;
+        let change = matches!(
+            self.rules.arithmetic.words.get(&stem),
+            Some(ArithWord::Rise | ArithWord::Fall)
+        ) || self.rules.revision.words.get(&stem) == Some(&RevisionWord::Change);
+        if !newer || !change || !self.word(verb) {
+            return None;
+        }
+        let lo = start.saturating_sub(16);
+        let mut k = verb;
+        while k > lo {
+            k -= 1;
+            if !self.word(k) || self.infos[k].stop {
+                continue;
+            }
+            let Some(np) = self.noun_phrase(k) else { continue };
+            if np.end > verb || np.noun.class.is_none() || np.start != k {
+                continue;
+            }
+            // Skip the determiners before it; a preposition there makes it an object.
+            let mut b = k;
+            while b > 0 && (self.is_any(b - 1, &["the", "a", "an"]) || self.is_any(b - 1, POSSESSIVES)) {
+                b -= 1;
+            }
+            if b > 0 && self.is_any(b - 1, PREPOSITIONS) {
+                continue;
+            }
+            // The start of the phrase, not a word inside it.
+            if k > 0 && self.word(k - 1) && !self.infos[k - 1].stop {
+                continue;
+            }
+            return Some(Noun {
+                inherited: true,
+                ..np.noun
+            });
+        }
+        None
     }
 
     /// "of the workforce" after a percentage.
