@@ -157,7 +157,7 @@ fn telling_year(rules: &crate::rules::Rules, text: &str, s: &Sentence, fig: &Fig
     let prev = before.last().map(String::as_str);
     let possessive = prev.is_some_and(|w| POSSESSIVES.contains(&w) || w.ends_with("'s"))
         || sentence[..at].trim_end().ends_with("’s");
-    if possessive && after.first().is_some() {
+    if possessive && !after.is_empty() {
         return Some(year);
     }
     if prev != Some("in") {
