@@ -182,6 +182,15 @@ impl Checker<'_> {
                 _ => None,
             }
         });
+        // "$4.75 (a1996, January 23, 1996)": a version as a message lists it.
+        let describe = |d: &Dated| {
+            format!(
+                "{} ({}, {})",
+                finding.versions[d.version].text,
+                keys(d.version),
+                d.date.text
+            )
+        };
         let mut cite = newest.version;
         let code = if let Some(own) = of_its_time {
             cite = own.version;
@@ -201,18 +210,7 @@ impl Checker<'_> {
             finding.replacement = finding.versions[own.version].replacement.clone();
             Code::FigureMismatch
         } else if newest.version == mine {
-            let earlier: Vec<String> = history[..history.len() - 1]
-                .iter()
-                .rev()
-                .map(|d| {
-                    format!(
-                        "{} ({}, {})",
-                        finding.versions[d.version].text,
-                        keys(d.version),
-                        d.date.text
-                    )
-                })
-                .collect();
+            let earlier: Vec<String> = history[..history.len() - 1].iter().rev().map(&describe).collect();
             finding.message = format!(
                 "supported by the newest source ({newest_key}, {}); earlier: {}",
                 newest.date.text,
@@ -237,14 +235,7 @@ impl Checker<'_> {
             let later: Vec<String> = history
                 .iter()
                 .filter(|d| d.date.order(&own.date) == Some(Ordering::Greater))
-                .map(|d| {
-                    format!(
-                        "{} ({}, {})",
-                        finding.versions[d.version].text,
-                        keys(d.version),
-                        d.date.text
-                    )
-                })
+                .map(&describe)
                 .collect();
             finding.message = format!(
                 "supported by the source of its time ({}, {}); later: {}",

@@ -80,41 +80,19 @@ impl<'a> Scan<'a> {
             })
             .map(|(phrase, off)| (phrase.len(), *off))
             .max_by_key(|(len, _)| *len)?;
-        Some(Found {
-            start: i,
-            end: i + len,
-            num: (i, i + len),
-            qual: None,
-            noun: None,
-            value: Value::Date(DateVal {
+        Some(date_found(
+            i,
+            i + len,
+            DateVal {
                 year: Some(text_year + off),
                 month: None,
                 day: None,
-            }),
-            bound: Bound::Exact,
-            dim: Dim::Date,
-            head: None,
-            modifiers: Words::default(),
-            weak: false,
-            locative: false,
-        })
+            },
+        ))
     }
 
     pub(super) fn date(&self, i: usize) -> Option<Found> {
-        let date = |start: usize, end: usize, d: DateVal| Found {
-            start,
-            end,
-            num: (start, end),
-            qual: None,
-            noun: None,
-            value: Value::Date(d),
-            bound: Bound::Exact,
-            dim: Dim::Date,
-            head: None,
-            modifiers: Words::default(),
-            weak: false,
-            locative: false,
-        };
+        let date = date_found;
         let year_after = |k: usize| -> Option<(i32, usize)> {
             let k2 = if self.is(k, ",") { k + 1 } else { k };
             self.year_number(k2).map(|y| (y, k2 + 1))
@@ -335,5 +313,23 @@ impl<'a> Scan<'a> {
             weak: false,
             locative: false,
         })
+    }
+}
+
+/// A date figure over tokens `start..end`.
+fn date_found(start: usize, end: usize, d: DateVal) -> Found {
+    Found {
+        start,
+        end,
+        num: (start, end),
+        qual: None,
+        noun: None,
+        value: Value::Date(d),
+        bound: Bound::Exact,
+        dim: Dim::Date,
+        head: None,
+        modifiers: Words::default(),
+        weak: false,
+        locative: false,
     }
 }
