@@ -194,7 +194,17 @@ impl<'a> Checker<'a> {
             }
             Code::UnsourcedFigure => {
                 finding.message = format!("no source states {text:?}");
-                if fig.weak || matches!(fig.dim, Dim::Time | Dim::Ordinal | Dim::Score) {
+                // A month alone ("late February", "in March") is a time the
+                // story moves in, not a fact a source must state.
+                let month_alone = matches!(
+                    fig.value,
+                    crate::extract::Value::Date(crate::extract::DateVal {
+                        year: None,
+                        month: Some(_),
+                        day: None
+                    })
+                );
+                if fig.weak || month_alone || matches!(fig.dim, Dim::Time | Dim::Ordinal | Dim::Score) {
                     finding.code = Code::Supported;
                     finding.severity = self.options.severity(Code::Supported);
                     finding.message = "not checked: too common a word to call unsourced".into();

@@ -370,3 +370,17 @@ fn a_measure_in_another_unit_that_converts_restates_it() {
         "#,
     );
 }
+
+#[test]
+fn a_month_alone_is_not_called_unsourced() {
+    // "late February" is when the story moves, not a fact to source; a day
+    // of the month is one.
+    check(
+        r#"
+        //- sources/a.txt
+        The council approved 40 new homes on the harbour site.
+        //- draft.md
+        In late [[February|ok]] the council approved [[40 new homes|ok]] on the harbour site, and on [[March 3|unsourced-figure]] it met again.
+        "#,
+    );
+}
