@@ -225,7 +225,17 @@ pub(super) fn story(
         .flat_map(|ns| ns.terms.iter())
         .filter(own)
         .any(|t| ctx.lookup.contains_key(&t.key));
-    if nearby { Story::Near } else { Story::Other }
+    if nearby {
+        return Story::Near;
+    }
+    // Two sentences out, a word of the draft sentence's own, not of the
+    // figure's surroundings: "185 passengers" two sentences after "flight".
+    let further = wider.any(|ns| {
+        ns.terms
+            .iter()
+            .any(|t| t.event.is_none() && ctx.lookup.get(&t.key).is_some_and(|(tier, _)| *tier < 2))
+    });
+    if further { Story::Near } else { Story::Other }
 }
 
 /// Whose figure it is: both figures belong to lists that give each member a

@@ -384,3 +384,19 @@ fn a_month_alone_is_not_called_unsourced() {
         "#,
     );
 }
+
+#[test]
+fn a_word_of_the_story_two_sentences_away_ties_a_figure_to_it() {
+    // The source's count stands two sentences after the word it shares with
+    // the draft ("ferry"); without any shared word it is another story.
+    check(
+        r#"
+        //- sources/a.txt
+        The ferry left the harbour at dawn. Crews said the sea was calm. All 185 passengers were taken off.
+        //- sources/b.txt
+        The concert hall opened at noon. Tickets sold out within the hour. All 312 passengers of the shuttle buses got off.
+        //- draft.md
+        The Harwick ferry, which carried [[185 passengers|ok]], docked safely. The Harwick ferry, which carried [[312 passengers|unsourced-figure]], docked safely.
+        "#,
+    );
+}
