@@ -291,6 +291,25 @@ fn differ_in_time(a: &[Figure], b: &[Figure]) -> bool {
         })
 }
 
+/// A chunk of the draft compared with itself (`draft_chunks`): its key,
+/// where it starts in the file, and its blocks (indices into `doc.blocks`).
+pub(super) type Chunk = (u64, usize, std::ops::Range<usize>);
+
+/// The draft's chunks with their keys, in document order.
+pub(super) fn keyed_chunks(doc: &Document) -> Vec<Chunk> {
+    super::draft_chunks::chunks(&doc.blocks)
+        .into_iter()
+        .map(|c| {
+            let blocks = &doc.blocks[c.clone()];
+            (
+                super::draft_chunks::key(doc, blocks),
+                super::draft_chunks::start(blocks),
+                c,
+            )
+        })
+        .collect()
+}
+
 impl Checker<'_> {
     /// Findings that need the whole draft (it against itself), for the
     /// blocks being checked; kept in the cache while the text is unchanged.
@@ -300,34 +319,52 @@ impl Checker<'_> {
         blocks: &[crate::markdown::Block],
         cache: &mut super::BlockCache,
     ) -> Vec<Finding> {
-        use rayon::prelude::*;
         // Compared chunk by chunk: a keystroke re-compares only its chunk.
-        let chunks: Vec<(u64, usize, &[crate::markdown::Block])> = super::draft_chunks::chunks(&doc.blocks)
-            .into_iter()
-            .map(|c| {
-                let blocks = &doc.blocks[c];
-                (
-                    super::draft_chunks::key(doc, blocks),
-                    super::draft_chunks::start(blocks),
-                    blocks,
-                )
-            })
-            .collect();
-        let missing: Vec<_> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
+        let chunks = keyed_chunks(doc);
+        let missing: Vec<&Chunk> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
         cache.last.chunks_checked = missing.len();
-        let computed: Vec<(u64, usize, Vec<Finding>)> = missing
-            .par_iter()
-            .map(|&&(key, start, blocks)| {
-                let mut found = self.disagreements_among(doc, blocks);
-                found.extend(self.list_arithmetic(doc, blocks));
-                (key, start, found)
-            })
-            .collect();
-        for (key, start, found) in computed {
+        for (key, start, found) in self.compare_chunks(doc, &missing) {
             cache.draft.insert(key, (start, found));
         }
+        let found = self.chunk_findings(doc, &chunks, cache);
+        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
+        cache.draft.retain(|k, _| keep.contains(k));
+        // Every finding lies in one of the draft's blocks: asked for all of
+        // them, keep all (without a scan of every block for every finding,
+        // which was quadratic in a long draft); else only those inside the
+        // blocks asked for.
+        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
+            return found;
+        }
+        found
+            .into_iter()
+            .filter(|f| {
+                blocks
+                    .iter()
+                    .any(|b| b.map.range(0..b.text.len() as u32).contains(&f.span.start))
+            })
+            .collect()
+    }
+
+    /// Compares each of `chunks` with itself, in parallel: (key, start, findings).
+    pub(super) fn compare_chunks(&self, doc: &Document, chunks: &[&Chunk]) -> Vec<(u64, usize, Vec<Finding>)> {
+        use rayon::prelude::*;
+        chunks
+            .par_iter()
+            .map(|c| {
+                let blocks = &doc.blocks[c.2.clone()];
+                let mut found = self.disagreements_among(doc, blocks);
+                found.extend(self.list_arithmetic(doc, blocks));
+                (c.0, c.1, found)
+            })
+            .collect()
+    }
+
+    /// The cached findings of `chunks` (each compared already), moved to
+    /// where the chunk is now, without those a suppression comment vouches against.
+    pub(super) fn chunk_findings(&self, doc: &Document, chunks: &[Chunk], cache: &super::BlockCache) -> Vec<Finding> {
         let mut found = Vec::new();
-        for &(key, start, _) in &chunks {
+        for &(key, start, _) in chunks {
             let Some((old_start, cached)) = cache.draft.get(&key) else {
                 continue;
             };
@@ -346,35 +383,22 @@ impl Checker<'_> {
                 f
             }));
         }
-        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
-        cache.draft.retain(|k, _| keep.contains(k));
         // A value on a line the writer silenced is vouched for: it does not
         // make the other value a contradiction.
         let silenced = |span: &std::ops::Range<usize>, code: Code| {
             let line = doc.lines.line_of(span.start);
             doc.suppressions.iter().any(|s| s.covers(line, code.as_str()))
         };
-        let found = found.into_iter().filter_map(|mut f| {
-            if f.code == Code::DraftDisagree {
-                f.related.retain(|r| !silenced(&r.span, f.code));
-                if f.related.is_empty() {
-                    return None;
-                }
-            }
-            Some(f)
-        });
-        // Every finding lies in one of the draft's blocks: asked for all of
-        // them, keep all (without a scan of every block for every finding,
-        // which was quadratic in a long draft); else only those inside the
-        // blocks asked for.
-        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
-            return found.collect();
-        }
         found
-            .filter(|f| {
-                blocks
-                    .iter()
-                    .any(|b| b.map.range(0..b.text.len() as u32).contains(&f.span.start))
+            .into_iter()
+            .filter_map(|mut f| {
+                if f.code == Code::DraftDisagree {
+                    f.related.retain(|r| !silenced(&r.span, f.code));
+                    if f.related.is_empty() {
+                        return None;
+                    }
+                }
+                Some(f)
             })
             .collect()
     }
