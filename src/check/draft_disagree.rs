@@ -9,11 +9,12 @@
 //! rounded ("1,100 people"), or in another unit of the same dimension.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use super::{Agreement, Checker, Code, Finding, Related, normalize_label};
-use crate::corpus::{Corpus, Source};
+use crate::corpus::Source;
 use crate::extract::{Dim, Figure, Sentence, Value};
 use crate::index::{FactRef, Index, value_keys};
 use crate::markdown::{BlockKind, Document};
@@ -23,12 +24,13 @@ impl Checker<'_> {
     /// `draft-disagree` findings: pairs of draft figures about one fact with
     /// values that cannot both hold.
     pub fn draft_disagreements(&self, doc: &Document) -> Vec<Finding> {
-        self.disagreements_among(doc, &doc.blocks)
+        self.disagreements_among(doc, &Arc::from(doc.text.as_str()), &doc.blocks)
     }
 
     /// [`Checker::draft_disagreements`] among some of the draft's blocks
     /// (one chunk of a long draft, see `draft_chunks`).
-    fn disagreements_among(&self, doc: &Document, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
+    /// `text` is the draft's text, shared by the chunks' indexes.
+    fn disagreements_among(&self, doc: &Document, text: &Arc<str>, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
         // Table cells and list items are rows of different facts (or the
         // parts of a total); they are left out.
         let blocks = blocks
@@ -46,17 +48,11 @@ impl Checker<'_> {
             author: None,
             format: crate::corpus::Format::Markdown,
             locators: Vec::new(),
-            text: doc.text.clone(),
+            text: String::new(),
             lines: doc.lines.clone(),
             blocks,
         };
-        let index = Index::build(
-            Corpus {
-                sources: vec![source],
-                warnings: Vec::new(),
-            },
-            self.rules,
-        );
+        let index = Index::build_shared(&source, text.clone(), self.rules);
         let own = Checker::new(&index, self.rules, self.options);
         // Figure → the other figures it contradicts.
         let mut against: FxHashMap<FactRef, Vec<FactRef>> = FxHashMap::default();
@@ -323,7 +319,7 @@ impl Checker<'_> {
         let chunks = keyed_chunks(doc);
         let missing: Vec<&Chunk> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
         cache.last.chunks_checked = missing.len();
-        for (key, start, found) in self.compare_chunks(doc, &missing) {
+        for (key, start, found) in self.compare_chunks(doc, &Arc::from(doc.text.as_str()), &missing) {
             cache.draft.insert(key, (start, found));
         }
         let found = self.chunk_findings(doc, &chunks, cache);
@@ -346,14 +342,20 @@ impl Checker<'_> {
             .collect()
     }
 
-    /// Compares each of `chunks` with itself, in parallel: (key, start, findings).
-    pub(super) fn compare_chunks(&self, doc: &Document, chunks: &[&Chunk]) -> Vec<(u64, usize, Vec<Finding>)> {
+    /// Compares each of `chunks` with itself, in parallel: (key, start,
+    /// findings). `text` is the draft's text, shared by the chunks' indexes.
+    pub(super) fn compare_chunks(
+        &self,
+        doc: &Document,
+        text: &Arc<str>,
+        chunks: &[&Chunk],
+    ) -> Vec<(u64, usize, Vec<Finding>)> {
         use rayon::prelude::*;
         chunks
             .par_iter()
             .map(|c| {
                 let blocks = &doc.blocks[c.2.clone()];
-                let mut found = self.disagreements_among(doc, blocks);
+                let mut found = self.disagreements_among(doc, text, blocks);
                 found.extend(self.list_arithmetic(doc, blocks));
                 (c.0, c.1, found)
             })

@@ -151,16 +151,24 @@ impl<'a> Checker<'a> {
         mut stage: impl FnMut(&[Finding]) -> ControlFlow<()>,
     ) -> Option<Vec<Finding>> {
         let chunks = draft_disagree::keyed_chunks(doc);
+        // One copy of the text for every chunk's index, made when one is needed.
+        let mut text: Option<std::sync::Arc<str>> = None;
         let mut stats = CacheStats::default();
         let mut out = Vec::new();
         for chunk in &chunks {
             let blocks = &doc.blocks[chunk.2.clone()];
             let missing = self.missing_blocks(doc, blocks, cache);
             let compare = !cache.draft.contains_key(&chunk.0);
+            if compare && text.is_none() {
+                text = Some(std::sync::Arc::from(doc.text.as_str()));
+            }
             // The chunk against itself runs beside its blocks' checks.
             let (checked, compared) = rayon::join(
                 || self.analyse_blocks(doc, &missing),
-                || compare.then(|| self.compare_chunks(doc, &[chunk])),
+                || {
+                    let text = text.as_ref().filter(|_| compare)?;
+                    Some(self.compare_chunks(doc, text, &[chunk]))
+                },
             );
             stats.checked += missing.len();
             stats.reused += blocks.len() - missing.len();
