@@ -179,7 +179,7 @@ impl<'a> Checker<'a> {
             for (key, start, found) in compared.into_iter().flatten() {
                 cache.draft.insert(key, (start, found));
             }
-            let mut found = self.blocks_cached(doc, blocks, cache, &mut CacheStats::default());
+            let mut found = self.cached_findings(doc, blocks, cache);
             found.extend(self.chunk_findings(doc, std::slice::from_ref(chunk), cache));
             self.mark_suppressed(doc, &mut found);
             found.sort_by_key(|f| (f.span.start, f.span.end));
@@ -244,6 +244,12 @@ impl<'a> Checker<'a> {
         for (key, start, found) in self.analyse_blocks(doc, &missing) {
             cache.entries.insert(key, (start, found));
         }
+        self.cached_findings(doc, blocks, cache)
+    }
+
+    /// The findings of `blocks`, each in the cache, moved to where the
+    /// block is now; in block order.
+    fn cached_findings(&self, doc: &Document, blocks: &[Block], cache: &BlockCache) -> Vec<Finding> {
         let mut out = Vec::new();
         for block in blocks {
             let key = BlockCache::key(doc, block, prev_block(doc, block));

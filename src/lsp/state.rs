@@ -178,15 +178,29 @@ pub struct Progress {
     pub tx: tokio::sync::mpsc::UnboundedSender<Arc<Checked>>,
 }
 
-/// A stage's findings are sent when its number is a power of two, or after
-/// this long since the last send if they grew by half meanwhile: the first
-/// come after one stage, and all the sends together are a few times the
-/// final diagnostics, not one copy per stage.
+/// A check that ends within this long publishes once, at its end (a
+/// keystroke in a long draft re-checks one block). Past it, a stage's
+/// findings are sent when its number is a power of two, or this long after
+/// the last send if they grew by half meanwhile: the first come within a
+/// stage or two, and all the sends together are a few times the final
+/// diagnostics, not one copy per stage.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Progress {
-    fn due(&self, stage: u32, found: usize, shown: usize, since: std::time::Duration) -> bool {
-        found > shown && (stage.is_power_of_two() || since >= PROGRESS_EVERY && found >= shown + shown / 2)
+    /// Whether to send the findings after `stage`, `found` of them, `shown`
+    /// sent so far, the check running for `running` and the last send (or
+    /// the start) `since` ago.
+    fn due(
+        &self,
+        stage: u32,
+        found: usize,
+        shown: usize,
+        running: std::time::Duration,
+        since: std::time::Duration,
+    ) -> bool {
+        running >= PROGRESS_EVERY
+            && found > shown
+            && (stage.is_power_of_two() || since >= PROGRESS_EVERY && found >= shown + shown / 2)
     }
 }
 
@@ -726,13 +740,14 @@ pub fn check_now(
         cache.ensure_tag(epoch << 32 ^ generation);
         let findings = match progress {
             Some(p) if long => {
-                let (mut stage, mut shown, mut when) = (0u32, 0usize, std::time::Instant::now());
+                let started = std::time::Instant::now();
+                let (mut stage, mut shown, mut when) = (0u32, 0usize, started);
                 let staged = checker.check_staged(&parsed, cache, |found| {
                     if doc.ticket.load(Ordering::SeqCst) != p.ticket {
                         return std::ops::ControlFlow::Break(());
                     }
                     stage += 1;
-                    if p.due(stage, found.len(), shown, when.elapsed()) {
+                    if p.due(stage, found.len(), shown, started.elapsed(), when.elapsed()) {
                         (shown, when) = (found.len(), std::time::Instant::now());
                         let partial = Arc::new(Checked {
                             epoch,

@@ -8,8 +8,8 @@
 //! so releases them), and after `hold-ms` of idle typing they are published.
 //!
 //! A draft longer than one stage of the check (64 KB of text; a news story
-//! is one) is published as its check goes on: the findings of its first
-//! part after one stage, more as stages end, all carrying the document's
+//! is one) is published as its check goes on, once it has run half a
+//! second: the findings of its first part, more as stages end, all carrying the document's
 //! version, each publish a superset of the one before, the last equal to a
 //! whole check. Requests are answered meanwhile from the findings so far,
 //! and an edit stops the rest of the old text's check.
