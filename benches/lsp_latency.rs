@@ -7,7 +7,10 @@
 //!
 //! `cargo bench --bench lsp_latency`. `COPYDESK_BENCH_SOURCES` sets the size of
 //! the generated corpus (default 100000; 0 skips it); `COPYDESK_BENCH_KEYS`
-//! the keystrokes per case (default 60).
+//! the keystrokes per case (default 60); `COPYDESK_BENCH_HUGE_MB` the size of
+//! the huge draft (default 20; 0 skips it), opened against the example corpus:
+//! the time to its first diagnostics (published in stages as its check goes
+//! on) and to all of them.
 
 #[path = "../tests/integration/lsp_client.rs"]
 #[allow(dead_code)]
@@ -96,6 +99,66 @@ fn report(name: &str, first: Duration, mut ms: Vec<f64>) {
     );
 }
 
+/// Opens a draft of about `mb` MB against `corpus` and returns the time to
+/// its first publish and to its last (the one holding every diagnostic, as
+/// counted by checking the same text in this process), and the publishes.
+fn huge(corpus: &Path, mb: f64) -> (Duration, Duration, usize, usize) {
+    let mut synth = copydesk::synth::Synth::new(17);
+    let mut draft = String::new();
+    while (draft.len() as f64) < mb * 1e6 {
+        draft.push_str(&synth.draft(2_000));
+        draft.push_str("\n\n");
+    }
+    let ws = tempfile::tempdir().unwrap();
+    let config = ws.path().join("copydesk.toml");
+    std::fs::write(
+        &config,
+        format!("[corpus]\npaths = [{:?}]\n", std::fs::canonicalize(corpus).unwrap()),
+    )
+    .unwrap();
+    // What the last publish holds: every finding a writer sees.
+    let want = {
+        let mut config = copydesk::config::Config::load(&config).unwrap();
+        config.boundary = copydesk::trust::Boundary::Anywhere;
+        let project = copydesk::project::Project::load(config, &[]).unwrap();
+        let (_, found) = project.check_text(&draft);
+        found
+            .iter()
+            .filter(|f| f.code != copydesk::check::Code::Supported && !f.is_suppressed())
+            .count()
+    };
+    let path = ws.path().join("draft.md");
+    std::fs::write(&path, &draft).unwrap();
+    let (mut client, _) = Client::start(
+        ws.path(),
+        capabilities(false, true),
+        Value::Null,
+        &[("COPYDESK_ALLOW_OUTSIDE_PATHS", "1")],
+    );
+    let uri = url(&path);
+    let started = Instant::now();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": draft}}),
+    );
+    let (mut first, mut publishes) = (None, 0);
+    loop {
+        let p = client
+            .wait_for_within("textDocument/publishDiagnostics", OPEN_TIMEOUT, |p| {
+                p["uri"] == uri && p["version"] == 1
+            })
+            .expect("the huge draft's diagnostics within the open timeout");
+        publishes += 1;
+        first.get_or_insert(started.elapsed());
+        if p["diagnostics"].as_array().map_or(0, Vec::len) >= want {
+            break;
+        }
+    }
+    let all = started.elapsed();
+    client.shutdown();
+    (first.unwrap_or(all), all, publishes, want)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; accept and ignore harness flags.
     let keys: usize = std::env::var("COPYDESK_BENCH_KEYS")
@@ -109,6 +172,18 @@ fn main() {
     let small = copydesk::synth::Synth::new(11).draft(2_000);
     let large = copydesk::synth::Synth::new(12).draft(20_000);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sources");
+    let huge_mb: f64 = std::env::var("COPYDESK_BENCH_HUGE_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20.0);
+    if huge_mb > 0.0 {
+        let (first, all, publishes, n) = huge(&example, huge_mb);
+        println!(
+            "example corpus (6 sources), {huge_mb} MB draft: first diagnostics {:>8.1} ms, all {:>8.1} ms ({publishes} publishes, {n} diagnostics)",
+            first.as_secs_f64() * 1000.0,
+            all.as_secs_f64() * 1000.0
+        );
+    }
     for (name, draft) in [("2,000 words", &small), ("20,000 words", &large)] {
         let (first, ms) = run(&example, draft, keys);
         report(&format!("example corpus (6 sources), {name}"), first, ms);

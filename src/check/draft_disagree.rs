@@ -9,11 +9,12 @@
 //! rounded ("1,100 people"), or in another unit of the same dimension.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use super::{Agreement, Checker, Code, Finding, Related, normalize_label};
-use crate::corpus::{Corpus, Source};
+use crate::corpus::Source;
 use crate::extract::{Dim, Figure, Sentence, Value};
 use crate::index::{FactRef, Index, value_keys};
 use crate::markdown::{BlockKind, Document};
@@ -23,12 +24,13 @@ impl Checker<'_> {
     /// `draft-disagree` findings: pairs of draft figures about one fact with
     /// values that cannot both hold.
     pub fn draft_disagreements(&self, doc: &Document) -> Vec<Finding> {
-        self.disagreements_among(doc, &doc.blocks)
+        self.disagreements_among(doc, &Arc::from(doc.text.as_str()), &doc.blocks)
     }
 
     /// [`Checker::draft_disagreements`] among some of the draft's blocks
     /// (one chunk of a long draft, see `draft_chunks`).
-    fn disagreements_among(&self, doc: &Document, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
+    /// `text` is the draft's text, shared by the chunks' indexes.
+    fn disagreements_among(&self, doc: &Document, text: &Arc<str>, blocks: &[crate::markdown::Block]) -> Vec<Finding> {
         // Table cells and list items are rows of different facts (or the
         // parts of a total); they are left out.
         let blocks = blocks
@@ -46,17 +48,11 @@ impl Checker<'_> {
             author: None,
             format: crate::corpus::Format::Markdown,
             locators: Vec::new(),
-            text: doc.text.clone(),
+            text: String::new(),
             lines: doc.lines.clone(),
             blocks,
         };
-        let index = Index::build(
-            Corpus {
-                sources: vec![source],
-                warnings: Vec::new(),
-            },
-            self.rules,
-        );
+        let index = Index::build_shared(&source, text.clone(), self.rules);
         let own = Checker::new(&index, self.rules, self.options);
         // Figure → the other figures it contradicts.
         let mut against: FxHashMap<FactRef, Vec<FactRef>> = FxHashMap::default();
@@ -291,6 +287,25 @@ fn differ_in_time(a: &[Figure], b: &[Figure]) -> bool {
         })
 }
 
+/// A chunk of the draft compared with itself (`draft_chunks`): its key,
+/// where it starts in the file, and its blocks (indices into `doc.blocks`).
+pub(super) type Chunk = (u64, usize, std::ops::Range<usize>);
+
+/// The draft's chunks with their keys, in document order.
+pub(super) fn keyed_chunks(doc: &Document) -> Vec<Chunk> {
+    super::draft_chunks::chunks(&doc.blocks)
+        .into_iter()
+        .map(|c| {
+            let blocks = &doc.blocks[c.clone()];
+            (
+                super::draft_chunks::key(doc, blocks),
+                super::draft_chunks::start(blocks),
+                c,
+            )
+        })
+        .collect()
+}
+
 impl Checker<'_> {
     /// Findings that need the whole draft (it against itself), for the
     /// blocks being checked; kept in the cache while the text is unchanged.
@@ -300,34 +315,58 @@ impl Checker<'_> {
         blocks: &[crate::markdown::Block],
         cache: &mut super::BlockCache,
     ) -> Vec<Finding> {
-        use rayon::prelude::*;
         // Compared chunk by chunk: a keystroke re-compares only its chunk.
-        let chunks: Vec<(u64, usize, &[crate::markdown::Block])> = super::draft_chunks::chunks(&doc.blocks)
-            .into_iter()
-            .map(|c| {
-                let blocks = &doc.blocks[c];
-                (
-                    super::draft_chunks::key(doc, blocks),
-                    super::draft_chunks::start(blocks),
-                    blocks,
-                )
-            })
-            .collect();
-        let missing: Vec<_> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
+        let chunks = keyed_chunks(doc);
+        let missing: Vec<&Chunk> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
         cache.last.chunks_checked = missing.len();
-        let computed: Vec<(u64, usize, Vec<Finding>)> = missing
-            .par_iter()
-            .map(|&&(key, start, blocks)| {
-                let mut found = self.disagreements_among(doc, blocks);
-                found.extend(self.list_arithmetic(doc, blocks));
-                (key, start, found)
-            })
-            .collect();
-        for (key, start, found) in computed {
+        for (key, start, found) in self.compare_chunks(doc, &Arc::from(doc.text.as_str()), &missing) {
             cache.draft.insert(key, (start, found));
         }
+        let found = self.chunk_findings(doc, &chunks, cache);
+        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
+        cache.draft.retain(|k, _| keep.contains(k));
+        // Every finding lies in one of the draft's blocks: asked for all of
+        // them, keep all (without a scan of every block for every finding,
+        // which was quadratic in a long draft); else only those inside the
+        // blocks asked for.
+        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
+            return found;
+        }
+        found
+            .into_iter()
+            .filter(|f| {
+                blocks
+                    .iter()
+                    .any(|b| b.map.range(0..b.text.len() as u32).contains(&f.span.start))
+            })
+            .collect()
+    }
+
+    /// Compares each of `chunks` with itself, in parallel: (key, start,
+    /// findings). `text` is the draft's text, shared by the chunks' indexes.
+    pub(super) fn compare_chunks(
+        &self,
+        doc: &Document,
+        text: &Arc<str>,
+        chunks: &[&Chunk],
+    ) -> Vec<(u64, usize, Vec<Finding>)> {
+        use rayon::prelude::*;
+        chunks
+            .par_iter()
+            .map(|c| {
+                let blocks = &doc.blocks[c.2.clone()];
+                let mut found = self.disagreements_among(doc, text, blocks);
+                found.extend(self.list_arithmetic(doc, blocks));
+                (c.0, c.1, found)
+            })
+            .collect()
+    }
+
+    /// The cached findings of `chunks` (each compared already), moved to
+    /// where the chunk is now, without those a suppression comment vouches against.
+    pub(super) fn chunk_findings(&self, doc: &Document, chunks: &[Chunk], cache: &super::BlockCache) -> Vec<Finding> {
         let mut found = Vec::new();
-        for &(key, start, _) in &chunks {
+        for &(key, start, _) in chunks {
             let Some((old_start, cached)) = cache.draft.get(&key) else {
                 continue;
             };
@@ -346,35 +385,22 @@ impl Checker<'_> {
                 f
             }));
         }
-        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
-        cache.draft.retain(|k, _| keep.contains(k));
         // A value on a line the writer silenced is vouched for: it does not
         // make the other value a contradiction.
         let silenced = |span: &std::ops::Range<usize>, code: Code| {
             let line = doc.lines.line_of(span.start);
             doc.suppressions.iter().any(|s| s.covers(line, code.as_str()))
         };
-        let found = found.into_iter().filter_map(|mut f| {
-            if f.code == Code::DraftDisagree {
-                f.related.retain(|r| !silenced(&r.span, f.code));
-                if f.related.is_empty() {
-                    return None;
-                }
-            }
-            Some(f)
-        });
-        // Every finding lies in one of the draft's blocks: asked for all of
-        // them, keep all (without a scan of every block for every finding,
-        // which was quadratic in a long draft); else only those inside the
-        // blocks asked for.
-        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
-            return found.collect();
-        }
         found
-            .filter(|f| {
-                blocks
-                    .iter()
-                    .any(|b| b.map.range(0..b.text.len() as u32).contains(&f.span.start))
+            .into_iter()
+            .filter_map(|mut f| {
+                if f.code == Code::DraftDisagree {
+                    f.related.retain(|r| !silenced(&r.span, f.code));
+                    if f.related.is_empty() {
+                        return None;
+                    }
+                }
+                Some(f)
             })
             .collect()
     }

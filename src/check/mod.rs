@@ -34,11 +34,13 @@ mod superseded;
 mod verdict;
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::ops::Range;
 
 pub use cache::{BlockCache, CacheStats};
 pub use compare::Agreement;
 pub use conflicts::{Conflict, ConflictVersion};
+pub use draft_chunks::CHUNK_MIN_BYTES;
 pub use finding::{Code, Finding, Passage, Related, Severity, Version};
 pub use pairs::Pair;
 pub use score::{FEATURES, Features, N_FEATURES};
@@ -121,32 +123,98 @@ impl<'a> Checker<'a> {
     /// are unchanged since they were last checked with this cache: an edit
     /// re-checks only the blocks it touched.
     pub fn check_cached(&self, doc: &Document, blocks: &[Block], cache: &mut BlockCache) -> Vec<Finding> {
-        use rayon::prelude::*;
+        if std::ptr::eq(blocks, doc.blocks.as_slice()) {
+            let all = self.check_staged(doc, cache, |_| ControlFlow::Continue(()));
+            return all.unwrap_or_default();
+        }
+        let mut stats = CacheStats::default();
+        let mut out = self.blocks_cached(doc, blocks, cache, &mut stats);
+        cache.last = stats;
+        out.extend(self.within_draft(doc, blocks, cache));
+        self.mark_suppressed(doc, &mut out);
+        out.sort_by_key(|f| (f.span.start, f.span.end));
+        out
+    }
+
+    /// Checks the whole document in stages, in document order, through the
+    /// cache: one stage per chunk of the draft (`draft_chunks`, at least
+    /// 64 KB of text, so a news story is one stage). After each stage,
+    /// `stage` sees the findings so far, the final list's first part (each
+    /// stage's findings lie in its own blocks, after the stage before), and
+    /// may stop the check (`None`): what is checked stays in the cache.
+    /// So a language server shows the first diagnostics of a 20 MB draft
+    /// within a stage, and an edit stops the check of the old text.
+    /// `check_cached` of every block is this with no stop.
+    pub fn check_staged(
+        &self,
+        doc: &Document,
+        cache: &mut BlockCache,
+        mut stage: impl FnMut(&[Finding]) -> ControlFlow<()>,
+    ) -> Option<Vec<Finding>> {
+        let chunks = draft_disagree::keyed_chunks(doc);
+        // One copy of the text for every chunk's index, made when one is needed.
+        let mut text: Option<std::sync::Arc<str>> = None;
+        let mut stats = CacheStats::default();
         let mut out = Vec::new();
-        let mut missing = Vec::new();
-        for block in blocks {
-            let key = BlockCache::key(doc, block, prev_block(doc, block));
-            let start = block.map.start(0);
-            match cache.entries.get(&key) {
-                Some((old_start, found)) => out.extend(found.iter().cloned().map(|mut f| {
-                    // The block moved: so did every span of its findings,
-                    // the ones they point at in it included.
-                    let moved = |r: &Range<usize>| r.start + start - old_start..r.end + start - old_start;
-                    f.span = moved(&f.span);
-                    for r in &mut f.related {
-                        r.span = moved(&r.span);
-                    }
-                    f
-                })),
-                None => missing.push((key, start, block)),
+        for chunk in &chunks {
+            let blocks = &doc.blocks[chunk.2.clone()];
+            let missing = self.missing_blocks(doc, blocks, cache);
+            let compare = !cache.draft.contains_key(&chunk.0);
+            if compare && text.is_none() {
+                text = Some(std::sync::Arc::from(doc.text.as_str()));
+            }
+            // The chunk against itself runs beside its blocks' checks.
+            let (checked, compared) = rayon::join(
+                || self.analyse_blocks(doc, &missing),
+                || {
+                    let text = text.as_ref().filter(|_| compare)?;
+                    Some(self.compare_chunks(doc, text, &[chunk]))
+                },
+            );
+            stats.checked += missing.len();
+            stats.reused += blocks.len() - missing.len();
+            stats.chunks_checked += usize::from(compare);
+            for (key, start, found) in checked {
+                cache.entries.insert(key, (start, found));
+            }
+            for (key, start, found) in compared.into_iter().flatten() {
+                cache.draft.insert(key, (start, found));
+            }
+            let mut found = self.cached_findings(doc, blocks, cache);
+            found.extend(self.chunk_findings(doc, std::slice::from_ref(chunk), cache));
+            self.mark_suppressed(doc, &mut found);
+            found.sort_by_key(|f| (f.span.start, f.span.end));
+            out.extend(found);
+            cache.last = stats;
+            if stage(&out).is_break() {
+                return None;
             }
         }
-        cache.last = CacheStats {
-            reused: blocks.len() - missing.len(),
-            checked: missing.len(),
-            chunks_checked: 0,
-        };
-        let checked: Vec<(u64, usize, Vec<Finding>)> = missing
+        let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
+        cache.draft.retain(|k, _| keep.contains(k));
+        Some(out)
+    }
+
+    /// The blocks of `blocks` whose findings are not in the cache: (key, start, block).
+    fn missing_blocks<'d>(
+        &self,
+        doc: &'d Document,
+        blocks: &'d [Block],
+        cache: &BlockCache,
+    ) -> Vec<(u64, usize, &'d Block)> {
+        blocks
+            .iter()
+            .filter_map(|block| {
+                let key = BlockCache::key(doc, block, prev_block(doc, block));
+                (!cache.entries.contains_key(&key)).then(|| (key, block.map.start(0), block))
+            })
+            .collect()
+    }
+
+    /// Checks blocks on all cores: (key, start, findings) in their order.
+    fn analyse_blocks(&self, doc: &Document, missing: &[(u64, usize, &Block)]) -> Vec<(u64, usize, Vec<Finding>)> {
+        use rayon::prelude::*;
+        missing
             .par_iter()
             .map_init(
                 || Analyzer::new(self.rules),
@@ -159,14 +227,55 @@ impl<'a> Checker<'a> {
                     (key, start, found)
                 },
             )
-            .collect();
-        for (key, start, found) in checked {
-            out.extend(found.iter().cloned());
+            .collect()
+    }
+
+    /// The findings of `blocks`, from the cache where it has them (moved to
+    /// where the block is now), else checked and cached; in block order.
+    fn blocks_cached(
+        &self,
+        doc: &Document,
+        blocks: &[Block],
+        cache: &mut BlockCache,
+        stats: &mut CacheStats,
+    ) -> Vec<Finding> {
+        let missing = self.missing_blocks(doc, blocks, cache);
+        stats.checked += missing.len();
+        stats.reused += blocks.len() - missing.len();
+        for (key, start, found) in self.analyse_blocks(doc, &missing) {
             cache.entries.insert(key, (start, found));
         }
-        out.extend(self.within_draft(doc, blocks, cache));
-        // Suppressions follow lines, which move: mark afresh every time.
-        for f in &mut out {
+        self.cached_findings(doc, blocks, cache)
+    }
+
+    /// The findings of `blocks`, each in the cache, moved to where the
+    /// block is now; in block order.
+    fn cached_findings(&self, doc: &Document, blocks: &[Block], cache: &BlockCache) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for block in blocks {
+            let key = BlockCache::key(doc, block, prev_block(doc, block));
+            let start = block.map.start(0);
+            let Some((old_start, found)) = cache.entries.get(&key) else {
+                continue;
+            };
+            out.extend(found.iter().cloned().map(|mut f| {
+                // The block moved: so did every span of its findings,
+                // the ones they point at in it included.
+                let moved = |r: &Range<usize>| r.start + start - old_start..r.end + start - old_start;
+                f.span = moved(&f.span);
+                for r in &mut f.related {
+                    r.span = moved(&r.span);
+                }
+                f
+            }));
+        }
+        out
+    }
+
+    /// Marks the findings a suppression comment silences. Suppressions
+    /// follow lines, which move: marked afresh every time.
+    fn mark_suppressed(&self, doc: &Document, found: &mut [Finding]) {
+        for f in found {
             let line = doc.lines.line_of(f.span.start);
             f.suppressed = doc
                 .suppressions
@@ -174,8 +283,6 @@ impl<'a> Checker<'a> {
                 .find(|s| s.covers(line, f.code.as_str()))
                 .map(|s| s.reason.clone());
         }
-        out.sort_by_key(|f| (f.span.start, f.span.end));
-        out
     }
 
     fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {

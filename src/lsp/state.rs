@@ -125,9 +125,11 @@ pub struct Checked {
     pub epoch: u64,
     pub generation: u64,
     pub version: i32,
-    pub text: String,
-    pub lines: LineIndex,
-    pub doc: Document,
+    /// Shared with the partial checks of the same text (a long draft's
+    /// findings so far), which are published as the check goes on.
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+    pub doc: Arc<Document>,
     pub findings: Vec<Finding>,
     pub loaded: Arc<Loaded>,
 }
@@ -157,11 +159,49 @@ pub struct Doc {
     /// Bumped by every edit; a scheduled check runs only if still current.
     pub ticket: AtomicU64,
     pub last: Mutex<Option<Arc<Checked>>>,
+    /// While a long draft is checked in stages: the findings so far, for
+    /// interactive requests on the text being checked.
+    pub partial: Mutex<Option<Arc<Checked>>>,
     pub slot: Mutex<Option<Arc<Slot>>>,
-    /// The ticket of the last publish, held while publishing: a publish
-    /// goes out only if its ticket is newer, so diagnostics for version N
-    /// can never follow those for N+1.
-    pub published: tokio::sync::Mutex<u64>,
+    /// The ticket and stage of the last publish, held while publishing: a
+    /// publish goes out only if its ticket is newer (or, for the stages of
+    /// one long check, its stage), so diagnostics for version N can never
+    /// follow those for N+1, nor a part of them the whole.
+    pub published: tokio::sync::Mutex<(u64, u32)>,
+}
+
+/// Where a check of a long draft in stages sends its findings so far, and
+/// the ticket it belongs to: when an edit takes a newer ticket, the check
+/// stops.
+pub struct Progress {
+    pub ticket: u64,
+    pub tx: tokio::sync::mpsc::UnboundedSender<Arc<Checked>>,
+}
+
+/// A check that ends within this long publishes once, at its end (a
+/// keystroke in a long draft re-checks one block). Past it, a stage's
+/// findings are sent when its number is a power of two, or this long after
+/// the last send if they grew by half meanwhile: the first come within a
+/// stage or two, and all the sends together are a few times the final
+/// diagnostics, not one copy per stage.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl Progress {
+    /// Whether to send the findings after `stage`, `found` of them, `shown`
+    /// sent so far, the check running for `running` and the last send (or
+    /// the start) `since` ago.
+    fn due(
+        &self,
+        stage: u32,
+        found: usize,
+        shown: usize,
+        running: std::time::Duration,
+        since: std::time::Duration,
+    ) -> bool {
+        running >= PROGRESS_EVERY
+            && found > shown
+            && (stage.is_power_of_two() || since >= PROGRESS_EVERY && found >= shown + shown / 2)
+    }
 }
 
 /// The whole server state.
@@ -531,6 +571,18 @@ impl State {
     /// re-indexed. Interactive requests (hover, completion, ...) pass `false`
     /// and get `None` rather than stall behind a corpus that is loading.
     pub async fn checked(self: &Arc<State>, doc: &Arc<Doc>, wait: bool) -> Option<Arc<Checked>> {
+        self.checked_with(doc, wait, None).await
+    }
+
+    /// [`State::checked`]; a long draft checked with `progress` sends its
+    /// findings so far as its check goes on, and stops (`None`) when an edit
+    /// takes a newer ticket.
+    pub async fn checked_with(
+        self: &Arc<State>,
+        doc: &Arc<Doc>,
+        wait: bool,
+        progress: Option<Progress>,
+    ) -> Option<Arc<Checked>> {
         let (text, version) = {
             let t = lock(&doc.text);
             (t.text(), t.version())
@@ -542,6 +594,14 @@ impl State {
         {
             return Some(last);
         }
+        // A long draft being checked in stages: what is found so far.
+        if !wait
+            && let Some(partial) = lock(&doc.partial).clone()
+            && partial.version == version
+            && partial.is_current(epoch)
+        {
+            return Some(partial);
+        }
         let loaded = if wait {
             self.loaded_for(doc).await?
         } else {
@@ -549,7 +609,10 @@ impl State {
         };
         let doc2 = doc.clone();
         let loaded2 = loaded.clone();
-        let result = tokio::task::spawn_blocking(move || check_now(&doc2, &loaded2, text, version, epoch, wait)).await;
+        let result = tokio::task::spawn_blocking(move || {
+            check_now(&doc2, &loaded2, text, version, epoch, wait, progress.as_ref())
+        })
+        .await;
         match result {
             #[cfg(feature = "postgres")]
             Ok(None) if loaded.archive.as_ref().is_some_and(|l| l.is_down()) => {
@@ -557,7 +620,7 @@ impl State {
                 None
             }
             Ok(None) => {
-                tracing::debug!(uri = %doc.uri, "corpus busy re-indexing; request answered empty");
+                tracing::debug!(uri = %doc.uri, "corpus busy, or the check overtaken by an edit; answered empty");
                 None
             }
             Ok(Some(checked)) => {
@@ -567,6 +630,7 @@ impl State {
                 let current = lock(&doc.text).version();
                 if current == version && checked.is_current(self.epoch.load(Ordering::SeqCst)) {
                     *lock(&doc.last) = Some(checked.clone());
+                    *lock(&doc.partial) = None;
                 }
                 Some(checked)
             }
@@ -586,13 +650,18 @@ impl State {
         for d in self.open_docs() {
             *lock(&d.slot) = None;
             *lock(&d.last) = None;
+            *lock(&d.partial) = None;
             lock(&d.cache).clear();
         }
     }
 }
 
 /// Checks a document's text on the calling thread, reusing unchanged blocks.
-/// Without `wait`, gives up (`None`) when the index is being rewritten.
+/// Without `wait`, gives up (`None`) when the index is being rewritten, or
+/// when a draft longer than a stage would have to be checked afresh. With
+/// `progress`, a draft longer than a stage is checked in stages, its
+/// findings so far sent as it goes, and the check given up (`None`, what is
+/// checked kept in the cache) when an edit takes a newer ticket.
 pub fn check_now(
     doc: &Doc,
     loaded: &Arc<Loaded>,
@@ -600,6 +669,7 @@ pub fn check_now(
     version: i32,
     epoch: u64,
     wait: bool,
+    progress: Option<&Progress>,
 ) -> Option<Checked> {
     let t0 = std::time::Instant::now();
     let project = if wait {
@@ -613,7 +683,9 @@ pub fn check_now(
     };
     // Read under the project lock, so no re-index is half done.
     let generation = loaded.generation.load(Ordering::SeqCst);
-    let parsed = Document::parse(text.clone());
+    let parsed = Arc::new(Document::parse(text.clone()));
+    let text: Arc<str> = Arc::from(text);
+    let lines = Arc::new(LineIndex::new(&text));
     let t_parse = t0.elapsed();
     #[cfg(feature = "postgres")]
     if let Some(link) = &loaded.archive {
@@ -634,7 +706,7 @@ pub fn check_now(
             epoch,
             generation,
             version,
-            lines: LineIndex::new(&text),
+            lines,
             text,
             doc: parsed,
             findings,
@@ -658,9 +730,48 @@ pub fn check_now(
                 Err(std::sync::TryLockError::WouldBlock) => None,
             }
         };
+        let long = text.len() > crate::check::CHUNK_MIN_BYTES;
+        if held.is_none() && long {
+            // A long draft checked afresh would take seconds: the check
+            // holding the cache publishes soon, and the request asks again.
+            return None;
+        }
         let cache = held.as_deref_mut().unwrap_or(&mut spare);
         cache.ensure_tag(epoch << 32 ^ generation);
-        let findings = checker.check_cached(&parsed, &parsed.blocks, cache);
+        let findings = match progress {
+            Some(p) if long => {
+                let started = std::time::Instant::now();
+                let (mut stage, mut shown, mut when) = (0u32, 0usize, started);
+                let staged = checker.check_staged(&parsed, cache, |found| {
+                    if doc.ticket.load(Ordering::SeqCst) != p.ticket {
+                        return std::ops::ControlFlow::Break(());
+                    }
+                    stage += 1;
+                    if p.due(stage, found.len(), shown, started.elapsed(), when.elapsed()) {
+                        (shown, when) = (found.len(), std::time::Instant::now());
+                        let partial = Arc::new(Checked {
+                            epoch,
+                            generation,
+                            version,
+                            text: text.clone(),
+                            lines: lines.clone(),
+                            doc: parsed.clone(),
+                            findings: found.to_vec(),
+                            loaded: loaded.clone(),
+                        });
+                        *lock(&doc.partial) = Some(partial.clone());
+                        let _ = p.tx.send(partial);
+                    }
+                    std::ops::ControlFlow::Continue(())
+                });
+                let Some(findings) = staged else {
+                    tracing::debug!(uri = %doc.uri, stage, "check overtaken by an edit");
+                    return None;
+                };
+                findings
+            }
+            _ => checker.check_cached(&parsed, &parsed.blocks, cache),
+        };
         cache.retain(&parsed, &parsed.blocks);
         findings
     };
@@ -674,7 +785,7 @@ pub fn check_now(
         epoch,
         generation,
         version,
-        lines: LineIndex::new(&text),
+        lines,
         text,
         doc: parsed,
         findings,

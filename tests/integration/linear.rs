@@ -99,15 +99,10 @@ fn described(found: &[copydesk::check::Finding]) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check() {
-    // A draft of about 400 KB, compared with itself in chunks
-    // (`draft_chunks`); every 40th paragraph gives the same fact with
-    // another value, a `draft-disagree` with the others of its chunk.
-    let rules = Rules::builtin();
-    let index = index(&rules);
-    let options = CheckOptions::default();
-    let checker = Checker::new(&index, &rules, &options);
+/// A draft of about 400 KB, compared with itself in chunks
+/// (`draft_chunks`); every 40th paragraph gives the same fact with another
+/// value, a `draft-disagree` with the others of its chunk.
+fn storm_draft() -> String {
     const FILLER: [&str; 5] = [
         "Crews worked through the night, the county said.",
         "Farmers counted the damage at first light.",
@@ -122,7 +117,16 @@ fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check
             format!("{}\n\n", FILLER[i % FILLER.len()])
         }
     };
-    let text: String = (0..8_000).map(paragraph).collect();
+    (0..8_000).map(paragraph).collect()
+}
+
+#[test]
+fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check() {
+    let rules = Rules::builtin();
+    let index = index(&rules);
+    let options = CheckOptions::default();
+    let checker = Checker::new(&index, &rules, &options);
+    let text = storm_draft();
     let doc = Document::parse(text.clone());
     let mut cache = BlockCache::default();
     let first = checker.check_cached(&doc, &doc.blocks, &mut cache);
@@ -150,4 +154,59 @@ fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check
         let fresh = checker.check(&doc);
         assert_eq!(described(&cached), described(&fresh));
     }
+}
+
+#[test]
+fn a_long_draft_checked_in_stages_grows_to_the_whole_check_and_stops_when_asked() {
+    use std::ops::ControlFlow;
+    let rules = Rules::builtin();
+    let index = index(&rules);
+    let options = CheckOptions::default();
+    let checker = Checker::new(&index, &rules, &options);
+    let doc = Document::parse(storm_draft());
+    // The blocks as another slice: checked all at once and sorted once
+    // (the path for some of a document's blocks), the reference.
+    let all = doc.blocks.clone();
+    let whole = checker.check_cached(&doc, &all, &mut BlockCache::default());
+    assert!(whole.iter().any(|f| f.code == Code::DraftDisagree));
+
+    // Each stage's findings so far are the first part of the whole.
+    let mut cache = BlockCache::default();
+    let mut seen = Vec::new();
+    let staged = checker
+        .check_staged(&doc, &mut cache, |found| {
+            assert_eq!(described(found), described(&whole[..found.len()]));
+            seen.push(found.len());
+            ControlFlow::Continue(())
+        })
+        .expect("not stopped");
+    assert_eq!(described(&staged), described(&whole));
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&whole.len()));
+
+    // Stopped after two stages: nothing is returned, what was checked is
+    // kept, and the next check does only the rest.
+    let mut cache = BlockCache::default();
+    let mut stages = 0;
+    let stopped = checker.check_staged(&doc, &mut cache, |_| {
+        stages += 1;
+        if stages == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert!(stopped.is_none());
+    let done = cache.last_check();
+    assert_eq!(done.chunks_checked, 2, "{done:?}");
+    assert!(done.checked > 0 && done.checked < doc.blocks.len(), "{done:?}");
+    let rest = checker.check_cached(&doc, &doc.blocks, &mut cache);
+    let stats = cache.last_check();
+    // (A paragraph repeated with the one before it is one entry: the
+    // first stages' checks serve some later blocks too.)
+    assert!(stats.reused >= done.checked, "{stats:?}");
+    assert_eq!(stats.reused + stats.checked, doc.blocks.len());
+    assert_eq!(stats.chunks_checked, seen.len() - 2);
+    assert_eq!(described(&rest), described(&whole));
 }

@@ -23,6 +23,7 @@ mod lsp_boundary;
 mod lsp_client;
 mod lsp_consistency;
 mod lsp_hostile;
+mod lsp_staged;
 mod mail_sources;
 mod make;
 mod over_time;

@@ -6,6 +6,13 @@
 //! way to "1,094"), so after a keystroke the findings that touch the word
 //! under the cursor are held back: an edit elsewhere moves the cursor (and
 //! so releases them), and after `hold-ms` of idle typing they are published.
+//!
+//! A draft longer than one stage of the check (64 KB of text; a news story
+//! is one) is published as its check goes on, once it has run half a
+//! second: the findings of its first part, more as stages end, all carrying the document's
+//! version, each publish a superset of the one before, the last equal to a
+//! whole check. Requests are answered meanwhile from the findings so far,
+//! and an edit stops the rest of the old text's check.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -16,7 +23,7 @@ use tower_lsp::lsp_types::{Diagnostic, DiagnosticRelatedInformation, NumberOrStr
 use super::Locator;
 use crate::check::Code;
 use crate::lsp::convert::{self, Encoding};
-use crate::lsp::state::{Checked, Doc, State, lock};
+use crate::lsp::state::{Checked, Doc, Progress, State, lock};
 
 /// Checks `doc` after `delay`, unless it changes again first.
 pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
@@ -38,32 +45,55 @@ pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
 
 /// Checks the document's current text and publishes the result if nothing
 /// newer was scheduled meanwhile (an edit, a configuration or corpus change):
-/// two checks of one version must not publish out of order.
+/// two checks of one version must not publish out of order. A long draft
+/// is published in stages as its check goes on (`State::checked_with`),
+/// each publish of a version a superset of the one before.
 async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     let started = std::time::Instant::now();
-    let Some(checked) = state.checked(doc, true).await else {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let check = {
+        let (state, doc) = (state.clone(), doc.clone());
+        tokio::spawn(async move { state.checked_with(&doc, true, Some(Progress { ticket, tx })).await })
+    };
+    // The sender goes when the check ends: every stage is published first.
+    let mut stage = 0;
+    while let Some(partial) = rx.recv().await {
+        stage += 1;
+        send(state, doc, ticket, stage, &partial).await;
+    }
+    let Ok(Some(checked)) = check.await else {
         return;
     };
+    if send(state, doc, ticket, u32::MAX, &checked).await {
+        tracing::debug!(us = started.elapsed().as_micros() as u64, stages = stage, "published");
+    }
+}
+
+/// Publishes one check of the document (`stage` of it; `u32::MAX` the
+/// whole) unless something newer was published or scheduled meanwhile.
+/// Whether it went out.
+async fn send(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64, stage: u32, checked: &Checked) -> bool {
     if doc.ticket.load(Ordering::SeqCst) != ticket
         || lock(&doc.text).version() != checked.version
         || state.doc(&doc.uri).is_none()
     {
         // Stale, or closed meanwhile: a newer check (or none) follows.
-        return;
+        return false;
     }
     // Ordered by construction: tickets only grow, and a publish holds the
     // gate from its last look at the ticket until the message is queued.
     let mut published = doc.published.lock().await;
-    if *published >= ticket || doc.ticket.load(Ordering::SeqCst) != ticket {
-        return;
+    if *published >= (ticket, stage) || doc.ticket.load(Ordering::SeqCst) != ticket {
+        return false;
     }
-    *published = ticket;
+    *published = (ticket, stage);
     let t = std::time::Instant::now();
     let hold_ms = state.slot_for(doc).config.lsp.hold_ms();
     let typing = lock(&doc.text).typing().filter(|_| hold_ms > 0);
     let word = typing.and_then(|at| word_at(&checked.text, at));
-    let diagnostics = to_diagnostics(&checked, &doc.uri, state.encoding(), word.clone());
-    if let Some(word) = word
+    let diagnostics = to_diagnostics(checked, &doc.uri, state.encoding(), word.clone());
+    if stage == u32::MAX
+        && let Some(word) = word
         && checked.findings.iter().any(|f| touches(&f.span, &word))
     {
         release_after(state, doc, checked.version, Duration::from_millis(hold_ms));
@@ -71,13 +101,14 @@ async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     tracing::debug!(
         us = t.elapsed().as_micros() as u64,
         n = diagnostics.len(),
+        stage,
         "converted diagnostics"
     );
     state
         .client
         .publish_diagnostics(doc.uri.clone(), diagnostics, Some(checked.version))
         .await;
-    tracing::debug!(us = started.elapsed().as_micros() as u64, "published");
+    true
 }
 
 /// After `idle` without another edit, takes the word under the cursor as

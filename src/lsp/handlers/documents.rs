@@ -26,8 +26,9 @@ pub async fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         cache: std::sync::Mutex::new(BlockCache::default()),
         ticket: AtomicU64::new(0),
         last: std::sync::Mutex::new(None),
+        partial: std::sync::Mutex::new(None),
         slot: std::sync::Mutex::new(None),
-        published: tokio::sync::Mutex::new(0),
+        published: tokio::sync::Mutex::new((0, 0)),
     });
     lock(&state.docs).insert(item.uri, doc.clone());
     diagnostics::schedule(state, &doc, Duration::ZERO);
@@ -82,7 +83,7 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     // about to publish waits for the gate, then finds it closed for good.
     doc.ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut published = doc.published.lock().await;
-    *published = u64::MAX;
+    *published = (u64::MAX, u32::MAX);
     state.client.publish_diagnostics(uri, Vec::new(), None).await;
 }
 
