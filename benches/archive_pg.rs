@@ -252,6 +252,15 @@ fn main() {
             Document::parse(copydesk::synth::Synth::new(99).draft(2000)),
         ),
     ];
+    // `COPYDESK_BENCH_DRAFTS=DIR` writes the drafts out, to check them with
+    // the CLI (`COPYDESK_LOG=copydesk=debug` logs each archive query).
+    if let Some(dir) = std::env::var_os("COPYDESK_BENCH_DRAFTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, (_, doc)) in drafts.iter().enumerate() {
+            std::fs::write(dir.join(format!("draft-{i}.md")), &doc.text).unwrap();
+        }
+    }
     let config = Config::default();
     println!(
         "{} cores; {CLIENTS} clients x {ROUNDS} checks each, one client {SINGLE} checks",

@@ -27,6 +27,10 @@ use crate::rules::Rules;
 /// retrieval's generating bound); commoner keys are asked about per sentence.
 const WHOLE: usize = crate::index::GENERATE_DF_PUB;
 
+/// Sources fetched for each name spelling: a name finding quotes the first
+/// three whose sentences write it.
+const NAME_SOURCES: i32 = 10;
+
 /// Runs before giving up (a draft needs about five).
 const MAX_PASSES: usize = 16;
 
@@ -501,6 +505,16 @@ impl Facts for DraftView {
     }
 
     fn facts_with_value(&self, key: u64) -> Vec<FactRef> {
+        // A value's facts are asked for after its count (the checker skips
+        // values with many facts); while the count is unknown, fetch the
+        // count first, not facts the checker may not want (thousands for a
+        // common value, and more as the archive grows).
+        if !self.vcount.contains_key(&key) {
+            self.miss(|m| {
+                m.vcount.insert(key);
+            });
+            return Vec::new();
+        }
         let Some(facts) = self.vfacts.get(&key) else {
             self.miss(|m| {
                 m.vfacts.insert(key);
@@ -781,14 +795,24 @@ fn draft_names(archive: &mut Archive, doc: &Document, rules: &Rules) -> Result<N
     if reach.is_empty() {
         return Ok(names);
     }
+    // One row per spelling, in the order of its first use, with its first
+    // sources (a finding quotes three): a common word's names are used by
+    // thousands of sources, and a row for each cost seconds at 100,000.
     for row in query(
         client,
         "names",
-        "SELECT source, display, words FROM copydesk_names WHERE words && $1::text[] ORDER BY source, ord",
-        &[&reach],
+        "SELECT display, words, sources FROM ( \
+           SELECT display, min(words) AS words, \
+             (array_agg(source ORDER BY source))[1:$2] AS sources, min(source) AS first, \
+             (array_agg(ord ORDER BY source, ord))[1] AS first_ord \
+           FROM copydesk_names WHERE words && $1::text[] GROUP BY display) x \
+         ORDER BY first, first_ord",
+        &[&reach, &NAME_SOURCES],
     )? {
-        let (source, display, w): (i64, String, Vec<String>) = (row.get(0), row.get(1), row.get(2));
-        names.insert(&display, w, source as u32);
+        let (display, w, sources): (String, Vec<String>, Vec<i64>) = (row.get(0), row.get(1), row.get(2));
+        for s in sources {
+            names.insert(&display, w.clone(), s as u32);
+        }
     }
     Ok(names)
 }
