@@ -252,6 +252,15 @@ fn main() {
             Document::parse(copydesk::synth::Synth::new(99).draft(2000)),
         ),
     ];
+    // `COPYDESK_BENCH_DRAFTS=DIR` writes the drafts out, to check them with
+    // the CLI (`COPYDESK_LOG=copydesk=debug` logs each archive query).
+    if let Some(dir) = std::env::var_os("COPYDESK_BENCH_DRAFTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, (_, doc)) in drafts.iter().enumerate() {
+            std::fs::write(dir.join(format!("draft-{i}.md")), &doc.text).unwrap();
+        }
+    }
     let config = Config::default();
     println!(
         "{} cores; {CLIENTS} clients x {ROUNDS} checks each, one client {SINGLE} checks",
@@ -288,6 +297,25 @@ fn main() {
                 .unwrap()
                 .get(0);
             println!("  postgres   database size {:.0} MB", size as f64 / 1e6);
+            // Where it goes: each table with its indexes and TOAST.
+            let tables = c
+                .query(
+                    "SELECT relname, pg_total_relation_size(oid) FROM pg_class \
+                     WHERE relkind = 'r' AND relname LIKE 'copydesk%' ORDER BY 2 DESC",
+                    &[],
+                )
+                .unwrap();
+            let parts: Vec<String> = tables
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {:.0}",
+                        r.get::<_, String>(0).trim_start_matches("copydesk_"),
+                        r.get::<_, i64>(1) as f64 / 1e6
+                    )
+                })
+                .collect();
+            println!("  postgres   by table (MB, with indexes): {}", parts.join(", "));
         }
 
         let local = embedded.then(|| {
@@ -302,6 +330,15 @@ fn main() {
             options: config.check_options(),
         };
         for (name, doc) in &drafts {
+            let mut archive = pg.client();
+            let how = ArchiveCheck {
+                rules: &pg.rules,
+                options: &pg.options,
+                names: true,
+                scope: None,
+            };
+            let (_, view) = archive_check(&mut archive, doc, None, &how).unwrap();
+            println!("  postgres   {name}: {} batches of queries", view.round_trips);
             if let Some(local) = &local {
                 report("embedded", name, measure(local, doc));
             }

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_names.sql"),
     include_str!("../../migrations/0003_source_formats.sql"),
     include_str!("../../migrations/0004_source_count.sql"),
+    include_str!("../../migrations/0005_compact_postings.sql"),
 ];
 
 /// The schema version this build reads and writes.

@@ -27,6 +27,10 @@ use crate::rules::Rules;
 /// retrieval's generating bound); commoner keys are asked about per sentence.
 const WHOLE: usize = crate::index::GENERATE_DF_PUB;
 
+/// Sources fetched for each name spelling: a name finding quotes the first
+/// three whose sentences write it.
+const NAME_SOURCES: i32 = 10;
+
 /// Runs before giving up (a draft needs about five).
 const MAX_PASSES: usize = 16;
 
@@ -41,6 +45,7 @@ struct Misses {
     vfacts: FxHashSet<u64>,
     sentences: FxHashSet<u32>,
     sources: FxHashSet<u32>,
+    texts: FxHashSet<u32>,
     paths: FxHashSet<PathBuf>,
 }
 
@@ -53,6 +58,7 @@ impl Misses {
             && self.vfacts.is_empty()
             && self.sentences.is_empty()
             && self.sources.is_empty()
+            && self.texts.is_empty()
             && self.paths.is_empty()
     }
 }
@@ -166,7 +172,12 @@ impl DraftView {
             for &key in &m.df {
                 self.df.insert(key, 0);
             }
-            for row in client.query("SELECT term, df FROM copydesk_term_df WHERE term = ANY($1)", &[&keys])? {
+            for row in query(
+                client,
+                "df",
+                "SELECT term, df FROM copydesk_term_df WHERE term = ANY($1)",
+                &[&keys],
+            )? {
                 let (t, n): (i64, i64) = (row.get(0), row.get(1));
                 self.df.insert(t as u64, n.max(0) as usize);
             }
@@ -175,12 +186,20 @@ impl DraftView {
                     .filter(|key| self.df.get(key).is_some_and(|&n| n > 0 && n <= WHOLE))
                     .map(|&x| k(x))
                     .collect();
-            for row in client.query(
-                "SELECT term, sentence FROM copydesk_postings WHERE term = ANY($1) ORDER BY term, sentence",
+            for row in query(
+                client,
+                "whole",
+                "SELECT term, sentences FROM copydesk_postings WHERE term = ANY($1)",
                 &[&rare],
             )? {
-                let (t, s): (i64, i64) = (row.get(0), row.get(1));
-                self.whole.entry(t as u64).or_default().push(s as u32);
+                let (t, s): (i64, Vec<i32>) = (row.get(0), row.get(1));
+                self.whole
+                    .entry(t as u64)
+                    .or_default()
+                    .extend(s.into_iter().map(|id| id as u32));
+            }
+            for ids in self.whole.values_mut() {
+                ids.sort_unstable();
             }
         }
         if !m.head.is_empty() {
@@ -189,14 +208,27 @@ impl DraftView {
             for &key in &m.head {
                 self.head.entry(key).or_default();
             }
-            for row in client.query(
-                "SELECT q.term, p.sentence FROM unnest($1::int8[]) AS q(term) \
-                 CROSS JOIN LATERAL (SELECT sentence FROM copydesk_postings WHERE term = q.term \
-                 ORDER BY sentence LIMIT $2) p ORDER BY q.term, p.sentence",
+            // Rows in block order hold the key's sentences in id order, each
+            // row at least one: the first WHOLE rows hold its first WHOLE.
+            for row in query(
+                client,
+                "head",
+                "SELECT q.term, p.sentences FROM unnest($1::int8[]) AS q(term) \
+                 CROSS JOIN LATERAL (SELECT sentences FROM copydesk_postings WHERE term = q.term \
+                 ORDER BY block LIMIT $2) p",
                 &[&keys, &limit],
             )? {
-                let (t, s): (i64, i64) = (row.get(0), row.get(1));
-                self.head.entry(t as u64).or_default().push(s as u32);
+                let (t, s): (i64, Vec<i32>) = (row.get(0), row.get(1));
+                self.head
+                    .entry(t as u64)
+                    .or_default()
+                    .extend(s.into_iter().map(|id| id as u32));
+            }
+            for key in &m.head {
+                if let Some(ids) = self.head.get_mut(key) {
+                    ids.sort_unstable();
+                    ids.truncate(WHOLE);
+                }
             }
         }
         if !m.vcount.is_empty() {
@@ -204,7 +236,9 @@ impl DraftView {
             for &key in &m.vcount {
                 self.vcount.insert(key, 0);
             }
-            for row in client.query(
+            for row in query(
+                client,
+                "vcount",
                 "SELECT value, n FROM copydesk_value_count WHERE value = ANY($1)",
                 &[&keys],
             )? {
@@ -217,19 +251,28 @@ impl DraftView {
             for &key in &m.vfacts {
                 self.vfacts.entry(key).or_default();
             }
-            for row in client.query(
-                "SELECT value, sentence, figure FROM copydesk_values WHERE value = ANY($1) \
-                 ORDER BY value, sentence, figure",
+            for row in query(
+                client,
+                "vfacts",
+                "SELECT value, refs FROM copydesk_values WHERE value = ANY($1)",
                 &[&keys],
             )? {
-                let (v, s, f): (i64, i64, i32) = (row.get(0), row.get(1), row.get(2));
-                let r = FactRef {
-                    sentence: s as u32,
-                    figure: f as u16,
-                };
-                self.vfacts.entry(v as u64).or_default().push(r);
-                if !self.sentences.contains_key(&r.sentence) {
-                    want_sentences.insert(r.sentence);
+                let (v, refs): (i64, Vec<i64>) = (row.get(0), row.get(1));
+                let facts = self.vfacts.entry(v as u64).or_default();
+                for r in refs {
+                    let r = FactRef {
+                        sentence: (r >> 16) as u32,
+                        figure: (r & 0xffff) as u16,
+                    };
+                    facts.push(r);
+                    if !self.sentences.contains_key(&r.sentence) {
+                        want_sentences.insert(r.sentence);
+                    }
+                }
+            }
+            for key in &m.vfacts {
+                if let Some(facts) = self.vfacts.get_mut(key) {
+                    facts.sort_unstable_by_key(|r| (r.sentence, r.figure));
                 }
             }
         }
@@ -251,7 +294,9 @@ impl DraftView {
             for &id in want_sentences.iter().chain(&m.records) {
                 self.sentences.insert(id, empty_rec());
             }
-            for row in client.query(
+            for row in query(
+                client,
+                "sentences",
                 "SELECT id, source, rec FROM copydesk_sentences WHERE id = ANY($1)",
                 &[&ids],
             )? {
@@ -263,12 +308,32 @@ impl DraftView {
             }
         }
         self.fetch_sources(client, want_sources)?;
+        if !m.texts.is_empty() {
+            let ids: Vec<i64> = m.texts.iter().map(|&id| i64::from(id)).collect();
+            for &id in &m.texts {
+                self.texts.insert(id, Arc::from(""));
+            }
+            for row in query(
+                client,
+                "texts",
+                "SELECT id, body FROM copydesk_sources WHERE id = ANY($1)",
+                &[&ids],
+            )? {
+                let (id, body): (i64, String) = (row.get(0), row.get(1));
+                self.texts.insert(id as u32, Arc::from(body));
+            }
+        }
         if !m.paths.is_empty() {
             let paths: Vec<String> = m.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
             for p in &m.paths {
                 self.paths.insert(p.clone(), None);
             }
-            for row in client.query("SELECT path, id FROM copydesk_sources WHERE path = ANY($1)", &[&paths])? {
+            for row in query(
+                client,
+                "paths",
+                "SELECT path, id FROM copydesk_sources WHERE path = ANY($1)",
+                &[&paths],
+            )? {
                 let (p, id): (String, i64) = (row.get(0), row.get(1));
                 self.paths.insert(PathBuf::from(p), Some(id as u32));
             }
@@ -289,17 +354,16 @@ impl DraftView {
         for &id in &want_sources {
             self.sources.insert(id, None);
         }
-        for row in client.query(
-            "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, body, format, author \
+        for row in query(
+            client,
+            "sources",
+            "SELECT id, path, key, title, date, url, publisher, sent_start, sent_end, format, author \
                  FROM copydesk_sources WHERE id = ANY($1)",
             &[&ids],
         )? {
             let id: i64 = row.get(0);
             let path: String = row.get(1);
             let (a, b): (i64, i64) = (row.get(7), row.get(8));
-            // The text comes with the record: the checker reads a cited
-            // sentence's text right after the sentence.
-            self.texts.insert(id as u32, Arc::from(row.get::<_, String>(9)));
             self.sources.insert(
                 id as u32,
                 Some(SourceRow {
@@ -310,8 +374,8 @@ impl DraftView {
                         date: row.get(4),
                         url: row.get(5),
                         publisher: row.get(6),
-                        format: Format::from_name(row.get(10)).unwrap_or(Format::Text),
-                        author: row.get(11),
+                        format: Format::from_name(row.get(9)).unwrap_or(Format::Text),
+                        author: row.get(10),
                     },
                     sentences: a as u32..b as u32,
                 }),
@@ -441,6 +505,16 @@ impl Facts for DraftView {
     }
 
     fn facts_with_value(&self, key: u64) -> Vec<FactRef> {
+        // A value's facts are asked for after its count (the checker skips
+        // values with many facts); while the count is unknown, fetch the
+        // count first, not facts the checker may not want (thousands for a
+        // common value, and more as the archive grows).
+        if !self.vcount.contains_key(&key) {
+            self.miss(|m| {
+                m.vcount.insert(key);
+            });
+            return Vec::new();
+        }
         let Some(facts) = self.vfacts.get(&key) else {
             self.miss(|m| {
                 m.vfacts.insert(key);
@@ -468,10 +542,11 @@ impl Facts for DraftView {
         match self.texts.get(&id) {
             Some(t) => t.clone(),
             None => {
-                // Fetched with the source's record.
+                // Fetched on its own: most sources a check reads records of
+                // are candidates it never quotes.
                 if id != u32::MAX {
                     self.miss(|m| {
-                        m.sources.insert(id);
+                        m.texts.insert(id);
                     });
                 }
                 Arc::from("")
@@ -572,9 +647,17 @@ impl DraftView {
         archive: &mut Archive,
         mut pass: impl FnMut(&DraftView) -> T,
     ) -> Result<T, ArchiveError> {
-        for _ in 0..MAX_PASSES {
+        for round in 0..MAX_PASSES {
+            let t = std::time::Instant::now();
             let answer = pass(self);
+            let ran = t.elapsed();
             let misses = std::mem::take(&mut *self.misses.lock().unwrap_or_else(|e| e.into_inner()));
+            tracing::debug!(
+                round,
+                pass_ms = ran.as_secs_f64() * 1e3,
+                missed = ?(misses.df.len(), misses.head.len(), misses.records.len(), misses.vcount.len(), misses.vfacts.len(), misses.sentences.len(), misses.sources.len(), misses.texts.len()),
+                "archive check pass"
+            );
             if misses.is_empty() {
                 return Ok(answer);
             }
@@ -591,11 +674,18 @@ impl DraftView {
     pub(super) fn preload(&mut self, client: &mut postgres::Client, sources: &[u32]) -> Result<(), ArchiveError> {
         self.round_trips += 1;
         self.fetch_sources(client, sources.iter().copied().collect())?;
-        let ids: Vec<i64> = sources.iter().map(|&id| i64::from(id)).collect();
+        let (starts, ends): (Vec<i64>, Vec<i64>) = sources
+            .iter()
+            .filter_map(|id| self.sources.get(id).cloned().flatten())
+            .map(|r| (i64::from(r.sentences.start), i64::from(r.sentences.end)))
+            .unzip();
         let mut walk = Vec::new();
-        for row in client.query(
-            "SELECT id, source, rec FROM copydesk_sentences WHERE source = ANY($1) ORDER BY id",
-            &[&ids],
+        for row in query(
+            client,
+            "preload",
+            "SELECT s.id, s.source, s.rec FROM unnest($1::int8[], $2::int8[]) r(a, b) \
+             JOIN copydesk_sentences s ON s.id >= r.a AND s.id < r.b ORDER BY s.id",
+            &[&starts, &ends],
         )? {
             let (id, s) = decode(&row)?;
             walk.push(id);
@@ -604,6 +694,24 @@ impl DraftView {
         self.walk = Some(walk);
         Ok(())
     }
+}
+
+/// Runs one query of a draft's batch, logging its rows and time (`RUST_LOG=copydesk=debug`).
+fn query(
+    client: &mut postgres::Client,
+    what: &'static str,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<Vec<postgres::Row>, postgres::Error> {
+    let t = std::time::Instant::now();
+    let rows = client.query(sql, params)?;
+    tracing::debug!(
+        what,
+        rows = rows.len(),
+        ms = t.elapsed().as_secs_f64() * 1e3,
+        "archive query"
+    );
+    Ok(rows)
 }
 
 /// A `copydesk_sentences` row (id, source, rec) as the record and its id.
@@ -615,16 +723,23 @@ fn decode(row: &postgres::Row) -> Result<(u32, SentenceRec), ArchiveError> {
     Ok((id as u32, s))
 }
 
-/// The part of the archive's name index a draft's names can reach: its
-/// spellings the archive knows, and every name holding a word within one edit
-/// of a draft name word, added in the order the embedded index would add
-/// them, so lookups rank them the same. Three queries, whatever the archive's size.
+/// The part of the archive's name index a draft's names can reach, added
+/// in the order the embedded index would add them, so lookups rank them the
+/// same. The name check looks names up by a word in two cases only: a draft
+/// name with one word no source spells (the names holding a word within one
+/// edit of it), and a name whose other words are all known and one is an
+/// initial (the names holding its first full word). Only those names are
+/// fetched: the names holding every draft word ran to tens of thousands of
+/// rows at 10,000 sources ("Bay", "South"), and grew with the archive.
+/// Three queries, whatever the archive's size.
 fn draft_names(archive: &mut Archive, doc: &Document, rules: &Rules) -> Result<NameIndex, ArchiveError> {
-    let mut words: Vec<String> = doc
+    let drafted: Vec<Vec<String>> = doc
         .blocks
         .iter()
-        .flat_map(|b| crate::names::draft_name_words(&b.text, rules))
+        .flat_map(|b| crate::names::text_names(&b.text, rules).1)
+        .map(|(_, words)| words)
         .collect();
+    let mut words: Vec<String> = drafted.iter().flatten().cloned().collect();
     words.sort();
     words.dedup();
     let mut names = NameIndex::default();
@@ -632,28 +747,72 @@ fn draft_names(archive: &mut Archive, doc: &Document, rules: &Rules) -> Result<N
         return Ok(names);
     }
     let client = archive.client();
-    for row in client.query("SELECT word FROM copydesk_known_words WHERE word = ANY($1)", &[&words])? {
-        names.insert_known(row.get(0));
+    let known: FxHashSet<String> = query(
+        client,
+        "known words",
+        "SELECT word FROM copydesk_known_words WHERE word = ANY($1)",
+        &[&words],
+    )?
+    .into_iter()
+    .map(|r| r.get(0))
+    .collect();
+    let initial = |w: &String| w.chars().count() == 1;
+    let mut near_of: Vec<String> = Vec::new();
+    let mut reach: Vec<String> = Vec::new();
+    for name in &drafted {
+        let unknown: Vec<&String> = name.iter().filter(|w| !initial(w) && !known.contains(*w)).collect();
+        match unknown.as_slice() {
+            [] if name.len() >= 2 && name.iter().any(initial) => {
+                reach.extend(name.iter().find(|w| !initial(w)).cloned());
+            }
+            [w] => near_of.push((*w).clone()),
+            _ => {}
+        }
     }
-    let keys: Vec<String> = words
+    for w in known {
+        names.insert_known(w);
+    }
+    near_of.sort();
+    near_of.dedup();
+    let keys: Vec<String> = near_of
         .iter()
         .flat_map(|w| std::iter::once(w.clone()).chain(crate::names::word_deletions(w)))
         .collect();
-    let mut reach: Vec<String> = client
-        .query(
-            "SELECT DISTINCT word FROM copydesk_name_deletes WHERE del = ANY($1)",
-            &[&keys],
-        )?
-        .into_iter()
-        .map(|r| r.get(0))
-        .collect();
-    reach.extend(words);
-    for row in client.query(
-        "SELECT source, display, words FROM copydesk_names WHERE words && $1::text[] ORDER BY source, ord",
-        &[&reach],
+    if !keys.is_empty() {
+        reach.extend(
+            query(
+                client,
+                "name deletes",
+                "SELECT DISTINCT word FROM copydesk_name_deletes WHERE del = ANY($1)",
+                &[&keys],
+            )?
+            .into_iter()
+            .map(|r| r.get::<_, String>(0)),
+        );
+    }
+    reach.sort();
+    reach.dedup();
+    if reach.is_empty() {
+        return Ok(names);
+    }
+    // One row per spelling, in the order of its first use, with its first
+    // sources (a finding quotes three): a common word's names are used by
+    // thousands of sources, and a row for each cost seconds at 100,000.
+    for row in query(
+        client,
+        "names",
+        "SELECT display, words, sources FROM ( \
+           SELECT display, min(words) AS words, \
+             (array_agg(source ORDER BY source))[1:$2] AS sources, min(source) AS first, \
+             (array_agg(ord ORDER BY source, ord))[1] AS first_ord \
+           FROM copydesk_names WHERE words && $1::text[] GROUP BY display) x \
+         ORDER BY first, first_ord",
+        &[&reach, &NAME_SOURCES],
     )? {
-        let (source, display, w): (i64, String, Vec<String>) = (row.get(0), row.get(1), row.get(2));
-        names.insert(&display, w, source as u32);
+        let (display, w, sources): (String, Vec<String>, Vec<i64>) = (row.get(0), row.get(1), row.get(2));
+        for s in sources {
+            names.insert(&display, w.clone(), s as u32);
+        }
     }
     Ok(names)
 }
