@@ -11,7 +11,7 @@
 
 use super::candidates::RETRIEVE;
 use super::{Checker, Code, Finding, Passage};
-use crate::extract::{DateVal, Dim, Figure, Sentence, Value};
+use crate::extract::{DateVal, Dim, Figure, POSSESSIVES, Sentence, Value};
 use crate::index::FactRef;
 use crate::text::word_hash;
 
@@ -20,8 +20,6 @@ const VERB_REACH: usize = 4;
 /// Retrieved sentences read, and how close to the best one's score they must be.
 const FRAME_SOURCES: usize = 5;
 const FRAME_SCORE: f32 = 0.5;
-/// Possessive determiners, by grammar.
-const POSSESSIVES: &[&str] = &["his", "her", "their", "its", "our", "my", "your"];
 
 impl<'a> Checker<'a> {
     /// The passage giving the date of the source that a year of telling in
@@ -53,7 +51,7 @@ impl<'a> Checker<'a> {
             };
             if date.value.year == Some(year) {
                 return Some(self.date_passage(source, date.value).unwrap_or_else(|| {
-                    let mut p = self.sentence_passage(sid);
+                    let mut p = self.sentence_passage(sid, None);
                     p.figure_text = date.text.clone();
                     p
                 }));
@@ -99,30 +97,6 @@ impl<'a> Checker<'a> {
                     })
                 })
         })
-    }
-
-    /// A passage for a whole sentence, with no figure marked in it.
-    fn sentence_passage(&self, sid: u32) -> Passage {
-        let sent = self.index.sentence(sid);
-        let src = self.index.source(sent.source);
-        let body = self.index.source_text(sent.source);
-        let span = sent.span.start as usize..sent.span.end as usize;
-        let text = body.get(span.clone()).unwrap_or_default();
-        let lc = crate::text::LineIndex::new(&body).line_col(&body, span.start.min(body.len()));
-        Passage {
-            source: sent.source,
-            key: src.key.clone(),
-            title: src.title.clone(),
-            path: src.path.clone(),
-            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-            figure_text: String::new(),
-            speaker: None,
-            figure: span.start..span.start,
-            span,
-            line: lc.line,
-            column: lc.column,
-            locator: sent.locator,
-        }
     }
 }
 

@@ -32,11 +32,18 @@ impl<'a> Checker<'a> {
     pub(super) fn passage(&self, r: FactRef) -> Passage {
         let sent = self.index.sentence(r.sentence);
         let fig = &sent.figures[r.figure as usize];
+        self.sentence_passage(r.sentence, Some(fig.span.start as usize..fig.span.end as usize))
+    }
+
+    /// A passage for a sentence with `figure` marked in it, or none (an
+    /// empty range at its start: a source's date cited for a year of telling).
+    pub(super) fn sentence_passage(&self, sid: u32, figure: Option<Range<usize>>) -> Passage {
+        let sent = self.index.sentence(sid);
         let src = self.index.source(sent.source);
         let body = self.index.source_text(sent.source);
         let span = sent.span.start as usize..sent.span.end as usize;
         let lc = crate::text::LineIndex::new(&body).line_col(&body, span.start);
-        let figure = fig.span.start as usize..fig.span.end as usize;
+        let figure = figure.unwrap_or(span.start..span.start);
         Passage {
             source: sent.source,
             key: src.key.clone(),

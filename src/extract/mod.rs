@@ -8,6 +8,7 @@
 //! event verb, the names of places and people).
 
 mod figures;
+pub(crate) use figures::POSSESSIVES;
 pub mod names;
 pub mod quotes;
 

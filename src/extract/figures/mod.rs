@@ -162,7 +162,8 @@ const BE: &[&str] = &["was", "is", "were", "are", "turned", "turns", "being"];
 const SIZE_SUFFIXES: &[&str] = &["long", "wide", "high", "deep", "tall", "thick", "strong"];
 const LOCATIVE: &[&str] = &["in", "across", "at", "from", "into", "throughout", "to", "of", "among"];
 const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "additional", "new"];
-const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
+/// Possessive determiners, by grammar (also read by `check::frame`).
+pub(crate) const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
     /// Whether the token before `start` opens a rate's denominator ("per
