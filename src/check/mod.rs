@@ -28,6 +28,7 @@ mod names;
 mod pairs;
 mod passage;
 pub mod quotes;
+mod revised_later;
 pub mod revisions;
 mod score;
 mod superseded;

@@ -28,6 +28,8 @@ use crate::rules::revision::RevisionWord;
 enum Mark {
     Earlier,
     Newer,
+    /// The size of the change ("by 42,000"): no value of the fact.
+    Difference,
     None,
 }
 
@@ -64,6 +66,7 @@ impl Checker<'_> {
                 match words(text, start..end).last().map(|w| self.revision_word(w)) {
                     Some(Some(RevisionWord::Earlier)) => Mark::Earlier,
                     Some(Some(RevisionWord::Newer)) => Mark::Newer,
+                    Some(Some(RevisionWord::Difference)) => Mark::Difference,
                     _ => Mark::None,
                 }
             })
@@ -81,7 +84,7 @@ impl Checker<'_> {
                     .or_else(|| (0..i).rev().find(|&j| marks[j] == Mark::None && kind(i, j))),
                 // "revised 40 to 52": the next figure, right after a newer word.
                 Mark::None => (i + 1 < figs.len() && marks[i + 1] == Mark::Newer && kind(i, i + 1)).then_some(i + 1),
-                Mark::Newer => None,
+                Mark::Newer | Mark::Difference => None,
             };
             out[i] = newer;
         }
@@ -152,7 +155,7 @@ impl Checker<'_> {
     }
 
     /// Whether the draft's own sentence gives the figure as an earlier value.
-    fn draft_gives_earlier(&self, block: &Block, fig: &Figure) -> bool {
+    pub(super) fn draft_gives_earlier(&self, block: &Block, fig: &Figure) -> bool {
         let mut an = Analyzer::new(self.rules);
         an.analyze(&block.text)
             .into_iter()
@@ -267,7 +270,7 @@ impl Checker<'_> {
 /// Two figures that can be one fact's two values: the same dimension, of a
 /// kind that is revised (counts, money, measures), about the same counted
 /// thing when both name one.
-fn same_kind(a: &Figure, b: &Figure) -> bool {
+pub(super) fn same_kind(a: &Figure, b: &Figure) -> bool {
     let revisable = matches!(a.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_));
     let nouns_fit = match (a.noun, b.noun) {
         (Some(x), Some(y)) if !x.inherited && !y.inherited => match (x.class, y.class) {
@@ -340,6 +343,27 @@ mod tests {
     fn up_from_after_the_newer_value() {
         let r = read("The strike closed wards at 52 hospitals, up from 40.");
         assert!(r.contains(&pair("40", "52")), "{r:?}");
+    }
+
+    #[test]
+    fn the_size_of_a_change_is_no_earlier_value() {
+        let r = read("Vacancies fell by 42,000 on the quarter to 761,000.");
+        assert!(r.iter().all(|(_, s)| s.is_none()), "{r:?}");
+        // With its earlier value stated, the difference still stands apart.
+        let r = read("Vacancies fell by 42,000 on the quarter to 761,000 from 803,000.");
+        assert!(r.contains(&pair("803,000", "761,000")), "{r:?}");
+        assert!(r.iter().any(|(t, s)| t == "42,000" && s.is_none()), "{r:?}");
+        // Without "by", "A to B" after a change word is still a revision.
+        let r = read("The ministry revised 40 deaths to 52 deaths.");
+        assert!(r.contains(&pair("40", "52")), "{r:?}");
+    }
+
+    #[test]
+    fn an_area_widened_from_its_earlier_size() {
+        let r = read("The search area was widened to 60 square kilometres from 25 as the tide turned.");
+        assert!(r.contains(&pair("25", "60")), "{r:?}");
+        let r = read("The wide search covered 60 square kilometres and 25 boats.");
+        assert!(r.iter().all(|(_, s)| s.is_none()), "{r:?}");
     }
 
     #[test]

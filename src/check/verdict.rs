@@ -97,6 +97,7 @@ impl<'a> Checker<'a> {
         // A source sentence that gives the draft's value as superseded
         // ("rose to 52 from 40") speaks for its newer value.
         let revised = self.read_revisions(block, fig, &mut cands);
+        self.drop_revision_partners(block, fig, &mut cands);
         // Each source is read once, by its statement that best matches the
         // fact: a source that backs the draft's value does not also contradict
         // it through a neighbouring figure ("between January 9 and March 27"),
@@ -176,6 +177,21 @@ impl<'a> Checker<'a> {
         if let (Code::FigureMismatch, Some(r)) = (code, revised_best) {
             self.outdate_by_revision(&mut finding, doc, block, fig, r.fact);
             return finding;
+        }
+        // Backed, but a later source of the story revises the backed value.
+        if code == Code::Supported && revised.is_empty() {
+            let backing: Vec<&Cand> = if strong_sup.is_empty() {
+                supports.iter().take(1).copied().collect()
+            } else {
+                strong_sup.clone()
+            };
+            if let Some(newer) = self.revised_later(fig, &backing)
+                && !self.draft_gives_earlier(block, fig)
+            {
+                finding.passages = dedupe(backing.iter().take(2).map(|c| self.passage(c.fact)).collect());
+                self.outdate_by_revision(&mut finding, doc, block, fig, newer);
+                return finding;
+            }
         }
         match code {
             Code::Supported => {

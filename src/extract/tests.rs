@@ -284,6 +284,26 @@ fn a_year_that_modifies_a_noun_is_a_date() {
 }
 
 #[test]
+fn a_financial_year_or_season_is_one_date() {
+    check(
+        "growth of 1.75 per cent in 2023-24, up from 1.5 per cent",
+        &[
+            "1.75 per cent | measure:percent 1.75 [?]",
+            "2023-24 | date 2023-?-?",
+            "1.5 per cent | measure:percent 1.5",
+        ],
+    );
+    check("the 1999-2000 season", &["1999-2000 | date 1999-?-?"]);
+    check(
+        "in 2023/24 and 2001–02",
+        &["2023/24 | date 2023-?-?", "2001–02 | date 2001-?-?"],
+    );
+    // Not the next year: a range of years, two figures; an ISO date stays one.
+    check("between 2010-2015", &["2010 | date 2010-?-?", "2015 | date 2015-?-?"]);
+    check("on 2013-10-23", &["2013-10-23 | date 2013-10-23"]);
+}
+
+#[test]
 fn cricket_scores_are_one_figure() {
     check(
         "The tourists slumped to 9 for 233 before lunch.",

@@ -26,6 +26,10 @@ pub struct RevisionSection {
     /// the fact's earlier count, not another thing's.
     #[serde(default)]
     pub earlier_time: Vec<String>,
+    /// Words just before a change's size ("fell by 42,000 to 761,000"):
+    /// that figure is the difference, neither the earlier value nor the newer.
+    #[serde(default)]
+    pub difference: Vec<String>,
 }
 
 impl RevisionSection {
@@ -34,6 +38,7 @@ impl RevisionSection {
         self.newer.extend(o.newer);
         self.change.extend(o.change);
         self.earlier_time.extend(o.earlier_time);
+        self.difference.extend(o.difference);
     }
 }
 
@@ -44,6 +49,7 @@ pub enum RevisionWord {
     Newer,
     Change,
     EarlierTime,
+    Difference,
 }
 
 /// The compiled `[revision]` rules: stem hash → role.
@@ -54,7 +60,8 @@ pub struct RevisionRules {
 
 impl RevisionRules {
     pub(super) fn compile(s: &RevisionSection, stem: impl Fn(&str) -> u64) -> RevisionRules {
-        let lists: [(&[String], RevisionWord); 4] = [
+        let lists: [(&[String], RevisionWord); 5] = [
+            (&s.difference, RevisionWord::Difference),
             (&s.earlier_time, RevisionWord::EarlierTime),
             (&s.change, RevisionWord::Change),
             (&s.earlier, RevisionWord::Earlier),

@@ -54,6 +54,12 @@ scoring! {
     name_clash, name_nearby, name_absent,
     /// Share of the corpus's highest idf above which a name counts as rare.
     rare_name,
+    /// Share of the highest idf above which a name two sources both give
+    /// ties them to one story (a revision in one of what the other backs):
+    /// idf is about ln(n / df), so one half is a name in at most about the
+    /// square root of the corpus's n sentences: a story's ship or town, not
+    /// the country the corpus is about.
+    story_name,
     /// Co-figures (the draft sentence's other figures stated beside the candidate).
     cofigure_base, cofigure_rarity, cofigure_max,
     /// Bonus for an equal value, by its rarity.

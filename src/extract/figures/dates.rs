@@ -186,6 +186,35 @@ impl<'a> Scan<'a> {
                 },
             ));
         }
+        // A financial year or a season, one period: "2023-24", "1999-2000",
+        // "2023/24", "2001–02". The second part is the next year, written
+        // short or in full; anything else ("1990-95", "2010-2015") is a
+        // range of years, read as two.
+        if let Some(y) = self.year_number(i)
+            && (self.is_dash(i + 1) || self.is(i + 1, "/"))
+            && self.glued(i + 1)
+            && self.glued(i + 2)
+            && self.kind(i + 2) == Some(TokenKind::Number)
+            && !(self.glued(i + 3) && (self.is_dash(i + 3) || self.is(i + 3, "/")))
+        {
+            let next = self.s(i + 2);
+            let follows = match next.len() {
+                2 => next.parse::<i32>().ok() == Some((y + 1) % 100),
+                4 => next.parse::<i32>().ok() == Some(y + 1),
+                _ => false,
+            };
+            if follows {
+                return Some(date(
+                    i,
+                    i + 3,
+                    DateVal {
+                        year: Some(y),
+                        month: None,
+                        day: None,
+                    },
+                ));
+            }
+        }
         // A year alone: "in 2010". Not "2000 people", not "2000s", not "$2000".
         if let Some(y) = self.year_number(i) {
             let next_is_thing = self.glued(i + 1) && self.word(i + 1)

@@ -1,0 +1,194 @@
+//! A later source revises what an earlier one backs. The draft's "150
+//! survivors" is the coastguard's first count; two days on, the ministry
+//! says "153 people had survived, revised from 150". That later sentence is
+//! told in other words (the earlier value often without its noun: "widened
+//! to 60 square kilometres from 25"), so it shares little with the draft and
+//! is no candidate of its own. It is found through the support instead: the
+//! draft's value, of the kind the supporting figure counts, stated as the
+//! earlier value of a revision, in a source of the support's story dated
+//! after every supporting source.
+//!
+//! Four pieces of evidence, each needed: the exact value, the kind of thing,
+//! the grammar of revision (`superseded`, whose words are rules) and the
+//! story tie (a rare name both sources give). The revision found makes the
+//! finding `figure-outdated` as a candidate's revision does.
+
+use std::cmp::Ordering;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::candidates::VALUE_FACTS;
+use super::score::Cand;
+use super::superseded::same_kind;
+use super::{Agreement, Checker, compare};
+use crate::dateline::SourceDate;
+use crate::extract::{Analyzer, Figure};
+use crate::index::{FactRef, SentenceRec, value_keys};
+use crate::markdown::Block;
+
+impl Checker<'_> {
+    /// The newer fact of a revision, in a source dated after every one of
+    /// `supports`, whose earlier value is the draft's `fig` counted as the
+    /// best support counts it; the newest such revision when several are.
+    pub(super) fn revised_later(&self, fig: &Figure, supports: &[&Cand]) -> Option<FactRef> {
+        let best = supports.first()?;
+        let best_rec = self.index.sentence(best.fact.sentence);
+        let best_fig = &best_rec.figures[best.fact.figure as usize];
+        // The newest date among the supports: a revision must come after it.
+        let mut newest: Option<SourceDate> = None;
+        for c in supports {
+            let d = self.passage_date(&self.passage(c.fact))?;
+            if newest.as_ref().is_none_or(|n| d.order(n) == Some(Ordering::Greater)) {
+                newest = Some(d);
+            }
+        }
+        let newest = newest?;
+        let support_sources: FxHashSet<u32> = supports
+            .iter()
+            .map(|c| self.index.sentence(c.fact.sentence).source)
+            .collect();
+        let mut story_names: Option<FxHashSet<u64>> = None;
+        let mut found: Option<(SourceDate, FactRef)> = None;
+        for key in value_keys(fig, self.rules) {
+            if self.index.value_fact_count(key) > VALUE_FACTS {
+                continue;
+            }
+            for r in self.index.facts_with_value(key) {
+                let rec = self.index.sentence(r.sentence);
+                if support_sources.contains(&rec.source) || rec.figures.len() < 2 {
+                    continue;
+                }
+                if self.index.sentence_source(r.sentence).is_none() {
+                    continue;
+                }
+                let s = &rec.figures[r.figure as usize];
+                // The draft's value, of the kind the support counts (the revision's
+                // earlier value often without its noun: "from 25").
+                // A noun the revision only implies ("from 31" after "34 men")
+                // is no evidence against the support's ("31 miners").
+                let factor = match self.relation(best_fig, s, &[], &[]) {
+                    Some((_, _, factor)) => factor,
+                    None if s.noun.is_some_and(|n| n.inherited) => 1.0,
+                    None => continue,
+                };
+                if !same_kind(best_fig, s)
+                    || compare::values(fig.bound, fig.value, s.bound, s.value, factor)
+                        .is_none_or(|a| a == Agreement::Conflict)
+                {
+                    continue;
+                }
+                let Some(date) = self.passage_date(&self.passage(r)) else {
+                    continue;
+                };
+                if date.order(&newest) != Some(Ordering::Greater) {
+                    continue;
+                }
+                let text = self.index.source_text(rec.source);
+                let sup = self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures);
+                let Some(j) = sup[r.figure as usize] else { continue };
+                let n = &rec.figures[j];
+                if compare::values(fig.bound, fig.value, n.bound, n.value, 1.0) != Some(Agreement::Conflict) {
+                    continue;
+                }
+                // The support's sentence names its subject ("Spending on the
+                // National Disability Insurance Scheme"); a revision naming
+                // only others ("Defence spending will rise to $56 billion
+                // from $50 billion") is of another fact of the same story.
+                let own: Vec<u64> = names_of(&best_rec);
+                let theirs: Vec<u64> = names_of(&rec);
+                if !own.is_empty() && !theirs.is_empty() && !own.iter().any(|k| theirs.contains(k)) {
+                    continue;
+                }
+                let names = story_names
+                    .get_or_insert_with(|| support_sources.iter().flat_map(|&src| self.rare_names(src)).collect());
+                if !self.rare_names(rec.source).iter().any(|k| names.contains(k)) {
+                    continue;
+                }
+                if found
+                    .as_ref()
+                    .is_none_or(|(d, _)| date.order(d) == Some(Ordering::Greater))
+                {
+                    found = Some((
+                        date,
+                        FactRef {
+                            sentence: r.sentence,
+                            figure: j as u16,
+                        },
+                    ));
+                }
+            }
+        }
+        found.map(|(_, f)| f)
+    }
+
+    /// The rare names a source gives anywhere in its text: what ties two
+    /// sources to one story ("Kestrel", "Harwick Point"), where common
+    /// names ("the ministry", a country the corpus is about) do not.
+    fn rare_names(&self, source: u32) -> FxHashSet<u64> {
+        let floor = self.rules.scoring.story_name * self.index.max_idf();
+        self.index
+            .source_sentences(source)
+            .flat_map(|(_, s)| s.terms.iter().filter(|t| t.name).map(|t| t.key).collect::<Vec<_>>())
+            .filter(|&k| self.index.idf(k) >= floor)
+            .collect()
+    }
+}
+
+impl Checker<'_> {
+    /// Drops the conflicting candidates that are one value of a source's
+    /// revision pair whose other value the draft sentence gives to another
+    /// of its figures. "153 people had survived, revised from 150": 150 and
+    /// 153 are one fact at two times, so where the draft's "Of the 214 people
+    /// on board, 153 survived" places that fact at its 153, the 150 is no
+    /// contradiction of its 214, however much the sentence shares with it.
+    pub(super) fn drop_revision_partners(&self, block: &Block, fig: &Figure, cands: &mut Vec<Cand>) {
+        let mut others: Option<Vec<Figure>> = None;
+        let mut pairs: FxHashMap<u32, Vec<Option<usize>>> = FxHashMap::default();
+        cands.retain(|c| {
+            if c.agreement != Agreement::Conflict {
+                return true;
+            }
+            let rec = self.index.sentence(c.fact.sentence);
+            if rec.figures.len() < 2 {
+                return true;
+            }
+            let sup = pairs.entry(c.fact.sentence).or_insert_with(|| {
+                let text = self.index.source_text(rec.source);
+                self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
+            });
+            let fi = c.fact.figure as usize;
+            let partners: Vec<usize> = sup[fi]
+                .into_iter()
+                .chain((0..sup.len()).filter(|&i| sup[i] == Some(fi)))
+                .collect();
+            if partners.is_empty() {
+                return true;
+            }
+            let others = others.get_or_insert_with(|| sentence_mates(self, block, fig));
+            !partners.iter().any(|&p| {
+                let pf = &rec.figures[p];
+                others.iter().any(|o| {
+                    same_kind(o, pf)
+                        && compare::values(o.bound, o.value, pf.bound, pf.value, 1.0)
+                            .is_some_and(|a| a != Agreement::Conflict)
+                })
+            })
+        });
+    }
+}
+
+/// The names a source sentence gives.
+fn names_of(rec: &SentenceRec) -> Vec<u64> {
+    rec.terms.iter().filter(|t| t.name).map(|t| t.key).collect()
+}
+
+/// The other figures of the draft sentence that holds `fig`.
+fn sentence_mates(checker: &Checker<'_>, block: &Block, fig: &Figure) -> Vec<Figure> {
+    let mut an = Analyzer::new(checker.rules);
+    an.analyze(&block.text)
+        .into_iter()
+        .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
+        .flat_map(|s| s.figures)
+        .filter(|f| f.span != fig.span)
+        .collect()
+}
