@@ -18,13 +18,14 @@ use std::cmp::Ordering;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::candidates::VALUE_FACTS;
+use super::passage::{dedupe, normalize_label};
 use super::score::Cand;
 use super::superseded::same_kind;
-use super::{Agreement, Checker, compare};
+use super::{Agreement, Checker, Code, Finding, Passage, Version, compare};
 use crate::dateline::SourceDate;
-use crate::extract::{Analyzer, Figure};
+use crate::extract::{Analyzer, Dim, Figure};
 use crate::index::{FactRef, SentenceRec, value_keys};
-use crate::markdown::Block;
+use crate::markdown::{Block, Document};
 
 impl Checker<'_> {
     /// The newer fact of a revision, in a source dated after every one of
@@ -191,4 +192,149 @@ fn sentence_mates(checker: &Checker<'_>, block: &Block, fig: &Figure) -> Vec<Fig
         .flat_map(|s| s.figures)
         .filter(|f| f.span != fig.span)
         .collect()
+}
+
+impl Checker<'_> {
+    /// A conflicting candidate from a source dated after every support that
+    /// is as close to the draft as the best support is, but for the value:
+    /// the same counted thing (relation at least the support's) in context
+    /// at least as shared. The support's only advantage is then that it gives
+    /// the draft's value, and the later source is the fact's later state
+    /// ("56 were missing" on Friday, "43 people still missing" on Saturday).
+    /// Of several, the one from the newest source.
+    pub(super) fn later_value<'c>(
+        &self,
+        block: &Block,
+        fig: &Figure,
+        supports: &[&Cand],
+        conflicts: &[&'c Cand],
+    ) -> Option<&'c Cand> {
+        let best = supports.first()?;
+        let best_fig = self.index.figure(best.fact);
+        let mut newest: Option<SourceDate> = None;
+        for c in supports {
+            let d = self.passage_date(&self.passage(c.fact))?;
+            if newest.as_ref().is_none_or(|n| d.order(n) == Some(Ordering::Greater)) {
+                newest = Some(d);
+            }
+        }
+        let newest = newest?;
+        let support_sources: FxHashSet<u32> = supports
+            .iter()
+            .map(|c| self.index.sentence(c.fact.sentence).source)
+            .collect();
+        let mut found: Option<(SourceDate, &'c Cand)> = None;
+        let mut mates: Option<Vec<Figure>> = None;
+        for &c in conflicts {
+            if c.confusable
+                || c.agreement != Agreement::Conflict
+                || c.score < self.rules.scoring.t_named
+                || c.why[0] < best.why[0]
+                || c.why[1] < best.why[1]
+                || support_sources.contains(&self.index.sentence(c.fact.sentence).source)
+                || !same_kind(fig, &self.index.figure(c.fact))
+                || !same_kind(&best_fig, &self.index.figure(c.fact))
+            {
+                continue;
+            }
+            let Some(date) = self.passage_date(&self.passage(c.fact)) else {
+                continue;
+            };
+            if date.order(&newest) != Some(Ordering::Greater) {
+                continue;
+            }
+            // A value the draft sentence gives another of its figures is that
+            // figure's fact ("Of the 40 men underground, 34 survived").
+            let cf = self.index.figure(c.fact);
+            let mates = mates.get_or_insert_with(|| sentence_mates(self, block, fig));
+            if mates.iter().any(|m| {
+                same_kind(m, &cf)
+                    && compare::values(m.bound, m.value, cf.bound, cf.value, 1.0)
+                        .is_some_and(|a| a != Agreement::Conflict)
+            }) {
+                continue;
+            }
+            let newer = match &found {
+                None => true,
+                Some((d, f)) => match date.order(d) {
+                    Some(Ordering::Greater) => true,
+                    Some(Ordering::Equal) => c.score > f.score,
+                    _ => false,
+                },
+            };
+            if newer {
+                found = Some((date, c));
+            }
+        }
+        found.map(|(_, c)| c)
+    }
+}
+
+impl Checker<'_> {
+    /// Whether the draft's block or what frames it (a table row's label, the
+    /// section heading) states a date besides `fig`: then its figures are of
+    /// that time ("| 1995 | almost 6 million |", "Clinton said in 1998 ... it
+    /// was now expected to be $10 billion"), and a later source's other
+    /// value is of another time, not the fact's later state.
+    pub(super) fn block_dated(&self, block: &Block, fig: &Figure) -> bool {
+        let mut an = Analyzer::new(self.rules);
+        let is_date = |f: &Figure| f.dim == Dim::Date;
+        an.analyze(&block.text)
+            .iter()
+            .flat_map(|s| &s.figures)
+            .any(|f| is_date(f) && f.span != fig.span)
+            || block
+                .context
+                .iter()
+                .any(|c| an.analyze(c).iter().flat_map(|s| &s.figures).any(is_date))
+    }
+
+    /// Makes a backed finding `figure-outdated` by a later source's value
+    /// ([`Checker::later_value`]): the later value first, as the fix, and
+    /// the two versions oldest first, as a revision's history reads.
+    pub(super) fn outdate_by_later_value(
+        &self,
+        finding: &mut Finding,
+        doc: &Document,
+        block: &Block,
+        fig: &Figure,
+        supports: &[&Cand],
+        later: &Cand,
+    ) {
+        let newer = self.passage(later.fact);
+        let older: Vec<Passage> = dedupe(supports.iter().take(3).map(|c| self.passage(c.fact)).collect());
+        let date = |p: &Passage| self.passage_date(p).map_or_else(String::new, |d| d.text);
+        let replacement = self.replacement(doc, block, fig, later.fact, Code::FigureMismatch);
+        finding.message = format!(
+            "the newest source ({}, {}) says {}; {} is from {} ({})",
+            newer.key,
+            date(&newer),
+            normalize_label(&newer.figure_text),
+            normalize_label(&finding.text),
+            older.first().map_or_else(String::new, date),
+            older.first().map_or("", |p| p.key.as_str()),
+        );
+        finding.versions = vec![
+            Version {
+                text: normalize_label(
+                    &older
+                        .first()
+                        .map_or_else(|| finding.text.clone(), |p| p.figure_text.clone()),
+                ),
+                replacement: None,
+                matches_draft: true,
+                passages: (1..=older.len()).collect(),
+            },
+            Version {
+                text: normalize_label(&newer.figure_text),
+                replacement: replacement.clone(),
+                matches_draft: false,
+                passages: vec![0],
+            },
+        ];
+        finding.replacement = replacement;
+        finding.passages = std::iter::once(newer).chain(older).collect();
+        finding.code = Code::FigureOutdated;
+        finding.severity = self.options.severity(Code::FigureOutdated);
+    }
 }

@@ -105,7 +105,7 @@ impl Checker<'_> {
     }
 
     /// Dates the draft's sentence states besides the figure.
-    fn draft_dates(&self, block: &Block, fig: &Figure) -> Vec<crate::extract::DateVal> {
+    pub(super) fn draft_dates(&self, block: &Block, fig: &Figure) -> Vec<crate::extract::DateVal> {
         let mut an = Analyzer::new(self.rules);
         an.analyze(&block.text)
             .into_iter()

@@ -192,6 +192,14 @@ impl<'a> Checker<'a> {
                 self.outdate_by_revision(&mut finding, doc, block, fig, newer);
                 return finding;
             }
+            if let Some(later) = self.later_value(block, fig, &backing, &conflicts)
+                && fig.time.is_none()
+                && !self.block_dated(block, fig)
+                && !self.draft_gives_earlier(block, fig)
+            {
+                self.outdate_by_later_value(&mut finding, doc, block, fig, &backing, later);
+                return finding;
+            }
         }
         match code {
             Code::Supported => {

@@ -129,6 +129,52 @@ fn a_revision_in_another_story_or_of_another_subject_or_earlier_outdates_nothing
     ));
 }
 
+/// A count, then the same count two days on, told in the same words.
+const POWER_OLD: &str = "---\nkey: grid-jan10\ndate: 2022-01-10\n---\nThe network operator said 56 farms were without power after the ice storm.\n";
+const POWER_NEW: &str = "---\nkey: grid-jan12\ndate: 2022-01-12\n---\nThe network operator said 43 farms were still without power after the ice storm.\n";
+
+#[test]
+fn a_later_source_that_gives_the_backed_fact_another_value_outdates_it() {
+    let sources = format!("//- sources/old.md\n{POWER_OLD}//- sources/new.md\n{POWER_NEW}");
+    let found = findings(
+        &sources,
+        "Another 56 farms are without power after the ice storm, the operator said.\n",
+    );
+    let f = found
+        .iter()
+        .find(|f| f.code == copydesk::check::Code::FigureOutdated)
+        .unwrap_or_else(|| panic!("outdated: {found:#?}"));
+    assert!(
+        f.message.contains("grid-jan12") && f.message.contains("43 farms"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.replacement.as_deref(), Some("43 farms"));
+    assert_eq!(f.passages[0].key, "grid-jan12");
+    assert_eq!(f.versions.len(), 2, "{:?}", f.versions);
+    check(&format!(
+        "{sources}//- draft.md\nAnother [[43 farms|ok]] are without power after the ice storm, the operator said.\n"
+    ));
+}
+
+#[test]
+fn a_later_value_in_fewer_shared_words_or_of_a_dated_draft_or_older_outdates_nothing() {
+    // The later source shares less with the draft than the backing one does.
+    let weaker = "---\nkey: grid-jan12\ndate: 2022-01-12\n---\nEngineers said 43 farms were still without power.\n";
+    check(&format!(
+        "//- sources/old.md\n{POWER_OLD}//- sources/new.md\n{weaker}//- draft.md\nAnother [[56 farms|ok]] are without power after the ice storm, the operator said.\n"
+    ));
+    // A table row dates the figure: it is of that time.
+    check(&format!(
+        "//- sources/old.md\n{POWER_OLD}//- sources/new.md\n{POWER_NEW}//- draft.md\n| Year | Farms without power after the ice storm |\n|---|---|\n| [[2022|unsourced-figure]] | [[56 farms|ok]] |\n"
+    ));
+    // The other value is older than the backing source.
+    let older = POWER_NEW.replace("2022-01-12", "2022-01-08");
+    check(&format!(
+        "//- sources/old.md\n{POWER_OLD}//- sources/new.md\n{older}//- draft.md\nAnother [[56 farms|ok]] are without power after the ice storm, the operator said.\n"
+    ));
+}
+
 #[test]
 fn one_value_of_a_revision_pair_is_no_contradiction_of_another_figure() {
     // "34 ..., revised from 31" is one fact at two times: the draft's 34
