@@ -10,7 +10,9 @@
 //!
 //! Four pieces of evidence, each needed: the exact value, the kind of thing,
 //! the grammar of revision (`superseded`, whose words are rules) and the
-//! story tie (a rare name both sources give). The revision found makes the
+//! story tie (a rare name both sources give, or a name of the draft's own
+//! heading both give: a one-story corpus names its story everywhere, so
+//! there the name is common and the writer's heading says it is the story). The revision found makes the
 //! finding `figure-outdated` as a candidate's revision does.
 
 use std::cmp::Ordering;
@@ -31,7 +33,7 @@ impl Checker<'_> {
     /// The newer fact of a revision, in a source dated after every one of
     /// `supports`, whose earlier value is the draft's `fig` counted as the
     /// best support counts it; the newest such revision when several are.
-    pub(super) fn revised_later(&self, fig: &Figure, supports: &[&Cand]) -> Option<FactRef> {
+    pub(super) fn revised_later(&self, block: &Block, fig: &Figure, supports: &[&Cand]) -> Option<FactRef> {
         let best = supports.first()?;
         let best_rec = self.index.sentence(best.fact.sentence);
         let best_fig = &best_rec.figures[best.fact.figure as usize];
@@ -48,7 +50,8 @@ impl Checker<'_> {
             .iter()
             .map(|c| self.index.sentence(c.fact.sentence).source)
             .collect();
-        let mut story_names: Option<FxHashSet<u64>> = None;
+        let mut story_names: Option<(FxHashSet<u64>, FxHashSet<u64>)> = None;
+        let heading = self.heading_names(block);
         let mut found: Option<(SourceDate, FactRef)> = None;
         for key in value_keys(fig, self.rules) {
             if self.index.value_fact_count(key) > VALUE_FACTS {
@@ -100,9 +103,22 @@ impl Checker<'_> {
                 if !own.is_empty() && !theirs.is_empty() && !own.iter().any(|k| theirs.contains(k)) {
                     continue;
                 }
-                let names = story_names
-                    .get_or_insert_with(|| support_sources.iter().flat_map(|&src| self.rare_names(src)).collect());
-                if !self.rare_names(rec.source).iter().any(|k| names.contains(k)) {
+                let (rare, all) = story_names.get_or_insert_with(|| {
+                    let names = |rare: bool| -> FxHashSet<u64> {
+                        support_sources
+                            .iter()
+                            .flat_map(|&src| self.source_names(src, rare))
+                            .collect()
+                    };
+                    (names(true), names(false))
+                });
+                // Tied by a rare name both give, or by a name of the draft's own
+                // heading both give (a one-story corpus names its story everywhere).
+                let tied = self
+                    .source_names(rec.source, false)
+                    .iter()
+                    .any(|k| rare.contains(k) || all.contains(k) && heading.contains(k));
+                if !tied {
                     continue;
                 }
                 if found
@@ -122,15 +138,27 @@ impl Checker<'_> {
         found.map(|(_, f)| f)
     }
 
-    /// The rare names a source gives anywhere in its text: what ties two
-    /// sources to one story ("Kestrel", "Harwick Point"), where common
-    /// names ("the ministry", a country the corpus is about) do not.
-    fn rare_names(&self, source: u32) -> FxHashSet<u64> {
+    /// The names a source gives anywhere in its text, or only its rare ones:
+    /// what ties two sources to one story ("Kestrel", "Harwick Point"),
+    /// where common names (a country the corpus is about) do not.
+    fn source_names(&self, source: u32, rare: bool) -> FxHashSet<u64> {
         let floor = self.rules.scoring.story_name * self.index.max_idf();
         self.index
             .source_sentences(source)
             .flat_map(|(_, s)| s.terms.iter().filter(|t| t.name).map(|t| t.key).collect::<Vec<_>>())
-            .filter(|&k| self.index.idf(k) >= floor)
+            .filter(|&k| !rare || self.index.idf(k) >= floor)
+            .collect()
+    }
+
+    /// The names of what frames the draft's block (its section heading, a
+    /// table's caption and headers): the writer's own word for the story.
+    fn heading_names(&self, block: &Block) -> FxHashSet<u64> {
+        let mut an = Analyzer::new(self.rules);
+        block
+            .context
+            .iter()
+            .flat_map(|c| an.analyze(c))
+            .flat_map(|s| s.terms.into_iter().filter(|t| t.name).map(|t| t.key))
             .collect()
     }
 }

@@ -179,13 +179,13 @@ impl<'a> Checker<'a> {
             return finding;
         }
         // Backed, but a later source of the story revises the backed value.
-        if code == Code::Supported && revised.is_empty() {
+        if code == Code::Supported {
             let backing: Vec<&Cand> = if strong_sup.is_empty() {
                 supports.iter().take(1).copied().collect()
             } else {
                 strong_sup.clone()
             };
-            if let Some(newer) = self.revised_later(fig, &backing)
+            if let Some(newer) = self.revised_later(block, fig, &backing)
                 && !self.draft_gives_earlier(block, fig)
             {
                 finding.passages = dedupe(backing.iter().take(2).map(|c| self.passage(c.fact)).collect());
