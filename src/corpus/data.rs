@@ -287,6 +287,32 @@ pub fn sibling_notes(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The data tables among `files` that read a note among `changed`: those
+/// in the folder of a changed (added, removed) text or Markdown file, as
+/// [`sibling_notes`] reads them. A table's facts depend on its notes, so
+/// they are read again with them.
+pub fn tables_noted_by<'p>(
+    changed: impl IntoIterator<Item = &'p std::path::PathBuf>,
+    files: &[std::path::PathBuf],
+) -> Vec<std::path::PathBuf> {
+    let dirs: Vec<&Path> = changed
+        .into_iter()
+        .filter(|p| super::Format::of(p).is_some_and(super::Format::is_plain))
+        .filter_map(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let same_dir = |a: &Path, b: &Path| a == b || std::path::absolute(a).ok() == std::path::absolute(b).ok();
+    files
+        .iter()
+        .filter(|f| super::Format::of(f).is_some_and(super::Format::is_data))
+        .filter(|f| f.parent().is_some_and(|p| dirs.iter().any(|d| same_dir(p, d))))
+        .cloned()
+        .collect()
+}
+
 /// A data file's title when it has none of its own: its name, words apart
 /// ("road-deaths_2023.csv" is "road deaths 2023").
 pub fn title_of(path: &Path) -> Option<String> {

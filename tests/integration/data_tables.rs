@@ -90,3 +90,69 @@ fn a_fall_matches_a_negative_change_cell_and_a_rise_does_not() {
         "In Saltby the population fell [[0.8 per cent|ok]], and in Eastwick it rose [[4.2 per cent|ok]].",
     ));
 }
+
+/// The code of the finding on `text` in a JSON report.
+fn code_of(json: &serde_json::Value, text: &str) -> Option<String> {
+    json["files"][0]["diagnostics"]
+        .as_array()?
+        .iter()
+        .find(|d| d["text"] == text)
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn a_changed_data_note_is_read_again_on_the_next_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sources")).unwrap();
+    std::fs::write(d.join("sources/districts.csv"), crate::support::unindent(DISTRICTS)).unwrap();
+    std::fs::write(d.join("sources/about.md"), "Population is in thousands.\n").unwrap();
+    std::fs::write(d.join("draft.md"), "Northmere had 412,000 people.\n").unwrap();
+    let first = crate::support::check_json(d);
+    assert_eq!(
+        code_of(&first, "412,000 people").as_deref(),
+        Some("supported"),
+        "{first}"
+    );
+    // Only the note changes: the table itself is as it was, its facts are not.
+    std::fs::write(d.join("sources/about.md"), "Population counts every resident.\n").unwrap();
+    let second = crate::support::check_json(d);
+    assert_ne!(
+        code_of(&second, "412,000 people").as_deref(),
+        Some("supported"),
+        "{second}"
+    );
+    // And back.
+    std::fs::write(d.join("sources/about.md"), "Population is in thousands.\n").unwrap();
+    let third = crate::support::check_json(d);
+    assert_eq!(
+        code_of(&third, "412,000 people").as_deref(),
+        Some("supported"),
+        "{third}"
+    );
+}
+
+#[test]
+fn a_changed_data_note_re_reads_its_tables_in_the_server() {
+    use copydesk::check::Code;
+    use copydesk::corpus::{ReadOutcome, read_source};
+    let fx = crate::support::Fixture::write(&format!(
+        "//- sources/districts.csv\n{DISTRICTS}\n//- sources/about.md\nPopulation is in thousands.\n"
+    ));
+    let config =
+        copydesk::config::Config::parse("[corpus]\npaths = [\"sources\"]\n", &fx.path("copydesk.toml")).unwrap();
+    let mut project = copydesk::project::Project::load(config, &[]).unwrap();
+    let code = |p: &copydesk::project::Project| {
+        let (_, found) = p.check_text("Northmere had 412,000 people.\n");
+        found.iter().find(|f| f.text == "412,000 people").map(|f| f.code)
+    };
+    assert_eq!(code(&project), Some(Code::Supported));
+    // The server re-reads a changed file alone (`Project::update_source`).
+    let note = fx.path("sources/about.md");
+    std::fs::write(&note, "Population counts every resident.\n").unwrap();
+    let ReadOutcome::Source(s, _) = read_source(&note) else {
+        panic!("note unreadable")
+    };
+    project.update_source(&note, Some(*s));
+    assert_ne!(code(&project), Some(Code::Supported));
+}
