@@ -103,15 +103,8 @@ impl<'a> Checker<'a> {
         let at = (sent.span.start as usize).min(body.len());
         let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
         let column = body[line_start..at].matches('|').count();
-        // The table's first line is its header: back over the pipe-table lines.
-        let mut header = line_start;
-        while header > 0 {
-            let prev = body[..header - 1].rfind('\n').map_or(0, |i| i + 1);
-            if !body[prev..].starts_with('|') {
-                break;
-            }
-            header = prev;
-        }
+        // The table's first line is its header: a table has no blank line inside.
+        let header = body[..line_start].rfind("\n\n").map_or(0, |i| i + 2);
         let line = body[header..].lines().next().unwrap_or("");
         line.split('|')
             .nth(column)
