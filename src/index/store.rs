@@ -578,7 +578,7 @@ fn refresh(
         .filter(|(id, _)| !seen.contains(id))
         .map(|(id, _)| index.source(*id).path)
         .collect();
-    for table in crate::corpus::data::tables_noted_by(changed.iter().chain(&removed), &files) {
+    for table in crate::corpus::data::tables_noted_by(changed.iter().chain(&removed), files) {
         if changed.contains(&table) {
             continue;
         }

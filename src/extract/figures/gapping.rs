@@ -35,7 +35,7 @@ impl<'a> Scan<'a> {
             let Some(p) = self.gapped_parallel(found, i) else {
                 continue;
             };
-            let (head, dim, modifiers) = (found[p].head, found[p].dim, found[p].modifiers.clone());
+            let (head, dim, modifiers) = (found[p].head, found[p].dim, found[p].modifiers);
             found[i].head = head.map(|h| Noun { inherited: true, ..h });
             if matches!(dim, Dim::Measure(_) | Dim::Money(_)) {
                 found[i].dim = dim;
