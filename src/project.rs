@@ -159,6 +159,13 @@ impl Project {
         if let Some(id) = self.index.source_id_by_path(path) {
             self.names.add_source(&self.index, id, &self.rules);
         }
+        // A data note changed: the tables beside it read it again.
+        let indexed: Vec<std::path::PathBuf> = self.index.sources().map(|(_, s)| s.path).collect();
+        for table in crate::corpus::data::tables_noted_by([&path.to_path_buf()], &indexed) {
+            if let crate::corpus::ReadOutcome::Source(s, _) = crate::corpus::read_source(&table) {
+                self.index.update_source(&table, Some(*s), &self.rules);
+            }
+        }
     }
 
     /// Checks a draft's text. Returns every figure's and quotation's finding, `supported` ones

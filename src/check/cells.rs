@@ -6,7 +6,7 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Dim, Figure, OUTER_CLAUSE, Term};
+use crate::extract::{Dim, Figure, OUTER_CLAUSE, Term, Value};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
@@ -27,6 +27,54 @@ pub(crate) struct RowWords {
     fig: FigAt,
     /// Those of the sentence's other figures.
     others: Vec<FigAt>,
+    /// Which way the sentence says the figure changed things.
+    direction: Direction,
+}
+
+/// Which way a draft figure says a change went: "fell 13.5 per cent", "a
+/// rise of 4 per cent". A table writes a fall as a negative number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Direction {
+    #[default]
+    Unsaid,
+    Rise,
+    Fall,
+}
+
+/// How many tokens before a figure its change word may stand: "fell 13.5",
+/// "fell by 13.5", "a fall of 13.5".
+const DIRECTION_REACH: u16 = 2;
+
+/// The direction the nearest rise or fall word of the `[arithmetic]` rules
+/// gives a figure, standing right before it in its clause. ("up" and "down"
+/// are stopwords, not terms: a figure after them reads as unsaid.)
+pub(crate) fn direction<'t>(rules: &Rules, terms: impl IntoIterator<Item = &'t Term>, fig: &Figure) -> Direction {
+    use crate::rules::arithmetic::ArithWord;
+    terms
+        .into_iter()
+        .filter(|t| t.clause == fig.clause && t.pos < fig.toks.start && fig.toks.start - t.pos <= DIRECTION_REACH)
+        .max_by_key(|t| t.pos)
+        .and_then(|t| match rules.arithmetic.words.get(&t.key) {
+            Some(ArithWord::Rise) => Some(Direction::Rise),
+            Some(ArithWord::Fall) => Some(Direction::Fall),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The value a cell is read as against a draft figure: a negative cell
+/// ("-13.5" in a column of changes) is the fall the draft tells as "fell
+/// 13.5 per cent", or a change it tells with no direction; against "rose
+/// 13.5 per cent" it stays negative, another value.
+pub(crate) fn signed_value(words: &RowWords, sent: &SentenceRec, v: Value) -> Value {
+    match v {
+        Value::Num { lo, hi }
+            if hi < 0.0 && words.direction != Direction::Rise && matches!(sent.locator, Some(Locator::Cell { .. })) =>
+        {
+            Value::Num { lo: -hi, hi: -lo }
+        }
+        v => v,
+    }
 }
 
 /// Where a figure stands in its sentence: its tokens and its clause.
@@ -60,7 +108,14 @@ impl RowWords {
             at,
             fig,
             others,
+            direction: Direction::Unsaid,
         }
+    }
+
+    /// The same, the figure told as a change in `direction`.
+    pub(crate) fn with_direction(mut self, direction: Direction) -> RowWords {
+        self.direction = direction;
+        self
     }
 
     fn names(&self, label: &[u64]) -> bool {

@@ -178,7 +178,8 @@ impl<'a> Checker<'a> {
                     .filter(|(j, _)| *j != fi)
                     .map(|(_, g)| (g.toks.clone(), g.clause))
                     .collect(),
-            ),
+            )
+            .with_direction(super::cells::direction(self.rules, &s.terms, fig)),
             cofigures,
             events: clause_events(s, fig),
         }

@@ -27,6 +27,7 @@ mod frame;
 mod names;
 mod pairs;
 mod passage;
+mod period;
 pub mod quotes;
 mod revised_later;
 pub mod revisions;
@@ -305,14 +306,21 @@ impl<'a> Checker<'a> {
             }
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
+            let cands: Vec<Vec<Cand>> = (0..s.figures.len())
+                .map(|fi| self.figure_candidates(s, fi, prev, &fig_keys))
+                .collect();
             for (fi, fig) in s.figures.iter().enumerate() {
                 let span = block.map.range(fig.span.clone());
                 if let Some(p) = self.telling_year_source(&block.text, s, fi, &fig_keys) {
                     out.push(self.telling_finding(span, &doc.text, fig, p));
                     continue;
                 }
-                let cands = self.figure_candidates(s, fi, prev, &fig_keys);
-                out.push(self.verdict(doc, block, fig, span, cands));
+                // A year dating a figure a table's cell backs: the table's period.
+                if let Some(f) = self.period_finding(doc, block, s, fi, &cands) {
+                    out.push(f);
+                    continue;
+                }
+                out.push(self.verdict(doc, block, fig, span, cands[fi].clone()));
             }
         }
     }

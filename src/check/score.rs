@@ -121,6 +121,8 @@ impl<'a> Checker<'a> {
             }
             _ => rel,
         };
+        // A negative cell is a fall ("-13.5" for "fell 13.5 per cent").
+        let s_value = cells::signed_value(&ctx.own_keys, sent, s.value);
         let agreement = if d.dim == Dim::Score {
             if d.value == s.value {
                 Agreement::Same
@@ -128,10 +130,10 @@ impl<'a> Checker<'a> {
                 Agreement::Conflict
             }
         } else {
-            compare::values(d.bound, d.value, s.bound, s.value, factor)?
+            compare::values(d.bound, d.value, s.bound, s_value, factor)?
         };
         // A data cell holds the unrounded value: the draft may round it.
-        let agreement = match (agreement, sent.locator, d.value, s.value) {
+        let agreement = match (agreement, sent.locator, d.value, s_value) {
             (
                 Agreement::Conflict,
                 Some(crate::corpus::Locator::Cell { .. }),

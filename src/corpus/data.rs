@@ -28,6 +28,14 @@ fn render(
 ) -> Result<Extracted, Unreadable> {
     let mut out = Rendition::default();
     out.with_notes(notes.to_vec());
+    let headers: Vec<&String> = tables
+        .iter()
+        .filter_map(|(_, rows, _)| rows.first())
+        .flatten()
+        .collect();
+    for clause in period_clauses(notes, meta.title.as_deref(), &headers) {
+        out.paragraph(&clause);
+    }
     let many = tables.len() > 1;
     for (name, rows, (row0, col0)) in tables {
         if rows.len() < 2 {
@@ -47,6 +55,38 @@ fn render(
         return Err(Unreadable("the file holds no table with a header and data rows".into()));
     }
     Ok(out.finish(meta))
+}
+
+/// The years a text writes as years: four digits standing alone, from 1000
+/// to 2999 ("Change 1981-1996 (%)" holds 1981 and 1996).
+pub fn years_in(text: &str) -> Vec<i32> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()) && matches!(w.as_bytes()[0], b'1' | b'2'))
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+fn holds_year(text: &str) -> bool {
+    !years_in(text).is_empty()
+}
+
+/// What may tell the time a table's figures are for, written before the
+/// table so its rendition states it: the data note's clauses that hold a
+/// year and speak of no one column ("The figures are for 1996"; not "The
+/// change column compares each area with 1981", which is that column's),
+/// then the table's title when it holds one ("council areas 1996", from the
+/// file's name). The checker reads the period from these sentences (see
+/// `check::period`): the draft's "in 1996" on a cell's fact is the table's
+/// time, stated there, and not a figure of any cell.
+fn period_clauses(notes: &[String], title: Option<&str>, headers: &[&String]) -> Vec<String> {
+    let mut out: Vec<String> = notes
+        .iter()
+        .filter(|n| holds_year(n) && !headers.iter().any(|h| super::render::names_column(n, h)))
+        .cloned()
+        .collect();
+    out.extend(title.filter(|t| holds_year(t)).map(str::to_string));
+    out.dedup();
+    out
 }
 
 /// Reads a CSV (`delimiter` b',') or TSV (b'\t') file. The first row is the header.
@@ -247,6 +287,32 @@ pub fn sibling_notes(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The data tables among `files` that read a note among `changed`: those
+/// in the folder of a changed (added, removed) text or Markdown file, as
+/// [`sibling_notes`] reads them. A table's facts depend on its notes, so
+/// they are read again with them.
+pub fn tables_noted_by<'p>(
+    changed: impl IntoIterator<Item = &'p std::path::PathBuf>,
+    files: &[std::path::PathBuf],
+) -> Vec<std::path::PathBuf> {
+    let dirs: Vec<&Path> = changed
+        .into_iter()
+        .filter(|p| super::Format::of(p).is_some_and(super::Format::is_plain))
+        .filter_map(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let same_dir = |a: &Path, b: &Path| a == b || std::path::absolute(a).ok() == std::path::absolute(b).ok();
+    files
+        .iter()
+        .filter(|f| super::Format::of(f).is_some_and(super::Format::is_data))
+        .filter(|f| f.parent().is_some_and(|p| dirs.iter().any(|d| same_dir(p, d))))
+        .cloned()
+        .collect()
+}
+
 /// A data file's title when it has none of its own: its name, words apart
 /// ("road-deaths_2023.csv" is "road deaths 2023").
 pub fn title_of(path: &Path) -> Option<String> {
@@ -299,6 +365,32 @@ mod tests {
     #[test]
     fn header_only_is_unreadable() {
         assert!(read_delimited(b"a,b\n", b',', None).is_err());
+    }
+
+    #[test]
+    fn the_period_is_told_before_the_table() {
+        let notes = super::super::render::note_clauses(
+            "The figures are for 2011. The change column compares each district with 2001. \
+             Population is in thousands.",
+        );
+        let x = read_delimited_noted(
+            b"District,Population,Change 2001-2011 (%)\nNorthmere,412,-13.5\n",
+            b',',
+            Some("districts 2011".into()),
+            &notes,
+        )
+        .unwrap();
+        let table = x.text.find("| District").unwrap();
+        assert_eq!(x.text[..table].trim(), "The figures are for 2011\n\ndistricts 2011");
+        // No year in the note or the title: nothing is told.
+        let x = read_delimited_noted(
+            b"District,Population\nNorthmere,412\n",
+            b',',
+            Some("districts".into()),
+            &notes[2..],
+        )
+        .unwrap();
+        assert!(x.text.starts_with("| District"), "{}", x.text);
     }
 
     #[test]

@@ -248,7 +248,7 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 /// them ("Population is given in thousands", "The population column is in
 /// thousands"; not "Road deaths" in "Deaths are estimates", nor "Murder" in
 /// "Violent crime and murder are rates").
-fn names_column(clause: &str, header: &str) -> bool {
+pub(super) fn names_column(clause: &str, header: &str) -> bool {
     let main = header.split('(').next().unwrap_or(header);
     let want: Vec<String> = words(main).collect();
     if want.is_empty() {

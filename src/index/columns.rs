@@ -22,7 +22,9 @@ fn column_of(block: &Block) -> Option<Column> {
 /// A cell that is a number and nothing else ("4512", "61.4", "-0.8").
 fn bare_number(text: &str) -> bool {
     let t = text.trim();
-    !t.is_empty() && t.chars().any(|c| c.is_ascii_digit()) && !t.chars().any(char::is_alphabetic)
+    !t.is_empty()
+        && (t.chars().any(|c| c.is_ascii_digit()) || cell_number(t).is_some())
+        && !t.chars().any(char::is_alphabetic)
 }
 
 /// The columns whose every bare number is written as a year is (four digits,
@@ -81,6 +83,92 @@ impl Units {
         }
         self.0.insert(header.to_string(), found);
         found
+    }
+}
+
+/// The number a cell writes where the extractor reads it otherwise: a sign
+/// ("-13.5", with a hyphen, a minus sign or a dash) or a fraction ("1/2",
+/// "1 1/2", and the vulgar fractions "½", "1½" by their compatibility
+/// decomposition, "1⁄2"). `None` for a cell the extractor reads as it is.
+fn cell_number(text: &str) -> Option<f64> {
+    use unicode_normalization::UnicodeNormalization;
+    let t = text.trim();
+    let (negative, rest) = match t.chars().next()? {
+        c @ ('-' | '\u{2212}' | '\u{2013}') => (true, t[c.len_utf8()..].trim_start()),
+        _ => (false, t),
+    };
+    let unsigned = |s: &str| -> Option<f64> {
+        let s = s.replace(',', "");
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    // A proper fraction: "2021/22" is a year, "24/7" no share.
+    let fraction = |s: &str| -> Option<f64> {
+        let (a, b) = s.split_once(['/', '\u{2044}'])?;
+        let (a, b) = (unsigned(a)?, unsigned(b)?);
+        (a < b).then(|| a / b)
+    };
+    // A whole number and a fraction: "1 1/2", or glued to a vulgar one, "1½".
+    let whole_and = |whole: &str, frac: &str| -> Option<f64> {
+        let whole = if whole.trim().is_empty() {
+            0.0
+        } else {
+            unsigned(whole.trim())?
+        };
+        Some(whole + fraction(frac)?)
+    };
+    let last = rest.chars().last()?;
+    let vulgar: String = last.to_string().nfkd().collect();
+    let value = if vulgar.contains('\u{2044}') {
+        whole_and(&rest[..rest.len() - last.len_utf8()], &vulgar)?
+    } else if rest.contains('/') {
+        match rest.rsplit_once(' ') {
+            Some((w, f)) => whole_and(w, f)?,
+            None => fraction(rest)?,
+        }
+    } else if negative {
+        unsigned(rest)?
+    } else {
+        return None;
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// Reads a signed or fractional cell as the one number it is: the
+/// extractor, made for prose, reads "-13.5" as 13.5 (a hyphen is no sign
+/// in a sentence) and "1/2" as two numbers.
+pub(super) fn sign_cell(an: &mut Analyzer<'_>, block: &Block, sentences: &mut Vec<Sentence>) {
+    if !matches!(block.kind, BlockKind::TableCell { .. }) {
+        return;
+    }
+    let Some(v) = cell_number(&block.text) else { return };
+    // A figure to hold the value: the cell's own first, else that of "1".
+    let template = sentences
+        .iter()
+        .flat_map(|s| s.figures.first())
+        .next()
+        .cloned()
+        .or_else(|| an.analyze("1").into_iter().flat_map(|s| s.figures).next());
+    let Some(mut fig) = template else { return };
+    let lead = block.text.len() - block.text.trim_start().len();
+    let span = lead as u32..block.text.trim_end().len() as u32;
+    fig.value = Value::num(v);
+    fig.dim = Dim::Count;
+    fig.span = span.clone();
+    fig.num_span = span.clone();
+    fig.qual_span = None;
+    fig.noun_span = None;
+    match sentences.first_mut() {
+        Some(s) => {
+            s.figures = vec![fig];
+            sentences.truncate(1);
+        }
+        None => sentences.push(Sentence {
+            span,
+            terms: Vec::new(),
+            figures: vec![fig],
+        }),
     }
 }
 
@@ -159,6 +247,43 @@ mod tests {
             .find(|(t, _)| t == num)
             .unwrap_or_else(|| panic!("{num} in {figs:?}"))
             .1
+    }
+
+    fn values(csv: &str) -> Vec<f64> {
+        let x = data::read_delimited(csv.as_bytes(), b',', None).unwrap();
+        let src = Source::from_extracted(std::path::Path::new("t.csv"), Format::Csv, x);
+        let corpus = crate::corpus::Corpus {
+            sources: vec![src],
+            warnings: Vec::new(),
+        };
+        let ix = Index::build(corpus, &Rules::builtin());
+        (0..ix.sentence_count() as u32)
+            .flat_map(|i| ix.sentence(i).figures.clone())
+            .filter_map(|f| match f.value {
+                crate::extract::Value::Num { lo, hi } if lo == hi => Some(lo),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn signed_and_fractional_cells_are_the_numbers_they_write() {
+        assert_eq!(super::cell_number("-13.5"), Some(-13.5));
+        assert_eq!(super::cell_number("\u{2212}0.8"), Some(-0.8));
+        assert_eq!(super::cell_number("-1,204"), Some(-1204.0));
+        assert_eq!(super::cell_number("1/2"), Some(0.5));
+        assert_eq!(super::cell_number("½"), Some(0.5));
+        assert_eq!(super::cell_number("1½"), Some(1.5));
+        assert_eq!(super::cell_number("2 3/4"), Some(2.75));
+        assert_eq!(super::cell_number("-¼"), Some(-0.25));
+        // What the extractor reads well, and what is no number.
+        for t in ["13.5", "4,512", "-", "2021/22", "24/7", "n/a", "1/0"] {
+            assert_eq!(super::cell_number(t), None, "{t}");
+        }
+        assert_eq!(
+            values("Area,Change (%),Share\nNorth,-13.5,1/2\nSouth,4.2,¾\n"),
+            [-13.5, 0.5, 4.2, 0.75]
+        );
     }
 
     #[test]

@@ -161,6 +161,7 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
         } else {
             let outer = outer_context(an, block);
             let mut sentences = an.analyze_with(&block.text, &outer);
+            columns::sign_cell(an, block, &mut sentences);
             columns::retype_cell(an, &mut units, &years, block, &outer, &mut sentences);
             sentences
         };

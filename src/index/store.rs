@@ -571,6 +571,23 @@ fn refresh(
             (None, _) => changed.push(f.clone()),
         }
     }
+    // A data table reads the notes of its folder: a note changed, added or
+    // removed re-reads the tables beside it.
+    let removed: Vec<PathBuf> = known
+        .values()
+        .filter(|(id, _)| !seen.contains(id))
+        .map(|(id, _)| index.source(*id).path)
+        .collect();
+    for table in crate::corpus::data::tables_noted_by(changed.iter().chain(&removed), files) {
+        if changed.contains(&table) {
+            continue;
+        }
+        if let Some((id, _)) = known.get(&segment::path_hash(&super::absolute(&table))) {
+            index.dead.insert(*id);
+            seen.insert(*id);
+        }
+        changed.push(table);
+    }
     for (id, _) in known.values() {
         if !seen.contains(id) {
             index.dead.insert(*id);

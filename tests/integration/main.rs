@@ -12,6 +12,7 @@ mod archive;
 mod archive_cli;
 mod cli;
 mod corpus_paths;
+mod data_tables;
 mod distribution;
 mod external;
 mod fixtures;

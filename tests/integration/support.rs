@@ -46,7 +46,7 @@ impl Fixture {
 }
 
 /// Removes the common leading indentation, so fixtures can be indented in code.
-fn unindent(text: &str) -> String {
+pub fn unindent(text: &str) -> String {
     let indent = text
         .lines()
         .filter(|l| !l.trim().is_empty())

@@ -7,6 +7,7 @@
 
 mod assemble;
 mod dates;
+mod gapping;
 mod measures;
 mod nouns;
 mod numbers;
@@ -64,6 +65,7 @@ pub(super) fn find(
         }
     }
     scan.share_units(&mut found);
+    scan.share_gapped(&mut found);
     let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
     let mut marks: Vec<(u16, u8, Option<i32>)> = figs
         .iter()

@@ -1,0 +1,158 @@
+//! Data tables read as a data journalist reads them: the period the figures
+//! are for, gapped sentences over two rows, negative and fractional cells.
+//! The tables are invented; each case has its negative.
+
+use crate::support::check;
+
+/// Three rows of an invented table of districts, population in thousands.
+const DISTRICTS: &str = "
+    District,Population,Change since 2001 (%),Households
+    Northmere,412,-13.5,181
+    Eastwick,268,4.2,117
+    Saltby,95,-0.8,41
+";
+
+fn with_note(note: &str, draft: &str) -> String {
+    format!("//- sources/districts.csv\n{DISTRICTS}\n//- sources/about.md\n{note}\n//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn a_year_the_data_note_gives_the_table_backs_its_facts() {
+    let note = "The figures are for 2011. Population and households are in thousands.";
+    check(&with_note(
+        note,
+        "Northmere had [[412,000 people|ok]] in [[2011|ok]], the district's office said.",
+    ));
+    // Another year on the same fact is the wrong year, not an unsourced one.
+    check(&with_note(
+        note,
+        "Northmere had [[412,000 people|ok]] in [[2014|figure-mismatch]].",
+    ));
+}
+
+#[test]
+fn the_file_name_gives_the_period_when_no_note_does() {
+    let fixture = |draft: &str| {
+        format!(
+            "//- sources/districts-2011.csv\n{DISTRICTS}\n//- sources/about.md\nPopulation is in thousands.\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&fixture("Eastwick had [[268,000 people|ok]] in [[2011|ok]]."));
+    check(&fixture(
+        "Eastwick had [[268,000 people|ok]] in [[2012|figure-mismatch]].",
+    ));
+}
+
+#[test]
+fn a_table_without_a_period_leaves_a_year_unsourced() {
+    check(&with_note(
+        "Population is in thousands.",
+        "Northmere had [[412,000 people|ok]] in [[2011|unsourced-figure]].",
+    ));
+}
+
+#[test]
+fn a_publication_date_is_no_period() {
+    let note = "Published in 2013. The figures are for 2011. Population is in thousands.";
+    check(&with_note(note, "Northmere had [[412,000 people|ok]] in [[2011|ok]]."));
+    check(&with_note(
+        note,
+        "Northmere had [[412,000 people|ok]] in [[2013|figure-mismatch]].",
+    ));
+}
+
+#[test]
+fn a_gapped_conjunct_is_checked_against_its_own_row() {
+    let note = "Population is in thousands.";
+    check(&with_note(
+        note,
+        "Northmere was home to about [[410,000 people|ok]] and Eastwick to [[268,000|ok]].",
+    ));
+    check(&with_note(
+        note,
+        "Northmere was home to about [[410,000 people|ok]] and Eastwick to [[258,000|mismatch]].",
+    ));
+}
+
+#[test]
+fn a_fall_matches_a_negative_change_cell_and_a_rise_does_not() {
+    let note = "The figures are for 2011. Population is in thousands.";
+    check(&with_note(
+        note,
+        "Northmere's population fell [[13.5 per cent|ok]] on [[2001|ok]].",
+    ));
+    check(&with_note(
+        note,
+        "Northmere's population rose [[13.5 per cent|mismatch]] on 2001.",
+    ));
+    check(&with_note(
+        note,
+        "In Saltby the population fell [[0.8 per cent|ok]], and in Eastwick it rose [[4.2 per cent|ok]].",
+    ));
+}
+
+/// The code of the finding on `text` in a JSON report.
+fn code_of(json: &serde_json::Value, text: &str) -> Option<String> {
+    json["files"][0]["diagnostics"]
+        .as_array()?
+        .iter()
+        .find(|d| d["text"] == text)
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn a_changed_data_note_is_read_again_on_the_next_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sources")).unwrap();
+    std::fs::write(d.join("sources/districts.csv"), crate::support::unindent(DISTRICTS)).unwrap();
+    std::fs::write(d.join("sources/about.md"), "Population is in thousands.\n").unwrap();
+    std::fs::write(d.join("draft.md"), "Northmere had 412,000 people.\n").unwrap();
+    let first = crate::support::check_json(d);
+    assert_eq!(
+        code_of(&first, "412,000 people").as_deref(),
+        Some("supported"),
+        "{first}"
+    );
+    // Only the note changes: the table itself is as it was, its facts are not.
+    std::fs::write(d.join("sources/about.md"), "Population counts every resident.\n").unwrap();
+    let second = crate::support::check_json(d);
+    assert_ne!(
+        code_of(&second, "412,000 people").as_deref(),
+        Some("supported"),
+        "{second}"
+    );
+    // And back.
+    std::fs::write(d.join("sources/about.md"), "Population is in thousands.\n").unwrap();
+    let third = crate::support::check_json(d);
+    assert_eq!(
+        code_of(&third, "412,000 people").as_deref(),
+        Some("supported"),
+        "{third}"
+    );
+}
+
+#[test]
+fn a_changed_data_note_re_reads_its_tables_in_the_server() {
+    use copydesk::check::Code;
+    use copydesk::corpus::{ReadOutcome, read_source};
+    let fx = crate::support::Fixture::write(&format!(
+        "//- sources/districts.csv\n{DISTRICTS}\n//- sources/about.md\nPopulation is in thousands.\n"
+    ));
+    let config =
+        copydesk::config::Config::parse("[corpus]\npaths = [\"sources\"]\n", &fx.path("copydesk.toml")).unwrap();
+    let mut project = copydesk::project::Project::load(config, &[]).unwrap();
+    let code = |p: &copydesk::project::Project| {
+        let (_, found) = p.check_text("Northmere had 412,000 people.\n");
+        found.iter().find(|f| f.text == "412,000 people").map(|f| f.code)
+    };
+    assert_eq!(code(&project), Some(Code::Supported));
+    // The server re-reads a changed file alone (`Project::update_source`).
+    let note = fx.path("sources/about.md");
+    std::fs::write(&note, "Population counts every resident.\n").unwrap();
+    let ReadOutcome::Source(s, _) = read_source(&note) else {
+        panic!("note unreadable")
+    };
+    project.update_source(&note, Some(*s));
+    assert_ne!(code(&project), Some(Code::Supported));
+}
