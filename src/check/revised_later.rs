@@ -37,19 +37,8 @@ impl Checker<'_> {
         let best = supports.first()?;
         let best_rec = self.index.sentence(best.fact.sentence);
         let best_fig = &best_rec.figures[best.fact.figure as usize];
-        // The newest date among the supports: a revision must come after it.
-        let mut newest: Option<SourceDate> = None;
-        for c in supports {
-            let d = self.passage_date(&self.passage(c.fact))?;
-            if newest.as_ref().is_none_or(|n| d.order(n) == Some(Ordering::Greater)) {
-                newest = Some(d);
-            }
-        }
-        let newest = newest?;
-        let support_sources: FxHashSet<u32> = supports
-            .iter()
-            .map(|c| self.index.sentence(c.fact.sentence).source)
-            .collect();
+        // A revision must come after the newest support.
+        let (newest, support_sources) = self.supports_dated(supports)?;
         let mut story_names: Option<(FxHashSet<u64>, FxHashSet<u64>)> = None;
         let heading = self.heading_names(block);
         let mut found: Option<(SourceDate, FactRef)> = None;
@@ -193,7 +182,7 @@ impl Checker<'_> {
             if partners.is_empty() {
                 return true;
             }
-            let others = others.get_or_insert_with(|| sentence_mates(self, block, fig));
+            let others = others.get_or_insert_with(|| self.sentence_mates(block, fig));
             !partners.iter().any(|&p| {
                 let pf = &rec.figures[p];
                 others.iter().any(|o| {
@@ -211,15 +200,34 @@ fn names_of(rec: &SentenceRec) -> Vec<u64> {
     rec.terms.iter().filter(|t| t.name).map(|t| t.key).collect()
 }
 
-/// The other figures of the draft sentence that holds `fig`.
-fn sentence_mates(checker: &Checker<'_>, block: &Block, fig: &Figure) -> Vec<Figure> {
-    let mut an = Analyzer::new(checker.rules);
-    an.analyze(&block.text)
-        .into_iter()
-        .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
-        .flat_map(|s| s.figures)
-        .filter(|f| f.span != fig.span)
-        .collect()
+impl Checker<'_> {
+    /// The newest date among the supports' sources, and those sources;
+    /// `None` when one is undated.
+    fn supports_dated(&self, supports: &[&Cand]) -> Option<(SourceDate, FxHashSet<u32>)> {
+        let mut newest: Option<SourceDate> = None;
+        for c in supports {
+            let d = self.passage_date(&self.passage(c.fact))?;
+            if newest.as_ref().is_none_or(|n| d.order(n) == Some(Ordering::Greater)) {
+                newest = Some(d);
+            }
+        }
+        let sources = supports
+            .iter()
+            .map(|c| self.index.sentence(c.fact.sentence).source)
+            .collect();
+        Some((newest?, sources))
+    }
+
+    /// The other figures of the draft sentence that holds `fig`.
+    pub(super) fn sentence_mates(&self, block: &Block, fig: &Figure) -> Vec<Figure> {
+        let mut an = Analyzer::new(self.rules);
+        an.analyze(&block.text)
+            .into_iter()
+            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
+            .flat_map(|s| s.figures)
+            .filter(|f| f.span != fig.span)
+            .collect()
+    }
 }
 
 impl Checker<'_> {
@@ -239,18 +247,7 @@ impl Checker<'_> {
     ) -> Option<&'c Cand> {
         let best = supports.first()?;
         let best_fig = self.index.figure(best.fact);
-        let mut newest: Option<SourceDate> = None;
-        for c in supports {
-            let d = self.passage_date(&self.passage(c.fact))?;
-            if newest.as_ref().is_none_or(|n| d.order(n) == Some(Ordering::Greater)) {
-                newest = Some(d);
-            }
-        }
-        let newest = newest?;
-        let support_sources: FxHashSet<u32> = supports
-            .iter()
-            .map(|c| self.index.sentence(c.fact.sentence).source)
-            .collect();
+        let (newest, support_sources) = self.supports_dated(supports)?;
         let mut found: Option<(SourceDate, &'c Cand)> = None;
         let mut mates: Option<Vec<Figure>> = None;
         for &c in conflicts {
@@ -274,7 +271,7 @@ impl Checker<'_> {
             // A value the draft sentence gives another of its figures is that
             // figure's fact ("Of the 40 men underground, 34 survived").
             let cf = self.index.figure(c.fact);
-            let mates = mates.get_or_insert_with(|| sentence_mates(self, block, fig));
+            let mates = mates.get_or_insert_with(|| self.sentence_mates(block, fig));
             if mates.iter().any(|m| {
                 same_kind(m, &cf)
                     && compare::values(m.bound, m.value, cf.bound, cf.value, 1.0)

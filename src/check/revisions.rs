@@ -106,12 +106,8 @@ impl Checker<'_> {
 
     /// Dates the draft's sentence states besides the figure.
     pub(super) fn draft_dates(&self, block: &Block, fig: &Figure) -> Vec<crate::extract::DateVal> {
-        let mut an = Analyzer::new(self.rules);
-        an.analyze(&block.text)
+        self.sentence_mates(block, fig)
             .into_iter()
-            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
-            .flat_map(|s| s.figures)
-            .filter(|f| f.span != fig.span)
             .filter_map(|f| match (f.dim, f.value) {
                 (Dim::Date, Value::Date(d)) => Some(d),
                 _ => None,
