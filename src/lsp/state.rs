@@ -757,7 +757,8 @@ pub fn check_now(
         }
         let cache = held.as_deref_mut().unwrap_or(&mut spare);
         cache.ensure_tag(epoch << 32 ^ generation);
-        let findings = match progress {
+        // The whole check keeps only this text's blocks in the cache.
+        match progress {
             Some(p) if long => {
                 let started = std::time::Instant::now();
                 let (mut stage, mut shown, mut when) = (0u32, 0usize, started);
@@ -789,10 +790,8 @@ pub fn check_now(
                 };
                 findings
             }
-            // Keeps only this text's blocks in the cache, as the staged check does.
             _ => checker.check_cached(&parsed, &parsed.blocks, cache),
-        };
-        findings
+        }
     };
     tracing::debug!(
         parse_us = t_parse.as_micros() as u64,
