@@ -10,7 +10,7 @@
 //! the keystrokes per case (default 60); `COPYDESK_BENCH_HUGE_MB` the size of
 //! the huge draft (default 20; 0 skips it), opened against the example corpus:
 //! the time to its first diagnostics (published in stages as its check goes
-//! on) and to all of them.
+//! on) and to all of them, then keystrokes typed into it.
 
 #[path = "../tests/integration/lsp_client.rs"]
 #[allow(dead_code)]
@@ -101,8 +101,9 @@ fn report(name: &str, first: Duration, mut ms: Vec<f64>) {
 
 /// Opens a draft of about `mb` MB against `corpus` and returns the time to
 /// its first publish and to its last (the one holding every diagnostic, as
-/// counted by checking the same text in this process), and the publishes.
-fn huge(corpus: &Path, mb: f64) -> (Duration, Duration, usize, usize) {
+/// counted by checking the same text in this process), the publishes, and
+/// the latencies of keystrokes typed into it then, in ms.
+fn huge(corpus: &Path, mb: f64) -> (Duration, Duration, usize, usize, Vec<f64>) {
     let mut synth = copydesk::synth::Synth::new(17);
     let mut draft = String::new();
     while (draft.len() as f64) < mb * 1e6 {
@@ -155,9 +156,35 @@ fn huge(corpus: &Path, mb: f64) -> (Duration, Duration, usize, usize) {
         }
     }
     let all = started.elapsed();
+    // Then keystrokes at the end of a line in the middle, each timed to the
+    // publish of its version (a keystroke's check publishes once, whole).
+    let lines: Vec<&str> = draft.lines().collect();
+    let line = (lines.len() / 2..lines.len())
+        .find(|&i| !lines[i].is_empty())
+        .unwrap_or(0);
+    let col = lines[line].encode_utf16().count() as u64;
+    let mut keys = Vec::new();
+    for (k, col) in (0..HUGE_KEYS).zip(col..) {
+        let version = k as i64 + 2;
+        let t = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+        );
+        client
+            .wait_for_within("textDocument/publishDiagnostics", OPEN_TIMEOUT, |p| {
+                p["uri"] == uri && p["version"] == version
+            })
+            .expect("the keystroke's diagnostics");
+        keys.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
     client.shutdown();
-    (first.unwrap_or(all), all, publishes, want)
+    (first.unwrap_or(all), all, publishes, want, keys)
 }
+
+/// Keystrokes typed into the huge draft once it is checked.
+const HUGE_KEYS: usize = 5;
 
 fn main() {
     // `cargo bench` passes `--bench`; accept and ignore harness flags.
@@ -177,11 +204,18 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20.0);
     if huge_mb > 0.0 {
-        let (first, all, publishes, n) = huge(&example, huge_mb);
+        let (first, all, publishes, n, mut keys) = huge(&example, huge_mb);
         println!(
             "example corpus (6 sources), {huge_mb} MB draft: first diagnostics {:>8.1} ms, all {:>8.1} ms ({publishes} publishes, {n} diagnostics)",
             first.as_secs_f64() * 1000.0,
             all.as_secs_f64() * 1000.0
+        );
+        keys.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "example corpus (6 sources), {huge_mb} MB draft: keystroke to diagnostics: p50 {:>6.1} ms  max {:>6.1} ms  (n={})",
+            percentile(&keys, 0.5),
+            keys.last().copied().unwrap_or(0.0),
+            keys.len()
         );
     }
     for (name, draft) in [("2,000 words", &small), ("20,000 words", &large)] {

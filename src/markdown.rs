@@ -16,6 +16,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::text::LineIndex;
 
+mod reparse;
+
 /// Where a block's plain text came from, byte by byte.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OffsetMap {
@@ -76,6 +78,13 @@ impl OffsetMap {
             Some(s) if s.plain_len == s.orig_len => (s.orig + (p - s.plain).min(s.orig_len)) as usize,
             Some(s) => (s.orig + s.orig_len) as usize,
             None => self.start(p),
+        }
+    }
+
+    /// The same map for text that moved by `delta` bytes in its file.
+    fn shift(&mut self, delta: isize) {
+        for s in &mut self.segs {
+            s.orig = (s.orig as isize + delta) as u32;
         }
     }
 
@@ -178,6 +187,23 @@ pub struct Document {
     /// block before another is a binary search, not a scan of all earlier
     /// blocks (which made checking 80,000 paragraphs quadratic).
     by_start: Vec<u32>,
+    /// Where each top-level Markdown block starts (outside any list,
+    /// quote or fence): where an edit's re-parse may begin and end (`reparse`).
+    tops: Vec<usize>,
+    /// Each heading's text from where the heading ends: the section
+    /// context of the blocks after it.
+    headings: Vec<(usize, String)>,
+    /// Whether a part of the text parses the same alone as in the whole:
+    /// no link reference or footnote definitions and no suppression
+    /// comments, whose effects reach across the document.
+    local: bool,
+}
+
+/// What parsing a stretch of a file found besides its blocks.
+struct Region {
+    tops: Vec<usize>,
+    headings: Vec<(usize, String)>,
+    directives: Vec<Directive>,
 }
 
 /// Finds front matter: YAML between `---` lines or TOML between `+++` lines,
@@ -367,12 +393,25 @@ impl Document {
             lines,
             text: String::new(),
             by_start: Vec::new(),
+            tops: Vec::new(),
+            headings: Vec::new(),
+            local: false,
         };
-        doc.read_blocks(&text, body_start);
+        let region = doc.read_blocks(&text, body_start..text.len(), None);
+        doc.local = region.directives.is_empty() && reparse::local_text(&text);
+        doc.suppressions = doc.resolve_suppressions(&text, region.directives);
+        doc.tops = region.tops;
+        doc.headings = region.headings;
         doc.text = text;
-        doc.by_start = (0..doc.blocks.len() as u32).collect();
-        doc.by_start.sort_by_key(|&i| doc.blocks[i as usize].map.start(0));
+        doc.index_starts();
         doc
+    }
+
+    /// Sorts the blocks by where they start, for [`Document::block_before`].
+    fn index_starts(&mut self) {
+        self.by_start = (0..self.blocks.len() as u32).collect();
+        let blocks = &self.blocks;
+        self.by_start.sort_by_key(|&i| blocks[i as usize].map.start(0));
     }
 
     /// The block that starts last before `block` starts, by position in the
@@ -391,8 +430,11 @@ impl Document {
         self.blocks.get(i as usize)
     }
 
-    fn read_blocks(&mut self, src: &str, body_start: usize) {
-        let body = &src[body_start..];
+    /// Reads the blocks of `src[range]` (parsed as a document of its own)
+    /// into `self.blocks`, under the section heading `heading`.
+    fn read_blocks(&mut self, src: &str, range: Range<usize>, heading: Option<String>) -> Region {
+        let body_start = range.start;
+        let body = &src[range];
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
@@ -403,7 +445,8 @@ impl Document {
         let mut skip = 0usize; // inside code blocks, images, HTML blocks
         let mut quote_depth = 0usize;
         let mut footnote = false;
-        let mut heading_text: Option<String> = None;
+        let mut heading_text: Option<String> = heading;
+        let (mut tops, mut headings, mut depth) = (Vec::new(), Vec::new(), 0usize);
         // Tables
         let mut in_head = false;
         let mut header: Vec<String> = Vec::new();
@@ -433,6 +476,27 @@ impl Document {
 
         for (event, r) in parser {
             let r = r.start + body_start..r.end + body_start;
+            // A top-level block starts on its line (an indented code block's
+            // range starts after the indent).
+            let mut top = |at: usize| {
+                let line = src[body_start..at]
+                    .rfind('\n')
+                    .map_or(body_start, |i| body_start + i + 1);
+                if tops.last() != Some(&line) {
+                    tops.push(line);
+                }
+            };
+            match &event {
+                Event::Start(_) => {
+                    if depth == 0 {
+                        top(r.start);
+                    }
+                    depth += 1;
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ if depth == 0 => top(r.start),
+                _ => {}
+            }
             match event {
                 Event::Start(tag) => match tag {
                     Tag::CodeBlock(_) | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_) => skip += 1,
@@ -519,6 +583,7 @@ impl Document {
                     TagEnd::Heading(_) => {
                         if let Some(b) = cur.take() {
                             heading_text = Some(b.text.clone());
+                            headings.push((r.end, b.text.clone()));
                             finish(b, quote_depth > 0, Vec::new(), &mut self.blocks);
                         }
                     }
@@ -580,7 +645,11 @@ impl Document {
         if let Some(b) = cur.take() {
             finish(b, quote_depth > 0, self.section(&heading_text), &mut self.blocks);
         }
-        self.suppressions = self.resolve_suppressions(src, directives);
+        Region {
+            tops,
+            headings,
+            directives,
+        }
     }
 
     fn section(&self, heading: &Option<String>) -> Vec<String> {

@@ -3,7 +3,7 @@
 
 use super::Finding;
 use super::context::prev_block;
-use crate::markdown::{Block, Document};
+use crate::markdown::{Block, BlockKind, Document};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Findings by block content, for re-checking only what an edit changed.
@@ -19,6 +19,9 @@ pub struct BlockCache {
     pub(super) draft: FxHashMap<u64, (usize, Vec<Finding>)>,
     /// What the last check through this cache did.
     pub(super) last: CacheStats,
+    /// How many findings the last whole check returned: the next one's
+    /// list is made that long at once.
+    pub(super) found: usize,
 }
 
 /// How many blocks the last check reused and how many it checked afresh:
@@ -51,19 +54,56 @@ impl BlockCache {
     /// edit inside an HTML comment of the same length changes neither the
     /// text nor the map (found by the random-edit test).
     pub(super) fn key(doc: &Document, block: &Block, prev: Option<&Block>) -> u64 {
+        Self::with_prev(Self::own_key(doc, block), prev)
+    }
+
+    /// [`BlockCache::key`] without the paragraph before: what a block's
+    /// findings against the draft's other blocks depend on (`draft_chunks`).
+    pub(super) fn own_key(doc: &Document, block: &Block) -> u64 {
         let raw = doc
             .text
             .get(block.map.start(0)..block.map.end(block.text.len() as u32))
             .unwrap_or("");
         let mut h = crate::text::word_hash(&block.text) ^ block.map.shape_hash().rotate_left(17);
         h = xxhash_rust::xxh3::xxh3_64_with_seed(raw.as_bytes(), h);
-        if let Some(p) = prev {
-            h = xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), h);
-        }
         for c in &block.context {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(c.as_bytes(), h);
         }
-        xxhash_rust::xxh3::xxh3_64_with_seed(format!("{:?} {}", block.kind, block.quoted).as_bytes(), h)
+        let kind: [u32; 4] = match block.kind {
+            BlockKind::Paragraph => [0, 0, 0, 0],
+            BlockKind::Heading(level) => [1, u32::from(level), 0, 0],
+            BlockKind::ListItem => [2, 0, 0, 0],
+            BlockKind::TableCell { row, column } => [3, row, column, 0],
+            BlockKind::Footnote => [4, 0, 0, 0],
+        };
+        let mut bytes = [0u8; 17];
+        for (i, k) in kind.iter().enumerate() {
+            bytes[i * 4..i * 4 + 4].copy_from_slice(&k.to_le_bytes());
+        }
+        bytes[16] = u8::from(block.quoted);
+        xxhash_rust::xxh3::xxh3_64_with_seed(&bytes, h)
+    }
+
+    /// A block's key from its own key and the paragraph before it.
+    pub(super) fn with_prev(own: u64, prev: Option<&Block>) -> u64 {
+        match prev {
+            Some(p) => xxhash_rust::xxh3::xxh3_64_with_seed(p.text.as_bytes(), own.rotate_left(29)),
+            None => own,
+        }
+    }
+
+    /// Every block's key and own key, in block order, on all cores: a check
+    /// of a long draft computes them once, not once per use.
+    pub(super) fn keys(doc: &Document) -> (Vec<u64>, Vec<u64>) {
+        use rayon::prelude::*;
+        doc.blocks
+            .par_iter()
+            .with_min_len(256)
+            .map(|b| {
+                let own = Self::own_key(doc, b);
+                (Self::with_prev(own, prev_block(doc, b)), own)
+            })
+            .unzip()
     }
 
     /// Keeps only the entries of `blocks` (call after a whole-document check).

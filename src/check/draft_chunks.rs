@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use crate::markdown::{Block, BlockKind, Document};
+use crate::markdown::{Block, BlockKind};
 
 /// A chunk holds at least this much block text before it may end.
 pub const CHUNK_MIN_BYTES: usize = 64 * 1024;
@@ -55,12 +55,12 @@ pub fn start(blocks: &[Block]) -> usize {
 }
 
 /// What a chunk's findings depend on: each block (its text, map, raw bytes,
-/// kind and context, as the block cache keys it) and where it sits relative
-/// to the chunk's start, since findings are moved by one offset for all.
-pub fn key(doc: &Document, blocks: &[Block]) -> u64 {
+/// kind and context: `own`, its own key as the block cache makes it, one
+/// per block) and where it sits relative to the chunk's start, since
+/// findings are moved by one offset for all.
+pub fn key(blocks: &[Block], own: &[u64]) -> u64 {
     let base = start(blocks);
-    blocks.iter().fold(0x5eed, |h, b| {
-        let block = super::BlockCache::key(doc, b, None);
+    blocks.iter().zip(own).fold(0x5eed, |h, (b, &block)| {
         let at = (b.map.start(0) - base) as u64;
         xxhash_rust::xxh3::xxh3_64_with_seed(&[block.to_le_bytes(), at.to_le_bytes()].concat(), h)
     })
@@ -69,6 +69,7 @@ pub fn key(doc: &Document, blocks: &[Block]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::Document;
 
     fn paragraphs(n: usize) -> String {
         (0..n)
@@ -113,9 +114,10 @@ mod tests {
         let text = paragraphs(30_000);
         let doc = Document::parse(text.clone());
         let keys = |doc: &Document| -> Vec<u64> {
+            let (_, own) = crate::check::BlockCache::keys(doc);
             chunks(&doc.blocks)
                 .into_iter()
-                .map(|c| key(doc, &doc.blocks[c]))
+                .map(|c| key(&doc.blocks[c.clone()], &own[c]))
                 .collect()
         };
         let before = keys(&doc);

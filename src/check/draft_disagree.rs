@@ -291,14 +291,15 @@ fn differ_in_time(a: &[Figure], b: &[Figure]) -> bool {
 /// where it starts in the file, and its blocks (indices into `doc.blocks`).
 pub(super) type Chunk = (u64, usize, std::ops::Range<usize>);
 
-/// The draft's chunks with their keys, in document order.
-pub(super) fn keyed_chunks(doc: &Document) -> Vec<Chunk> {
+/// The draft's chunks with their keys, in document order; `own` is each
+/// block's own key (`BlockCache::keys`).
+pub(super) fn keyed_chunks(doc: &Document, own: &[u64]) -> Vec<Chunk> {
     super::draft_chunks::chunks(&doc.blocks)
         .into_iter()
         .map(|c| {
             let blocks = &doc.blocks[c.clone()];
             (
-                super::draft_chunks::key(doc, blocks),
+                super::draft_chunks::key(blocks, &own[c.clone()]),
                 super::draft_chunks::start(blocks),
                 c,
             )
@@ -316,7 +317,7 @@ impl Checker<'_> {
         cache: &mut super::BlockCache,
     ) -> Vec<Finding> {
         // Compared chunk by chunk: a keystroke re-compares only its chunk.
-        let chunks = keyed_chunks(doc);
+        let chunks = keyed_chunks(doc, &super::BlockCache::keys(doc).1);
         let missing: Vec<&Chunk> = chunks.iter().filter(|c| !cache.draft.contains_key(&c.0)).collect();
         cache.last.chunks_checked = missing.len();
         for (key, start, found) in self.compare_chunks(doc, &Arc::from(doc.text.as_str()), &missing) {

@@ -79,6 +79,8 @@ pub struct Checker<'a> {
     exclude: Option<u32>,
     /// The corpus's names, for `name-mismatch`; without it names are not checked.
     names: Option<&'a crate::names::NameIndex>,
+    /// Source sentences' revision readings, once per check (`superseded`).
+    readings: superseded::Readings,
 }
 
 impl<'a> Checker<'a> {
@@ -89,6 +91,7 @@ impl<'a> Checker<'a> {
             options,
             exclude: None,
             names: None,
+            readings: Default::default(),
         }
     }
 
@@ -126,7 +129,7 @@ impl<'a> Checker<'a> {
     /// re-checks only the blocks it touched.
     pub fn check_cached(&self, doc: &Document, blocks: &[Block], cache: &mut BlockCache) -> Vec<Finding> {
         if std::ptr::eq(blocks, doc.blocks.as_slice()) {
-            let all = self.check_staged(doc, cache, |_| ControlFlow::Continue(()));
+            let all = self.check_staged(doc, cache, |_, _| ControlFlow::Continue(()));
             return all.unwrap_or_default();
         }
         let mut stats = CacheStats::default();
@@ -144,6 +147,8 @@ impl<'a> Checker<'a> {
     /// `stage` sees the findings so far, the final list's first part (each
     /// stage's findings lie in its own blocks, after the stage before), and
     /// may stop the check (`None`): what is checked stays in the cache.
+    /// It sees what the stages so far did too (blocks and chunks checked
+    /// afresh or reused): a keystroke's check reuses all but a block.
     /// So a language server shows the first diagnostics of a 20 MB draft
     /// within a stage, and an edit stops the check of the old text.
     /// `check_cached` of every block is this with no stop.
@@ -151,16 +156,21 @@ impl<'a> Checker<'a> {
         &self,
         doc: &Document,
         cache: &mut BlockCache,
-        mut stage: impl FnMut(&[Finding]) -> ControlFlow<()>,
+        mut stage: impl FnMut(&[Finding], &CacheStats) -> ControlFlow<()>,
     ) -> Option<Vec<Finding>> {
-        let chunks = draft_disagree::keyed_chunks(doc);
+        // Every block's keys, once: a keystroke in a long draft costs
+        // hashing its blocks, not checking them.
+        let (keys, own) = BlockCache::keys(doc);
+        let chunks = draft_disagree::keyed_chunks(doc, &own);
         // One copy of the text for every chunk's index, made when one is needed.
         let mut text: Option<std::sync::Arc<str>> = None;
         let mut stats = CacheStats::default();
-        let mut out = Vec::new();
+        // As many as last time: the list is not copied as it grows.
+        let mut out = Vec::with_capacity(cache.found);
         for chunk in &chunks {
             let blocks = &doc.blocks[chunk.2.clone()];
-            let missing = self.missing_blocks(doc, blocks, cache);
+            let block_keys = &keys[chunk.2.clone()];
+            let missing = self.missing_blocks(blocks, block_keys, cache);
             let compare = !cache.draft.contains_key(&chunk.0);
             if compare && text.is_none() {
                 text = Some(std::sync::Arc::from(doc.text.as_str()));
@@ -182,34 +192,41 @@ impl<'a> Checker<'a> {
             for (key, start, found) in compared.into_iter().flatten() {
                 cache.draft.insert(key, (start, found));
             }
-            let mut found = self.cached_findings(doc, blocks, cache);
-            found.extend(self.chunk_findings(doc, std::slice::from_ref(chunk), cache));
-            self.mark_suppressed(doc, &mut found);
-            found.sort_by_key(|f| (f.span.start, f.span.end));
-            out.extend(found);
+            let from = out.len();
+            self.cached_findings_into(blocks, block_keys, cache, &mut out);
+            out.extend(self.chunk_findings(doc, std::slice::from_ref(chunk), cache));
+            let found = &mut out[from..];
+            self.mark_suppressed(doc, found);
+            if !found.is_sorted_by_key(|f| (f.span.start, f.span.end)) {
+                found.sort_by_key(|f| (f.span.start, f.span.end));
+            }
             cache.last = stats;
-            if stage(&out).is_break() {
+            if stage(&out, &stats).is_break() {
                 return None;
             }
         }
+        // What is cached is this text's, and no more.
         let keep: rustc_hash::FxHashSet<u64> = chunks.iter().map(|c| c.0).collect();
         cache.draft.retain(|k, _| keep.contains(k));
+        let keep: rustc_hash::FxHashSet<u64> = keys.iter().copied().collect();
+        cache.entries.retain(|k, _| keep.contains(k));
+        cache.found = out.len();
         Some(out)
     }
 
-    /// The blocks of `blocks` whose findings are not in the cache: (key, start, block).
+    /// The blocks of `blocks` (with their `keys`) whose findings are not in
+    /// the cache: (key, start, block).
     fn missing_blocks<'d>(
         &self,
-        doc: &'d Document,
         blocks: &'d [Block],
+        keys: &[u64],
         cache: &BlockCache,
     ) -> Vec<(u64, usize, &'d Block)> {
         blocks
             .iter()
-            .filter_map(|block| {
-                let key = BlockCache::key(doc, block, prev_block(doc, block));
-                (!cache.entries.contains_key(&key)).then(|| (key, block.map.start(0), block))
-            })
+            .zip(keys)
+            .filter(|(_, key)| !cache.entries.contains_key(key))
+            .map(|(block, &key)| (key, block.map.start(0), block))
             .collect()
     }
 
@@ -241,23 +258,34 @@ impl<'a> Checker<'a> {
         cache: &mut BlockCache,
         stats: &mut CacheStats,
     ) -> Vec<Finding> {
-        let missing = self.missing_blocks(doc, blocks, cache);
+        let keys: Vec<u64> = blocks
+            .iter()
+            .map(|b| BlockCache::key(doc, b, prev_block(doc, b)))
+            .collect();
+        let missing = self.missing_blocks(blocks, &keys, cache);
         stats.checked += missing.len();
         stats.reused += blocks.len() - missing.len();
         for (key, start, found) in self.analyse_blocks(doc, &missing) {
             cache.entries.insert(key, (start, found));
         }
-        self.cached_findings(doc, blocks, cache)
+        self.cached_findings(blocks, &keys, cache)
     }
 
-    /// The findings of `blocks`, each in the cache, moved to where the
-    /// block is now; in block order.
-    fn cached_findings(&self, doc: &Document, blocks: &[Block], cache: &BlockCache) -> Vec<Finding> {
+    /// The findings of `blocks` (with their `keys`), each in the cache,
+    /// moved to where the block is now; in block order.
+    fn cached_findings(&self, blocks: &[Block], keys: &[u64], cache: &BlockCache) -> Vec<Finding> {
         let mut out = Vec::new();
-        for block in blocks {
-            let key = BlockCache::key(doc, block, prev_block(doc, block));
+        self.cached_findings_into(blocks, keys, cache, &mut out);
+        out
+    }
+
+    /// [`Checker::cached_findings`], appended to `out`. A keystroke in a long
+    /// draft copies every other block's findings, which costs more than
+    /// checking its own block: copied straight into place, never moved again.
+    fn cached_findings_into(&self, blocks: &[Block], keys: &[u64], cache: &BlockCache, out: &mut Vec<Finding>) {
+        for (block, key) in blocks.iter().zip(keys) {
             let start = block.map.start(0);
-            let Some((old_start, found)) = cache.entries.get(&key) else {
+            let Some((old_start, found)) = cache.entries.get(key) else {
                 continue;
             };
             out.extend(found.iter().cloned().map(|mut f| {
@@ -271,7 +299,6 @@ impl<'a> Checker<'a> {
                 f
             }));
         }
-        out
     }
 
     /// Marks the findings a suppression comment silences. Suppressions

@@ -11,6 +11,7 @@
 //! an "earlier" word, "A to B" after a change word revises A to B.
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -22,6 +23,28 @@ use crate::index::FactRef;
 use crate::markdown::{Block, Document};
 use crate::rules::arithmetic::ArithWord;
 use crate::rules::revision::RevisionWord;
+
+/// Each source sentence's reading in the grammar of revision (for each of
+/// its figures, the one that supersedes it), computed once per check: a
+/// sentence retrieved for many draft figures is read once, not once per
+/// figure (its words stemmed again every time were a tenth of a long
+/// draft's check). Only the index's sentences are kept, so it belongs to
+/// one checker, which borrows one index.
+#[derive(Debug, Default)]
+pub(super) struct Readings(Mutex<FxHashMap<u32, Arc<[Option<usize>]>>>);
+
+impl Readings {
+    /// The reading of sentence `sid`, made by `read` the first time.
+    /// Read outside the lock: two threads may both read a sentence once.
+    fn get(&self, sid: u32, read: impl FnOnce() -> Vec<Option<usize>>) -> Arc<[Option<usize>]> {
+        let lock = || self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(r) = lock().get(&sid) {
+            return r.clone();
+        }
+        let r: Arc<[Option<usize>]> = read().into();
+        lock().entry(sid).or_insert(r).clone()
+    }
+}
 
 /// What a figure's sentence says of it in the grammar of revision.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,14 +121,13 @@ impl Checker<'_> {
     /// left alone: the draft states the revision itself.
     pub(super) fn read_revisions(&self, block: &Block, fig: &Figure, cands: &mut [Cand]) -> FxHashSet<FactRef> {
         let mut revised = FxHashSet::default();
-        let mut sentences: FxHashMap<u32, Vec<Option<usize>>> = FxHashMap::default();
         let mut draft_is_earlier: Option<bool> = None;
         for c in cands.iter_mut() {
             let rec = self.index.sentence(c.fact.sentence);
             if rec.figures.len() < 2 {
                 continue;
             }
-            let sup = sentences.entry(c.fact.sentence).or_insert_with(|| {
+            let sup = self.readings.get(c.fact.sentence, || {
                 let text = self.index.source_text(rec.source);
                 self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
             });

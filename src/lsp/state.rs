@@ -189,7 +189,10 @@ const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500
 impl Progress {
     /// Whether to send the findings after `stage`, `found` of them, `shown`
     /// sent so far, the check running for `running` and the last send (or
-    /// the start) `since` ago.
+    /// the start) `since` ago, the stages so far having done `done`. A
+    /// keystroke's check (all reused but a chunk or two of the draft) sends
+    /// once, whole: its stages are copies from the cache, and a send of
+    /// the findings so far would copy them all again.
     fn due(
         &self,
         stage: u32,
@@ -197,8 +200,11 @@ impl Progress {
         shown: usize,
         running: std::time::Duration,
         since: std::time::Duration,
+        done: &crate::check::CacheStats,
     ) -> bool {
+        let editing = done.reused > 0 && done.chunks_checked <= 2;
         running >= PROGRESS_EVERY
+            && !editing
             && found > shown
             && (stage.is_power_of_two() || since >= PROGRESS_EVERY && found >= shown + shown / 2)
     }
@@ -629,8 +635,13 @@ impl State {
                 // configuration or a re-index would make it a stale answer.
                 let current = lock(&doc.text).version();
                 if current == version && checked.is_current(self.epoch.load(Ordering::SeqCst)) {
-                    *lock(&doc.last) = Some(checked.clone());
-                    *lock(&doc.partial) = None;
+                    let old = lock(&doc.last).replace(checked.clone());
+                    let partial = lock(&doc.partial).take();
+                    // A long draft's findings take a while to free (a tenth
+                    // of a second per 20,000): not on the way to publishing.
+                    if old.as_ref().is_some_and(|o| o.findings.len() > 4096) {
+                        tokio::task::spawn_blocking(move || drop((old, partial)));
+                    }
                 }
                 Some(checked)
             }
@@ -683,9 +694,17 @@ pub fn check_now(
     };
     // Read under the project lock, so no re-index is half done.
     let generation = loaded.generation.load(Ordering::SeqCst);
-    let parsed = Arc::new(Document::parse(text.clone()));
+    // An edit re-parses only the blocks around it (the last parse known).
+    let before = lock(&doc.last)
+        .clone()
+        .or_else(|| lock(&doc.partial).clone())
+        .map(|c| c.doc.clone());
+    let parsed = Arc::new(match before {
+        Some(before) => before.reparse(text.clone()),
+        None => Document::parse(text.clone()),
+    });
     let text: Arc<str> = Arc::from(text);
-    let lines = Arc::new(LineIndex::new(&text));
+    let lines = Arc::new(parsed.lines.clone());
     let t_parse = t0.elapsed();
     #[cfg(feature = "postgres")]
     if let Some(link) = &loaded.archive {
@@ -738,16 +757,17 @@ pub fn check_now(
         }
         let cache = held.as_deref_mut().unwrap_or(&mut spare);
         cache.ensure_tag(epoch << 32 ^ generation);
-        let findings = match progress {
+        // The whole check keeps only this text's blocks in the cache.
+        match progress {
             Some(p) if long => {
                 let started = std::time::Instant::now();
                 let (mut stage, mut shown, mut when) = (0u32, 0usize, started);
-                let staged = checker.check_staged(&parsed, cache, |found| {
+                let staged = checker.check_staged(&parsed, cache, |found, done| {
                     if doc.ticket.load(Ordering::SeqCst) != p.ticket {
                         return std::ops::ControlFlow::Break(());
                     }
                     stage += 1;
-                    if p.due(stage, found.len(), shown, started.elapsed(), when.elapsed()) {
+                    if p.due(stage, found.len(), shown, started.elapsed(), when.elapsed(), done) {
                         (shown, when) = (found.len(), std::time::Instant::now());
                         let partial = Arc::new(Checked {
                             epoch,
@@ -771,9 +791,7 @@ pub fn check_now(
                 findings
             }
             _ => checker.check_cached(&parsed, &parsed.blocks, cache),
-        };
-        cache.retain(&parsed, &parsed.blocks);
-        findings
+        }
     };
     tracing::debug!(
         parse_us = t_parse.as_micros() as u64,

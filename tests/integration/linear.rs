@@ -145,14 +145,18 @@ fn keystroke_in_a_long_draft_recompares_only_its_chunk_and_matches_a_fresh_check
         top.clone(),
         top.replacen("flattened 200 barns", "flattened 2001 barns", 1),
     ];
+    // The edited text is re-parsed around the edit, as the server does; the
+    // fresh check parses it whole.
+    let mut last = doc;
     for edited in edits {
         assert_ne!(edited, text);
-        let doc = Document::parse(edited.clone());
+        let doc = last.reparse(edited.clone());
         let cached = checker.check_cached(&doc, &doc.blocks, &mut cache);
         let stats = cache.last_check();
         assert!((1..=3).contains(&stats.chunks_checked), "{stats:?} of {chunks} chunks");
-        let fresh = checker.check(&doc);
+        let fresh = checker.check(&Document::parse(edited.clone()));
         assert_eq!(described(&cached), described(&fresh));
+        last = doc;
     }
 }
 
@@ -174,7 +178,7 @@ fn a_long_draft_checked_in_stages_grows_to_the_whole_check_and_stops_when_asked(
     let mut cache = BlockCache::default();
     let mut seen = Vec::new();
     let staged = checker
-        .check_staged(&doc, &mut cache, |found| {
+        .check_staged(&doc, &mut cache, |found, _| {
             assert_eq!(described(found), described(&whole[..found.len()]));
             seen.push(found.len());
             ControlFlow::Continue(())
@@ -189,7 +193,7 @@ fn a_long_draft_checked_in_stages_grows_to_the_whole_check_and_stops_when_asked(
     // kept, and the next check does only the rest.
     let mut cache = BlockCache::default();
     let mut stages = 0;
-    let stopped = checker.check_staged(&doc, &mut cache, |_| {
+    let stopped = checker.check_staged(&doc, &mut cache, |_, _| {
         stages += 1;
         if stages == 2 {
             ControlFlow::Break(())
