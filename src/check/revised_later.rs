@@ -17,7 +17,7 @@
 
 use std::cmp::Ordering;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use super::candidates::VALUE_FACTS;
 use super::passage::{dedupe, normalize_label};
@@ -76,8 +76,7 @@ impl Checker<'_> {
                 if date.order(&newest) != Some(Ordering::Greater) {
                     continue;
                 }
-                let text = self.index.source_text(rec.source);
-                let sup = self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures);
+                let sup = self.reading(r.sentence, &rec);
                 let Some(j) = sup[r.figure as usize] else { continue };
                 let n = &rec.figures[j];
                 if compare::values(fig.bound, fig.value, n.bound, n.value, 1.0) != Some(Agreement::Conflict) {
@@ -161,7 +160,6 @@ impl Checker<'_> {
     /// contradiction of its 214, however much the sentence shares with it.
     pub(super) fn drop_revision_partners(&self, block: &Block, fig: &Figure, cands: &mut Vec<Cand>) {
         let mut others: Option<Vec<Figure>> = None;
-        let mut pairs: FxHashMap<u32, Vec<Option<usize>>> = FxHashMap::default();
         cands.retain(|c| {
             if c.agreement != Agreement::Conflict {
                 return true;
@@ -170,10 +168,7 @@ impl Checker<'_> {
             if rec.figures.len() < 2 {
                 return true;
             }
-            let sup = pairs.entry(c.fact.sentence).or_insert_with(|| {
-                let text = self.index.source_text(rec.source);
-                self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
-            });
+            let sup = self.reading(c.fact.sentence, &rec);
             let fi = c.fact.figure as usize;
             let partners: Vec<usize> = sup[fi]
                 .into_iter()

@@ -114,6 +114,14 @@ impl Checker<'_> {
         out
     }
 
+    /// The revision reading of index sentence `sid` (its record `rec`), once per check.
+    pub(super) fn reading(&self, sid: u32, rec: &crate::index::SentenceRec) -> Arc<[Option<usize>]> {
+        self.readings.get(sid, || {
+            let text = self.index.source_text(rec.source);
+            self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
+        })
+    }
+
     /// Reads each candidate that gives the draft's value as the earlier value
     /// of a revision in its sentence as that sentence's newer value, which
     /// contradicts the draft; returns the facts so read. A draft figure that
@@ -127,10 +135,7 @@ impl Checker<'_> {
             if rec.figures.len() < 2 {
                 continue;
             }
-            let sup = self.readings.get(c.fact.sentence, || {
-                let text = self.index.source_text(rec.source);
-                self.superseded(&text, rec.span.start as usize..rec.span.end as usize, &rec.figures)
-            });
+            let sup = self.reading(c.fact.sentence, &rec);
             let fi = c.fact.figure as usize;
             let newer = match sup[fi] {
                 // The candidate is the earlier value; the draft gives it.
