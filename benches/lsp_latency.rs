@@ -64,9 +64,19 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
         .expect("the first check within the open timeout");
     let first = started.elapsed();
     // Type into the middle of the draft, at the end of a paragraph line.
+    let out = type_in_middle(&mut client, &uri, draft, keys, None);
+    client.shutdown();
+    (first, out)
+}
+
+/// Types `keys` characters at the end of a paragraph line in the middle of
+/// `draft` (open as version 1), each timed from its `didChange` to the
+/// publish of its version, in milliseconds; `within` bounds each wait.
+fn type_in_middle(client: &mut Client, uri: &str, draft: &str, keys: usize, within: Option<Duration>) -> Vec<f64> {
     let lines: Vec<&str> = draft.lines().collect();
-    let mid = lines.len() / 2;
-    let line = (mid..lines.len()).find(|&i| !lines[i].is_empty()).unwrap_or(0);
+    let line = (lines.len() / 2..lines.len())
+        .find(|&i| !lines[i].is_empty())
+        .unwrap_or(0);
     let start_col = lines[line].encode_utf16().count() as u64;
     let mut out = Vec::new();
     for (k, col) in (0..keys).zip(start_col..) {
@@ -77,14 +87,20 @@ fn run(corpus: &Path, draft: &str, keys: usize) -> (Duration, Vec<f64>) {
             json!({"textDocument": {"uri": uri, "version": version},
                    "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
         );
-        client.wait_for("textDocument/publishDiagnostics", |p| {
-            p["uri"] == uri && p["version"] == version
-        });
-        let ms = t.elapsed().as_secs_f64() * 1000.0;
-        out.push(ms);
+        let published = |p: &Value| p["uri"] == uri && p["version"] == version;
+        match within {
+            Some(limit) => {
+                client
+                    .wait_for_within("textDocument/publishDiagnostics", limit, published)
+                    .expect("the keystroke's diagnostics");
+            }
+            None => {
+                client.wait_for("textDocument/publishDiagnostics", published);
+            }
+        }
+        out.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    client.shutdown();
-    (first, out)
+    out
 }
 
 fn report(name: &str, first: Duration, mut ms: Vec<f64>) {
@@ -158,27 +174,7 @@ fn huge(corpus: &Path, mb: f64) -> (Duration, Duration, usize, usize, Vec<f64>) 
     let all = started.elapsed();
     // Then keystrokes at the end of a line in the middle, each timed to the
     // publish of its version (a keystroke's check publishes once, whole).
-    let lines: Vec<&str> = draft.lines().collect();
-    let line = (lines.len() / 2..lines.len())
-        .find(|&i| !lines[i].is_empty())
-        .unwrap_or(0);
-    let col = lines[line].encode_utf16().count() as u64;
-    let mut keys = Vec::new();
-    for (k, col) in (0..HUGE_KEYS).zip(col..) {
-        let version = k as i64 + 2;
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
-        );
-        client
-            .wait_for_within("textDocument/publishDiagnostics", OPEN_TIMEOUT, |p| {
-                p["uri"] == uri && p["version"] == version
-            })
-            .expect("the keystroke's diagnostics");
-        keys.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
+    let keys = type_in_middle(&mut client, &uri, &draft, HUGE_KEYS, Some(OPEN_TIMEOUT));
     client.shutdown();
     (first.unwrap_or(all), all, publishes, want, keys)
 }
