@@ -296,21 +296,32 @@ try {
   if (!got.tooltip?.includes(`${bundled} (bundled with the extension)`)) {
     problems.push(`the status tooltip does not name the bundled server: ${JSON.stringify(got.tooltip)}`);
   }
-  const logs = [];
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else if (e.name.endsWith(".log")) {
-        logs.push(p);
-      }
-    }
-  };
-  walk(path.join(userData, "logs"));
+  // The output channel's log file is written by code-server on its own
+  // schedule (later under load): read the logs until the line is there.
   const said = `using ${bundled} (bundled with the extension)`;
-  if (!logs.some((f) => fs.readFileSync(f, "utf8").includes(said))) {
-    problems.push(`no output channel log says "${said}" (${logs.length} logs)`);
+  const channelLogs = () => {
+    const logs = [];
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+        } else if (e.name.endsWith(".log")) {
+          logs.push(p);
+        }
+      }
+    };
+    walk(path.join(userData, "logs"));
+    return logs;
+  };
+  try {
+    await waitFor(
+      "an output channel log to name the bundled server",
+      () => channelLogs().some((f) => fs.readFileSync(f, "utf8").includes(said)),
+      30_000,
+    );
+  } catch {
+    problems.push(`no output channel log says "${said}" (${channelLogs().length} logs)`);
   }
 
   // The Problems panel, as the user sees it.
