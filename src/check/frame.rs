@@ -104,17 +104,7 @@ impl<'a> Checker<'a> {
 /// "January 1996"), after "in", with a verb of speech within `VERB_REACH`
 /// words in the same sentence.
 fn telling_year(rules: &crate::rules::Rules, text: &str, s: &Sentence, fig: &Figure) -> Option<i32> {
-    let Value::Date(DateVal {
-        year: Some(year),
-        month: None,
-        day: None,
-    }) = fig.value
-    else {
-        return None;
-    };
-    if fig.dim != Dim::Date {
-        return None;
-    }
+    let year = super::period::year_alone(fig)?;
     let sentence = text.get(s.span.start as usize..s.span.end as usize)?;
     let at = (fig.span.start - s.span.start) as usize;
     let end = (fig.span.end - s.span.start) as usize;

@@ -148,7 +148,8 @@ impl<'a> Checker<'a> {
 }
 
 /// The year of a figure that is a year and nothing more.
-fn year_alone(fig: &Figure) -> Option<i32> {
+/// The year of a figure that is a year alone ("in 1996"), not a fuller date.
+pub(super) fn year_alone(fig: &Figure) -> Option<i32> {
     match fig.value {
         Value::Date(DateVal {
             year: Some(y),

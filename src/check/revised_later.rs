@@ -12,8 +12,9 @@
 //! the grammar of revision (`superseded`, whose words are rules) and the
 //! story tie (a rare name both sources give, or a name of the draft's own
 //! heading both give: a one-story corpus names its story everywhere, so
-//! there the name is common and the writer's heading says it is the story). The revision found makes the
-//! finding `figure-outdated` as a candidate's revision does.
+//! there the name is common and the writer's heading says it is the story).
+//! The revision found makes the finding `figure-outdated` as a candidate's
+//! revision does.
 
 use std::cmp::Ordering;
 
@@ -41,6 +42,7 @@ impl Checker<'_> {
         let (newest, support_sources) = self.supports_dated(supports)?;
         let mut story_names: Option<(FxHashSet<u64>, FxHashSet<u64>)> = None;
         let heading = self.heading_names(block);
+        let own = names_of(&best_rec);
         let mut found: Option<(SourceDate, FactRef)> = None;
         for key in value_keys(fig, self.rules) {
             if self.index.value_fact_count(key) > VALUE_FACTS {
@@ -86,8 +88,7 @@ impl Checker<'_> {
                 // National Disability Insurance Scheme"); a revision naming
                 // only others ("Defence spending will rise to $56 billion
                 // from $50 billion") is of another fact of the same story.
-                let own: Vec<u64> = names_of(&best_rec);
-                let theirs: Vec<u64> = names_of(&rec);
+                let theirs = names_of(&rec);
                 if !own.is_empty() && !theirs.is_empty() && !own.iter().any(|k| theirs.contains(k)) {
                     continue;
                 }
@@ -246,14 +247,15 @@ impl Checker<'_> {
         let mut found: Option<(SourceDate, &'c Cand)> = None;
         let mut mates: Option<Vec<Figure>> = None;
         for &c in conflicts {
+            let cf = self.index.figure(c.fact);
             if c.confusable
                 || c.agreement != Agreement::Conflict
                 || c.score < self.rules.scoring.t_named
                 || c.why[0] < best.why[0]
                 || c.why[1] < best.why[1]
                 || support_sources.contains(&self.index.sentence(c.fact.sentence).source)
-                || !same_kind(fig, &self.index.figure(c.fact))
-                || !same_kind(&best_fig, &self.index.figure(c.fact))
+                || !same_kind(fig, &cf)
+                || !same_kind(&best_fig, &cf)
             {
                 continue;
             }
@@ -265,7 +267,6 @@ impl Checker<'_> {
             }
             // A value the draft sentence gives another of its figures is that
             // figure's fact ("Of the 40 men underground, 34 survived").
-            let cf = self.index.figure(c.fact);
             let mates = mates.get_or_insert_with(|| self.sentence_mates(block, fig));
             if mates.iter().any(|m| {
                 same_kind(m, &cf)

@@ -185,19 +185,23 @@ impl<'a> Checker<'a> {
             } else {
                 strong_sup.clone()
             };
-            if let Some(newer) = self.revised_later(block, fig, &backing)
-                && !self.draft_gives_earlier(block, fig)
-            {
-                finding.passages = dedupe(backing.iter().take(2).map(|c| self.passage(c.fact)).collect());
-                self.outdate_by_revision(&mut finding, doc, block, fig, newer);
-                return finding;
-            }
-            if let Some(later) = self.later_value(block, fig, &backing, &conflicts)
-                && fig.time.is_none()
-                && !self.block_dated(block, fig)
-                && !self.draft_gives_earlier(block, fig)
-            {
-                self.outdate_by_later_value(&mut finding, doc, block, fig, &backing, later);
+            // A revision first; else a later value, unless the figure or its
+            // block is dated (then it is of its time). Neither when the draft
+            // sentence gives the value as the earlier one itself.
+            let revision = self.revised_later(block, fig, &backing);
+            let later = if revision.is_none() && fig.time.is_none() {
+                self.later_value(block, fig, &backing, &conflicts)
+                    .filter(|_| !self.block_dated(block, fig))
+            } else {
+                None
+            };
+            if (revision.is_some() || later.is_some()) && !self.draft_gives_earlier(block, fig) {
+                if let Some(newer) = revision {
+                    finding.passages = dedupe(backing.iter().take(2).map(|c| self.passage(c.fact)).collect());
+                    self.outdate_by_revision(&mut finding, doc, block, fig, newer);
+                } else if let Some(later) = later {
+                    self.outdate_by_later_value(&mut finding, doc, block, fig, &backing, later);
+                }
                 return finding;
             }
         }
