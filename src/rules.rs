@@ -617,6 +617,10 @@ pub struct Rules {
     pub nouns: Vec<NounClass>,
     /// Noun phrases, keyed by stems.
     pub noun_terms: PhraseTable<ClassId>,
+    /// Stems of the noun terms written in -ing ("buildings", "shootings"):
+    /// another word in -ing with the stem of a noun term is a participle
+    /// ("living" is no "lives", "finding" no "finds").
+    pub ing_nouns: FxHashSet<u64>,
     /// Pairs of classes a writer may swap by mistake (both orders).
     confusable: FxHashSet<(ClassId, ClassId)>,
     pub units: Vec<Unit>,
@@ -738,6 +742,7 @@ impl Rules {
             qualifier_suffixes: PhraseTable::default(),
             nouns: Vec::new(),
             noun_terms: PhraseTable::default(),
+            ing_nouns: FxHashSet::default(),
             confusable: FxHashSet::default(),
             units: Vec::new(),
             unit_terms: PhraseTable::default(),
@@ -869,6 +874,12 @@ impl Rules {
         for (i, noun) in set.nouns.iter().enumerate() {
             for t in &noun.terms {
                 let keys = rules.phrase_keys(t, true);
+                let last = t.split_whitespace().last().unwrap_or_default().to_lowercase();
+                if (last.ends_with("ing") || last.ends_with("ings"))
+                    && let Some(&k) = keys.last()
+                {
+                    rules.ing_nouns.insert(k);
+                }
                 rules.noun_terms.insert(keys, i as ClassId);
             }
         }

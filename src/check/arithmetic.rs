@@ -33,6 +33,16 @@ pub struct Broken {
     pub message: String,
 }
 
+/// The relations a sentence states, read: those that do not compute, and
+/// the derived figures of those that do.
+#[derive(Debug, Default)]
+pub struct Relations {
+    pub broken: Vec<Broken>,
+    /// Derived figures whose relation computes (in the block's text): the
+    /// draft's own arithmetic backs them, so they are not unsourced.
+    pub held: Vec<Range<usize>>,
+}
+
 /// A figure's number, when it is one number.
 fn num(f: &Figure) -> Option<f64> {
     match f.value {
@@ -182,10 +192,11 @@ impl Reader<'_> {
                 || b.noun.is_some_and(|n| n.inherited || n.class.is_none()))
     }
 
-    fn all(&self) -> Vec<Broken> {
-        let mut out = Vec::new();
+    fn all(&self) -> Relations {
+        let mut out = Relations::default();
         self.percent_change(&mut out);
         self.difference(&mut out);
+        self.change_size(&mut out);
         self.multiple(&mut out);
         self.share_of(&mut out);
         self.parts(&mut out);
@@ -203,7 +214,7 @@ impl Reader<'_> {
 
     /// "up 25 percent, from 8 to 12"; "fell 12.5 per cent to 700 tonnes from
     /// 800 tonnes"; "12, up 50 percent from 8".
-    fn percent_change(&self, out: &mut Vec<Broken>) {
+    fn percent_change(&self, out: &mut Relations) {
         for (p, pf) in self.figs.iter().enumerate() {
             if !self.is_share(pf) || pf.dim == Dim::Fraction {
                 continue;
@@ -227,29 +238,7 @@ impl Reader<'_> {
             else {
                 continue;
             };
-            // The old and new values: "from A to B", "to B from A", or "B, up ... from A".
-            let mut pair = None;
-            for i in 0..self.figs.len() {
-                for j in 0..self.figs.len() {
-                    if i == j || i == p || j == p || !self.same_kind(&self.figs[i], &self.figs[j]) {
-                        continue;
-                    }
-                    let (a, b) = (i, j);
-                    let ok = if a < b {
-                        // from A to B
-                        self.before(a).last().is_some_and(|w| w == "from")
-                            && self.between(a, b).last().is_some_and(|w| w == "to")
-                    } else {
-                        // to B from A, or B ... from A
-                        self.between(b, a).last().is_some_and(|w| w == "from")
-                            && (self.before(b).last().is_some_and(|w| w == "to") || p > b && p < a)
-                    };
-                    if ok && pair.is_none() {
-                        pair = Some((a, b));
-                    }
-                }
-            }
-            let Some((a, b)) = pair else { continue };
+            let Some((a, b)) = self.change_ends(p) else { continue };
             let (Some(av), Some(bv)) = (num(&self.figs[a]), num(&self.figs[b])) else {
                 continue;
             };
@@ -259,10 +248,11 @@ impl Reader<'_> {
             let change = (bv - av) / av * 100.0;
             let slack = written_half_unit(self.num_text(pf));
             if fits(pf.bound, pv, change * dir, slack) {
+                out.held.push(self.span(pf));
                 continue;
             }
             let word = if change >= 0.0 { "up" } else { "down" };
-            out.push(Broken {
+            out.broken.push(Broken {
                 figure: self.span(pf),
                 from: vec![self.span(&self.figs[a]), self.span(&self.figs[b])],
                 message: format!(
@@ -280,8 +270,81 @@ impl Reader<'_> {
         }
     }
 
+    /// The old and new values a change at figure `p` is between: "from A to
+    /// B", "to B from A", or "B, up ... from A" (indices of `figs`).
+    fn change_ends(&self, p: usize) -> Option<(usize, usize)> {
+        for a in 0..self.figs.len() {
+            for b in 0..self.figs.len() {
+                if a == b || a == p || b == p || !self.same_kind(&self.figs[a], &self.figs[b]) {
+                    continue;
+                }
+                let ok = if a < b {
+                    // from A to B
+                    self.before(a).last().is_some_and(|w| w == "from")
+                        && self.between(a, b).last().is_some_and(|w| w == "to")
+                } else {
+                    // to B from A, or B ... from A
+                    self.between(b, a).last().is_some_and(|w| w == "from")
+                        && (self.before(b).last().is_some_and(|w| w == "to") || p > b && p < a)
+                };
+                if ok {
+                    return Some((a, b));
+                }
+            }
+        }
+        None
+    }
+
+    /// The size of a change between two values the sentence gives: "cases
+    /// rose from 48 to 112, an increase of 64", "fell by 30 to 120 from
+    /// 150": B - A = ±N. The change word stands right before the size (with
+    /// "of" or "by" between), so "rose from 48" reads no size.
+    fn change_size(&self, out: &mut Relations) {
+        for (n, nf) in self.figs.iter().enumerate() {
+            if self.is_share(nf) || nf.dim == Dim::Fraction {
+                continue;
+            }
+            let Some(nv) = num(nf) else { continue };
+            let before = self.before(n);
+            let mut near = before.iter().rev();
+            let dir = match near.next().map(String::as_str) {
+                Some("of" | "by") => near.next().and_then(|w| self.direction(std::slice::from_ref(w))),
+                Some(w) => self.direction(&[w.to_string()]),
+                None => None,
+            };
+            let Some(dir) = dir else { continue };
+            let Some((a, b)) = self.change_ends(n) else { continue };
+            let (af, bf) = (&self.figs[a], &self.figs[b]);
+            if !self.same_kind(nf, af) {
+                continue;
+            }
+            let (Some(av), Some(bv)) = (num(af), num(bf)) else {
+                continue;
+            };
+            if fits(nf.bound, nv, (bv - av) * dir, 0.0) {
+                out.held.push(self.span(nf));
+                continue;
+            }
+            let word = if bv >= av { "up" } else { "down" };
+            out.broken.push(Broken {
+                figure: self.span(nf),
+                from: vec![self.span(af), self.span(bf)],
+                message: format!(
+                    "from {} to {} is {word} {}, not {}: {} - {} = {}",
+                    fmt(av),
+                    fmt(bv),
+                    fmt((bv - av).abs()),
+                    self.label(nf),
+                    fmt(bv),
+                    fmt(av),
+                    fmt(bv - av)
+                ),
+            });
+        }
+    }
+
     /// "45, eight more than the 37": X - Y = N.
-    fn difference(&self, out: &mut Vec<Broken>) {
+    fn difference(&self, out: &mut Relations) {
         for n in 1..self.figs.len().saturating_sub(1) {
             let nf = &self.figs[n];
             let between = self.between_numbers(n, n + 1);
@@ -302,10 +365,11 @@ impl Reader<'_> {
             };
             let diff = (xv - yv) * sign;
             if fits(nf.bound, nv, diff, 0.0) {
+                out.held.push(self.span(nf));
                 continue;
             }
             let rel = if sign > 0.0 { "more" } else { "fewer" };
-            out.push(Broken {
+            out.broken.push(Broken {
                 figure: self.span(nf),
                 from: vec![self.span(x), self.span(y)],
                 message: format!(
@@ -323,7 +387,7 @@ impl Reader<'_> {
     }
 
     /// "40, twice as many as the 20"; "three times as many as".
-    fn multiple(&self, out: &mut Vec<Broken>) {
+    fn multiple(&self, out: &mut Relations) {
         for x in 0..self.figs.len() {
             for y in x + 1..self.figs.len() {
                 let (xf, yf) = (&self.figs[x], &self.figs[y]);
@@ -357,11 +421,12 @@ impl Reader<'_> {
                 let slack = super::compare::rounding_unit(xv) / 2.0
                     + expected.abs() * self.checker.rules.arithmetic.multiple_slack;
                 if fits(xf.bound, xv, expected, slack) {
+                    out.held.push(self.span(xf));
                     continue;
                 }
                 let mut from = vec![self.span(yf)];
                 from.extend(via);
-                out.push(Broken {
+                out.broken.push(Broken {
                     figure: self.span(xf),
                     from,
                     message: format!("{} × {} = {}, not {}", fmt(k), fmt(yv), fmt(expected), self.label(xf)),
@@ -372,7 +437,7 @@ impl Reader<'_> {
 
     /// "365 of the 1,094, about a third"; "a third of the 1,094 people, 365";
     /// "438, or 40 percent of the 1,094".
-    fn share_of(&self, out: &mut Vec<Broken>) {
+    fn share_of(&self, out: &mut Relations) {
         for s in 0..self.figs.len() {
             let sf = &self.figs[s];
             if !self.is_share(sf) {
@@ -420,9 +485,10 @@ impl Reader<'_> {
             }
             let actual = pv / tv;
             if fits(sf.bound, share, actual, slack) {
+                out.held.push(self.span(sf));
                 continue;
             }
-            out.push(Broken {
+            out.broken.push(Broken {
                 figure: self.span(sf),
                 from: vec![self.span(pf), self.span(tf)],
                 message: format!(
@@ -441,7 +507,7 @@ impl Reader<'_> {
 
     /// "82 people: 30 in Anhui, 25 in Hebei and 27 in Henan"; "30 in Anhui,
     /// 25 in Hebei and 27 in Henan, a total of 82".
-    fn parts(&self, out: &mut Vec<Broken>) {
+    fn parts(&self, out: &mut Relations) {
         for t in 0..self.figs.len() {
             let tf = &self.figs[t];
             let Some(tv) = num(tf) else { continue };
@@ -485,10 +551,11 @@ impl Reader<'_> {
                 fits(tf.bound, tv, sum, 0.0)
             };
             if ok {
+                out.held.push(self.span(tf));
                 continue;
             }
             let terms: Vec<String> = parts.iter().filter_map(|&i| num(&self.figs[i])).map(fmt).collect();
-            out.push(Broken {
+            out.broken.push(Broken {
                 figure: self.span(tf),
                 from: parts.iter().map(|&i| self.span(&self.figs[i])).collect(),
                 message: format!(
@@ -503,9 +570,9 @@ impl Reader<'_> {
     }
 }
 
-/// The relations one analysed sentence states that do not compute; figure
-/// spans index `text`.
-pub fn broken(checker: &Checker<'_>, text: &str, sentence: &Sentence) -> Vec<Broken> {
+/// The relations one analysed sentence states, read; figure spans index
+/// `text`.
+pub fn relations(checker: &Checker<'_>, text: &str, sentence: &Sentence) -> Relations {
     Reader {
         checker,
         text,
@@ -551,21 +618,22 @@ impl Checker<'_> {
         }
     }
 
-    /// Arithmetic within each sentence of a block.
+    /// The arithmetic one sentence of a block states: a finding for each
+    /// relation that does not compute, and the derived figures of those that
+    /// do (block text spans), which the draft's own figures back.
     pub(super) fn check_arithmetic(
         &self,
-        an: &mut Analyzer<'_>,
         doc: &Document,
         block: &Block,
+        sentence: &Sentence,
         out: &mut Vec<Finding>,
-    ) {
-        let outer = self.outer_context(an, block);
-        for s in an.analyze_with(&block.text, &outer) {
-            for b in broken(self, &block.text, &s) {
-                let map = |r: Range<usize>| block.map.range(r.start as u32..r.end as u32);
-                out.push(self.arithmetic_finding(doc, b, map));
-            }
+    ) -> Vec<Range<usize>> {
+        let rel = relations(self, &block.text, sentence);
+        for b in rel.broken {
+            let map = |r: Range<usize>| block.map.range(r.start as u32..r.end as u32);
+            out.push(self.arithmetic_finding(doc, b, map));
         }
+        rel.held
     }
 
     /// A list under a paragraph that gives its total: "Police arrested 82
@@ -683,7 +751,7 @@ mod tests {
         let mut an = Analyzer::new(&rules);
         an.analyze(text)
             .iter()
-            .flat_map(|s| broken(&checker, text, s))
+            .flat_map(|s| relations(&checker, text, s).broken)
             .map(|b| format!("{}: {}", &text[b.figure.clone()], b.message))
             .collect()
     }

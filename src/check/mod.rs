@@ -29,6 +29,7 @@ mod pairs;
 mod passage;
 mod period;
 pub mod quotes;
+mod report_date;
 mod revised_later;
 pub mod revisions;
 mod score;
@@ -316,7 +317,6 @@ impl<'a> Checker<'a> {
 
     fn check_block(&self, an: &mut Analyzer<'_>, doc: &Document, block: &Block, out: &mut Vec<Finding>) {
         self.check_figures(an, doc, block, out);
-        self.check_arithmetic(an, doc, block, out);
         let carried = prev_block(doc, block).and_then(|p| crate::extract::quotes::last_speaker(&p.text, self.rules));
         self.check_quotes(an, doc, block, carried.as_ref(), out);
         if let Some(names) = self.names {
@@ -336,6 +336,7 @@ impl<'a> Checker<'a> {
             let cands: Vec<Vec<Cand>> = (0..s.figures.len())
                 .map(|fi| self.figure_candidates(s, fi, prev, &fig_keys))
                 .collect();
+            let held = self.check_arithmetic(doc, block, s, out);
             for (fi, fig) in s.figures.iter().enumerate() {
                 let span = block.map.range(fig.span.clone());
                 if let Some(p) = self.telling_year_source(&block.text, s, fi, &fig_keys) {
@@ -347,7 +348,31 @@ impl<'a> Checker<'a> {
                     out.push(f);
                     continue;
                 }
-                out.push(self.verdict(doc, block, fig, span, cands[fi].clone()));
+                let mut finding = self.verdict(doc, block, fig, span, cands[fi].clone());
+                // A figure the sentence derives, correctly, from its own
+                // figures ("from 48 to 112, an increase of 64") is backed
+                // by them.
+                if finding.code == Code::UnsourcedFigure
+                    && held.contains(&(fig.span.start as usize..fig.span.end as usize))
+                {
+                    finding.code = Code::Supported;
+                    finding.severity = self.options.severity(Code::Supported);
+                    finding.message = "computed from the draft's own figures".into();
+                }
+                // A date that is the day a source reported a figure the
+                // sentence gives is that figure's time, backed by the source.
+                if matches!(
+                    finding.code,
+                    Code::FigureMismatch | Code::UnsourcedFigure | Code::SourcesDisagree
+                ) && let Some(key) = self.report_date_source(s, fi, &cands)
+                {
+                    finding.code = Code::Supported;
+                    finding.severity = self.options.severity(Code::Supported);
+                    finding.message = format!("the date of {key}, which gives the figure it dates");
+                    finding.passages.clear();
+                    finding.replacement = None;
+                }
+                out.push(finding);
             }
         }
     }

@@ -42,7 +42,7 @@ impl Checker<'_> {
         let (newest, support_sources) = self.supports_dated(supports)?;
         let mut story_names: Option<(FxHashSet<u64>, FxHashSet<u64>)> = None;
         let heading = self.heading_names(block);
-        let own = names_of(&best_rec);
+        let own = clause_names(&best_rec, best_fig);
         let mut found: Option<(SourceDate, FactRef)> = None;
         for key in value_keys(fig, self.rules) {
             if self.index.value_fact_count(key) > VALUE_FACTS {
@@ -84,14 +84,11 @@ impl Checker<'_> {
                 if compare::values(fig.bound, fig.value, n.bound, n.value, 1.0) != Some(Agreement::Conflict) {
                     continue;
                 }
-                // The support's sentence names its subject ("Spending on the
+                // The support's clause names its subject ("Spending on the
                 // National Disability Insurance Scheme"); a revision naming
                 // only others ("Defence spending will rise to $56 billion
                 // from $50 billion") is of another fact of the same story.
-                let theirs = names_of(&rec);
-                if !own.is_empty() && !theirs.is_empty() && !own.iter().any(|k| theirs.contains(k)) {
-                    continue;
-                }
+                let theirs = clause_names(&rec, &rec.figures[j]);
                 let (rare, all) = story_names.get_or_insert_with(|| {
                     let names = |rare: bool| -> FxHashSet<u64> {
                         support_sources
@@ -101,6 +98,16 @@ impl Checker<'_> {
                     };
                     (names(true), names(false))
                 });
+                // Unless the names are the support's story's own ("Orland Foods
+                // Plc cut its forecast" where the support's clause names only
+                // "Britain").
+                if !own.is_empty()
+                    && !theirs.is_empty()
+                    && !own.iter().any(|k| theirs.contains(k))
+                    && !theirs.iter().any(|k| all.contains(k))
+                {
+                    continue;
+                }
                 // Tied by a rare name both give, or by a name of the draft's own
                 // heading both give (a one-story corpus names its story everywhere).
                 let tied = self
@@ -159,8 +166,20 @@ impl Checker<'_> {
     /// 153 are one fact at two times, so where the draft's "Of the 214 people
     /// on board, 153 survived" places that fact at its 153, the 150 is no
     /// contradiction of its 214, however much the sentence shares with it.
+    /// Where the draft states a change itself ("rose from 48 to 260"), the
+    /// source values of the later state are no contradiction of its earlier
+    /// value, and a source change to the same later value gives the earlier
+    /// value to compare ("from 110 to 80" for the draft's "from 100 to 80").
     pub(super) fn drop_revision_partners(&self, block: &Block, fig: &Figure, cands: &mut Vec<Cand>) {
+        let agrees = |o: &Figure, pf: &Figure| {
+            same_kind(o, pf)
+                && compare::values(o.bound, o.value, pf.bound, pf.value, 1.0).is_some_and(|a| a != Agreement::Conflict)
+        };
         let mut others: Option<Vec<Figure>> = None;
+        // The draft may state the change itself ("rose from 40 households on
+        // May 2 to 65"): its value for the fact's later state.
+        let mut draft_newer: Option<Option<Figure>> = None;
+        let mut draft_newer = || draft_newer.get_or_insert_with(|| self.draft_newer(block, fig)).clone();
         cands.retain(|c| {
             if c.agreement != Agreement::Conflict {
                 return true;
@@ -171,29 +190,49 @@ impl Checker<'_> {
             }
             let sup = self.reading(c.fact.sentence, &rec);
             let fi = c.fact.figure as usize;
-            let partners: Vec<usize> = sup[fi]
-                .into_iter()
-                .chain((0..sup.len()).filter(|&i| sup[i] == Some(fi)))
-                .collect();
+            // (`sup[i] == Some(fi)`: figure i is the earlier value of fi.)
+            let earlier: Vec<usize> = (0..sup.len()).filter(|&i| sup[i] == Some(fi)).collect();
+            let partners: Vec<usize> = sup[fi].into_iter().chain(earlier.iter().copied()).collect();
             if partners.is_empty() {
                 return true;
             }
+            let newer = draft_newer();
+            // The earlier value of a change whose later one the draft gives
+            // as this figure's later one is this figure's fact at the same
+            // time: "from 110 kilometres an hour to 80" for "from 100 to 80".
+            if let (Some(p), Some(n)) = (sup[fi], &newer)
+                && agrees(n, &rec.figures[p])
+            {
+                return true;
+            }
+            // The newer value of a pair whose earlier one is the draft's,
+            // where the draft gives it as earlier too ("Cases rose from 48 on
+            // March 3 to 260" against "rose to 112 from 48").
+            if newer.is_some() && earlier.iter().any(|&i| agrees(fig, &rec.figures[i])) {
+                return false;
+            }
             let others = others.get_or_insert_with(|| self.sentence_mates(block, fig));
-            !partners.iter().any(|&p| {
-                let pf = &rec.figures[p];
-                others.iter().any(|o| {
-                    same_kind(o, pf)
-                        && compare::values(o.bound, o.value, pf.bound, pf.value, 1.0)
-                            .is_some_and(|a| a != Agreement::Conflict)
-                })
-            })
+            !partners
+                .iter()
+                .any(|&p| others.iter().any(|o| agrees(o, &rec.figures[p])))
         });
+        // A source's value equal to the draft's own later value is that later
+        // state, no contradiction of the earlier.
+        if let Some(newer) = draft_newer() {
+            cands.retain(|c| c.agreement != Agreement::Conflict || !agrees(&newer, &self.index.figure(c.fact)));
+        }
     }
 }
 
-/// The names a source sentence gives.
-fn names_of(rec: &SentenceRec) -> Vec<u64> {
-    rec.terms.iter().filter(|t| t.name).map(|t| t.key).collect()
+/// The names a source sentence gives in the clause of `fig`: the subject's
+/// names, not the dateline's ("LONDON") or a side clause's ("The company,
+/// which employs 5,200 people in Britain, said ...").
+fn clause_names(rec: &SentenceRec, fig: &Figure) -> Vec<u64> {
+    rec.terms
+        .iter()
+        .filter(|t| t.name && t.clause == fig.clause)
+        .map(|t| t.key)
+        .collect()
 }
 
 impl Checker<'_> {
@@ -230,7 +269,11 @@ impl Checker<'_> {
     /// A conflicting candidate from a source dated after every support that
     /// is as close to the draft as the best support is, but for the value:
     /// the same counted thing (relation at least the support's) in context
-    /// at least as shared. The support's only advantage is then that it gives
+    /// at least as shared, or in less shared context but scoring as a conflict
+    /// that would be a mismatch on its own (`t_conflict`): a later report
+    /// words the fact its own way ("The utility had chlorinated 65 wells" for
+    /// "The water utility said engineers had chlorinated 40 wells"). The
+    /// support's only advantage is then that it gives
     /// the draft's value, and the later source is the fact's later state
     /// ("56 were missing" on Friday, "43 people still missing" on Saturday).
     /// Of several, the one from the newest source.
@@ -252,7 +295,7 @@ impl Checker<'_> {
                 || c.agreement != Agreement::Conflict
                 || c.score < self.rules.scoring.t_named
                 || c.why[0] < best.why[0]
-                || c.why[1] < best.why[1]
+                || c.why[1] < best.why[1] && c.score < self.rules.scoring.t_conflict
                 || support_sources.contains(&self.index.sentence(c.fact.sentence).source)
                 || !same_kind(fig, &cf)
                 || !same_kind(&best_fig, &cf)

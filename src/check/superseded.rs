@@ -183,21 +183,25 @@ impl Checker<'_> {
 
     /// Whether the draft's own sentence gives the figure as an earlier value.
     pub(super) fn draft_gives_earlier(&self, block: &Block, fig: &Figure) -> bool {
+        self.draft_newer(block, fig).is_some()
+    }
+
+    /// The figure the draft's own sentence gives as `fig`'s newer value
+    /// ("rose from 40 households on May 2 to 65").
+    pub(super) fn draft_newer(&self, block: &Block, fig: &Figure) -> Option<Figure> {
         let mut an = Analyzer::new(self.rules);
         an.analyze(&block.text)
             .into_iter()
             .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
-            .any(|s| {
+            .find_map(|s| {
                 let sup = self.superseded_as(
                     &block.text,
                     s.span.start as usize..s.span.end as usize,
                     &s.figures,
                     false,
                 );
-                s.figures
-                    .iter()
-                    .zip(sup)
-                    .any(|(f, n)| f.span == fig.span && n.is_some())
+                let i = s.figures.iter().position(|f| f.span == fig.span)?;
+                sup[i].map(|j| s.figures[j].clone())
             })
     }
 

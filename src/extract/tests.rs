@@ -151,6 +151,17 @@ fn percentages() {
 }
 
 #[test]
+fn a_change_by_a_size_to_a_level_is_no_range() {
+    check("Arrivals rose by 30 to 150.", &["30 | count 30", "150 | count 150"]);
+    check(
+        "The jobless rate rose by 0.2 to 5.4 per cent.",
+        &["0.2 | count 0.2", "5.4 per cent | measure:percent 5.4"],
+    );
+    // Without the size word it is a range.
+    check("Arrivals of 30 to 150 a day.", &["30 to 150 | count 30..150"]);
+}
+
+#[test]
 fn ranges() {
     check(
         "as high as 10,000 to 20,000 children per year",
@@ -616,4 +627,20 @@ fn a_bare_number_after_a_change_takes_its_subjects_noun() {
     // No change verb, or the phrase before it is a preposition's object.
     check("The ferry carried 21.", &["21 | count 21"]);
     check("Losses at the bank rose to 21.", &["21 | count 21"]);
+}
+
+#[test]
+fn a_bare_number_after_a_verb_of_level_takes_its_subjects_noun() {
+    check(
+        "Confirmed cases of cholera in the city reached 260 on Sunday.",
+        &["260 | count 260 [case^]"],
+    );
+    check("Cases stood at 147.", &["147 | count 147 [case^]"]);
+    check("Cases rose from 48.", &["48 | count 48 [case^]"]);
+    // A participle with a noun term's stem is no subject ("living", "lives").
+    check("The number living in tents rose from 6,000.", &["6,000 | count 6000"]);
+    check("The death toll rose from 6.", &["6 | count 6 [death^]"]);
+    // "at" without a verb of level, and a level verb with no counted subject.
+    check("Cases were found at 147.", &["147 | count 147"]);
+    check("The storm hit 40 on Sunday.", &["40 | count 40"]);
 }

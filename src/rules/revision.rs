@@ -30,6 +30,14 @@ pub struct RevisionSection {
     /// that figure is the difference, neither the earlier value nor the newer.
     #[serde(default)]
     pub difference: Vec<String>,
+    /// Verbs that state a count's level, its number right after them or after
+    /// a `level_particle`: "cases reached 260", "the toll stood at 41". The
+    /// number is the subject's count, as after a change verb and "to".
+    #[serde(default)]
+    pub level: Vec<String>,
+    /// The particle between a level verb and its number ("stood at 41").
+    #[serde(default)]
+    pub level_particle: Vec<String>,
 }
 
 impl RevisionSection {
@@ -39,6 +47,8 @@ impl RevisionSection {
         self.change.extend(o.change);
         self.earlier_time.extend(o.earlier_time);
         self.difference.extend(o.difference);
+        self.level.extend(o.level);
+        self.level_particle.extend(o.level_particle);
     }
 }
 
@@ -50,6 +60,8 @@ pub enum RevisionWord {
     Change,
     EarlierTime,
     Difference,
+    Level,
+    LevelParticle,
 }
 
 /// The compiled `[revision]` rules: stem hash → role.
@@ -60,7 +72,9 @@ pub struct RevisionRules {
 
 impl RevisionRules {
     pub(super) fn compile(s: &RevisionSection, stem: impl Fn(&str) -> u64) -> RevisionRules {
-        let lists: [(&[String], RevisionWord); 5] = [
+        let lists: [(&[String], RevisionWord); 7] = [
+            (&s.level, RevisionWord::Level),
+            (&s.level_particle, RevisionWord::LevelParticle),
             (&s.difference, RevisionWord::Difference),
             (&s.earlier_time, RevisionWord::EarlierTime),
             (&s.change, RevisionWord::Change),

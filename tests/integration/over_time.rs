@@ -533,3 +533,90 @@ fn a_dated_sources_last_year_is_a_year() {
         "The state ran a budget surplus of [[$70 million|unsourced-figure]] in [[1993|figure-mismatch]], the governor said.",
     ));
 }
+
+/// A later report in its own words: less context shared with the draft than
+/// the first report, but a conflict strong enough to be a mismatch alone.
+const FERRY_FIRST: &str = "---\nkey: coastguard-jun2\ndate: 2024-06-02\n---\nThe island's harbour master said volunteers had pulled 30 passengers from the water near the pier.\n";
+const FERRY_LATER: &str = "Ferry rescue goes on\nKESSAN, June 3, 2024 (Reuters) - Volunteers had pulled 44 passengers from the water near the pier by Monday night.\n";
+
+#[test]
+fn a_later_report_in_other_words_outdates_the_first() {
+    check(&format!(
+        "//- sources/first.md\n{FERRY_FIRST}//- sources/wire.txt\n{FERRY_LATER}//- draft.md\nThe harbour master said volunteers had pulled [[30 passengers|figure-outdated]] from the water near the pier.\n"
+    ));
+    // A later figure of another thing in the story is no later state.
+    check(&format!(
+        "//- sources/first.md\n{FERRY_FIRST}//- sources/wire.txt\nFerry rescue goes on\nKESSAN, June 3, 2024 (Reuters) - The ferry operator said 44 crew members had been questioned by Monday night.\n//- draft.md\nThe harbour master said volunteers had pulled [[30 passengers|ok]] from the water near the pier.\n"
+    ));
+}
+
+#[test]
+fn the_size_of_a_change_between_two_stated_values_is_checked() {
+    check(
+        r#"
+        //- sources/a.txt
+        Arrivals at the shelter rose from 120 to 150 over the weekend.
+        //- draft.md
+        Arrivals at the shelter rose from [[120|ok]] to [[150|ok]], an increase of [[30|ok]].
+
+        Arrivals at the shelter rose from [[120|ok]] to [[150|ok]], an increase of [[40|arithmetic-mismatch]].
+
+        Arrivals at the shelter rose by [[30|ok]] to [[150|ok]] from [[120|ok]].
+        "#,
+    );
+    // No change word before the figure: nothing stated to compute.
+    check(
+        r#"
+        //- sources/a.txt
+        Arrivals at the shelter rose from 120 to 150 over the weekend.
+        //- draft.md
+        Arrivals at the shelter rose from [[120|ok]] to [[150|ok]], with [[40|unsourced-figure]] more expected.
+        "#,
+    );
+}
+
+const SALES_MAY2: &str = "---\nkey: council-may2\ndate: 2024-05-02\n---\nThe council said 40 households had signed up for the heat pump scheme.\n";
+const SALES_MAY9: &str = "---\nkey: council-may9\ndate: 2024-05-09\n---\nSign-ups for the heat pump scheme reached 65 households, the council said.\n";
+
+#[test]
+fn a_date_that_is_the_day_a_source_reported_a_figure_dates_it() {
+    let sources = format!("//- sources/a.md\n{SALES_MAY2}//- sources/b.md\n{SALES_MAY9}");
+    check(&format!(
+        "{sources}//- draft.md\nSign-ups for the heat pump scheme rose from [[40 households|ok]] on [[May 2|ok]] to [[65|ok]] on [[May 9|ok]].\n"
+    ));
+    // A day no source reported on is not backed by the reports' dates.
+    let found = findings(
+        &sources,
+        "Sign-ups for the heat pump scheme rose from 40 households on May 4 to 65 on May 9.\n",
+    );
+    let may4 = found.iter().find(|f| f.text == "May 4").expect("a finding on May 4");
+    assert_ne!(may4.code, copydesk::check::Code::Supported, "{may4:?}");
+}
+
+const MILLS_JAN: &str = "---\nkey: mills-jan\ndate: 2025-01-10\n---\nHarlan Mills said on Friday it would close its Dunby plant.\n\nThe company, which employs 900 people in Wales, said it expected annual profit of 40 million pounds.\n";
+
+#[test]
+fn a_revision_naming_the_storys_own_company_outdates_the_support() {
+    check(&format!(
+        "//- sources/jan.md\n{MILLS_JAN}//- sources/wire.txt\nHarlan Mills cuts forecast\nLONDON, Feb 12, 2025 (Reuters) - Harlan Mills Plc lowered its outlook to 32 mln stg from 40 mln stg.\n//- draft.md\n# Harlan Mills\n\nThe company expects annual profit of [[40 million pounds|figure-outdated]].\n"
+    ));
+    // A revision by a company the support's source never names is another fact.
+    check(&format!(
+        "//- sources/jan.md\n{MILLS_JAN}//- sources/wire.txt\nTextile forecast cut\nLONDON, Feb 12, 2025 (Reuters) - Dunmore Textiles Plc lowered its outlook to 32 mln stg from 40 mln stg.\n//- draft.md\n# Harlan Mills\n\nThe company expects annual profit of [[40 million pounds|ok]].\n"
+    ));
+}
+
+#[test]
+fn a_change_the_draft_states_compares_with_the_sources_change() {
+    // The draft's earlier value against the source's earlier value, not its later one.
+    check(
+        r#"
+        //- sources/a.txt
+        Police cut the speed limit on the coast road from 110 kilometres an hour to 80 because of smoke.
+        //- draft.md
+        Police cut the speed limit on the coast road from [[100|mismatch]] to [[80 kilometres an hour|ok]].
+
+        Police cut the speed limit on the coast road from [[110|ok]] to [[80 kilometres an hour|ok]].
+        "#,
+    );
+}

@@ -103,8 +103,13 @@ impl<'a> Scan<'a> {
             f.end = end;
         }
         // Range: "10,000 to 20,000", "between 4,000 and 5,000", "12 to 18".
-        // "from 110 to 80" is a change, not a range.
-        let from_before = f.start > 0 && self.is(f.start - 1, "from");
+        // "from 110 to 80" is a change, not a range; so is "rose by 30 to
+        // 150" (its size, then its new value).
+        let from_before = f.start > 0
+            && matches!(
+                self.rules.revision.words.get(&self.infos[f.start - 1].stem),
+                Some(crate::rules::revision::RevisionWord::Earlier | crate::rules::revision::RevisionWord::Difference)
+            );
         let between = f.start < num.start && self.is(f.start, "between");
         let joiner = self.is(j, "to") && !from_before
             || self.is_dash(j) && self.glued(j) && self.glued(j + 1) && num.digits

@@ -17,9 +17,13 @@ impl<'a> Scan<'a> {
             return false;
         }
         let w = self.s(i).to_ascii_lowercase();
-        w.ends_with("ed")
-            || w.ends_with("ly")
-            || w.ends_with("ing") && self.rules.noun_terms.get1(self.infos[i].stem).is_none()
+        w.ends_with("ed") || w.ends_with("ly") || self.participle(i)
+    }
+
+    /// A word in -ing that is no noun term written in -ing ("living", not
+    /// "building").
+    pub(super) fn participle(&self, i: usize) -> bool {
+        self.s(i).to_ascii_lowercase().ends_with("ing") && !self.rules.ing_nouns.contains(&self.infos[i].stem)
     }
 
     pub(super) fn looks_plural(&self, i: usize) -> bool {
@@ -99,6 +103,9 @@ impl<'a> Scan<'a> {
         // The head: the last position where a known noun term ends.
         let mut head = None;
         for end in (1..=stems.len()).rev() {
+            if self.participle(words[end - 1]) {
+                continue;
+            }
             if let Some((len, class)) = self.rules.noun_terms.longest_suffix(&stems[..end]) {
                 head = Some((end - 1, len, Some(class)));
                 break;
@@ -153,8 +160,9 @@ impl<'a> Scan<'a> {
             })
     }
 
-    /// The subject of a change that a bare number ends: "The death toll from
-    /// the capsizing rose to 21", "Unemployment in the region fell to 40,000".
+    /// The subject of a change or level that a bare number ends: "The death
+    /// toll from the capsizing rose to 21", "Unemployment in the region fell to
+    /// 40,000", "Confirmed cases reached 260", "Cases stood at 147".
     /// The number is the new value of the subject's count, so it takes the
     /// subject's noun: the nearest noun phrase before the verb that the rules
     /// know as a counted thing and that is no preposition's object ("of the
@@ -162,20 +170,40 @@ impl<'a> Scan<'a> {
     pub(super) fn subject_of_change(&self, start: usize) -> Option<Noun> {
         use crate::rules::arithmetic::ArithWord;
         use crate::rules::revision::RevisionWord;
-        if start < 3 {
+        if start < 2 {
             return None;
         }
-        let verb = start - 2;
-        let newer = self.rules.revision.words.get(&self.infos[start - 1].stem) == Some(&RevisionWord::Newer);
-        let stem = self.infos[verb].stem;
-        let change = matches!(
-            self.rules.arithmetic.words.get(&stem),
-            Some(ArithWord::Rise | ArithWord::Fall)
-        ) || self.rules.revision.words.get(&stem) == Some(&RevisionWord::Change);
-        if !newer || !change || !self.word(verb) {
-            return None;
-        }
+        let role = |k: usize| self.rules.revision.words.get(&self.infos[k].stem).copied();
+        let change = |k: usize| {
+            matches!(
+                self.rules.arithmetic.words.get(&self.infos[k].stem),
+                Some(ArithWord::Rise | ArithWord::Fall)
+            ) || role(k) == Some(RevisionWord::Change)
+        };
+        // "rose to 21", "rose from 48", "reached 260", "stood at 41". The
+        // earlier value opens the change only where no figure comes before
+        // it: in "60 square kilometres, up from 25" it is 60's.
         let lo = start.saturating_sub(16);
+        let figure_before = || (lo..start - 1).any(|k| self.toks[k].kind == TokenKind::Number);
+        let verb = if start >= 3
+            && (role(start - 1) == Some(RevisionWord::Newer)
+                || role(start - 1) == Some(RevisionWord::Earlier) && !figure_before())
+            && change(start - 2)
+        {
+            start - 2
+        } else if role(start - 1) == Some(RevisionWord::Level) {
+            start - 1
+        } else if start >= 3
+            && role(start - 1) == Some(RevisionWord::LevelParticle)
+            && role(start - 2) == Some(RevisionWord::Level)
+        {
+            start - 2
+        } else {
+            return None;
+        };
+        if verb == 0 || !self.word(verb) {
+            return None;
+        }
         let mut k = verb;
         while k > lo {
             k -= 1;
