@@ -6,7 +6,7 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Dim, Figure, OUTER_CLAUSE, Term, Value};
+use crate::extract::{Dim, Figure, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
@@ -218,7 +218,7 @@ pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Opt
     let outer = |s: &SentenceRec| -> FxHashSet<u64> {
         s.terms
             .iter()
-            .filter(|t| t.clause == OUTER_CLAUSE && t.event.is_none())
+            .filter(|t| t.clause == OUTER_CLAUSE && t.pos != OUTER_QUALIFIER && t.event.is_none())
             .map(|t| t.key)
             .collect()
     };
@@ -277,9 +277,11 @@ pub(crate) fn column_relation(
     if named {
         return rel.max(1.0);
     }
-    // The same noun, or one class of thing ("3,522 people" and "Persons").
-    let same_noun =
-        matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head || a.class.is_some() && a.class == b.class);
+    // The same noun, or one class of thing ("3,522 people" and "Persons"),
+    // or a narrower one ("564,000 residents" and "Population").
+    let same_noun = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head == b.head
+        || a.class.is_some() && a.class == b.class
+        || matches!((a.class, b.class), (Some(x), Some(y)) if rules.is_broader(y, x)));
     let noun_event = d.noun.and_then(|n| n.class).and_then(|c| rules.nouns[c as usize].event);
     let same_event = s.noun.is_none() && s_events.iter().any(|e| Some(*e) == noun_event || d_events.contains(e));
     // A unit the header gives its column ("(%)") and the draft writes.

@@ -114,12 +114,13 @@ impl<'a> Checker<'a> {
         s_events.extend(cells::header_events(sent));
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
         let row = cells::row_fit(self.index, r.sentence, sent, &ctx.own_keys);
-        let rel = match row {
+        let (rel, column_fits) = match row {
             cells::RowFit::Named => {
                 let named = cells::header_keys(self.index, r.sentence, sent).is_some_and(|h| ctx.own_keys.owns_any(&h));
-                cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events, named)
+                let whole = cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events, named);
+                (whole, whole >= 1.0)
             }
-            _ => rel,
+            _ => (rel, false),
         };
         // A negative cell is a fall ("-13.5" for "fell 13.5 per cent").
         let s_value = cells::signed_value(&ctx.own_keys, sent, s.value);
@@ -213,6 +214,9 @@ impl<'a> Checker<'a> {
             cof_bonus += weight * (w.cofigure_base + w.cofigure_rarity * rarity);
         }
         sim += cof_bonus.min(w.cofigure_max);
+        if column_fits {
+            sim += w.cell_row;
+        }
         // Another story: a candidate counts only with positive evidence that
         // it is about the draft's story — another figure of the draft sentence
         // stated beside it, a name of the draft's story around it, or at least

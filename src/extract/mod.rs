@@ -179,6 +179,12 @@ pub struct Term {
 /// Clause index of context terms that come from outside the sentence (table headers).
 pub const OUTER_CLAUSE: u8 = u8::MAX;
 
+/// The position of an outer context term inside brackets ("Population
+/// (thousands)", "Persons per sq mile (the resident population per square
+/// mile)"): such words qualify the header, a scale or a data note's clause,
+/// and do not name the column (other outer terms have position 0).
+pub const OUTER_QUALIFIER: u16 = 1;
+
 /// The context key of an event class: verbs of one class share it.
 pub fn event_key(id: EventId) -> u64 {
     word_hash("\u{1}event") ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -315,7 +321,14 @@ impl<'r> Analyzer<'r> {
         // last noun ("deaths" in "Road deaths", not "road"), up to the first
         // word that closes the phrase ("per", "in", a bracket).
         let mut phrase_open = true;
+        let mut depth = 0usize;
         for (t, i) in tokens.iter().zip(&infos) {
+            match &text[t.range()] {
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let pos = if depth > 0 { OUTER_QUALIFIER } else { 0 };
             // A bracket closes the phrase even before its noun: what is in
             // brackets ("(thousands)", a data note's clause) qualifies the
             // header, it does not say what the column counts.
@@ -325,7 +338,7 @@ impl<'r> Analyzer<'r> {
             if t.kind == TokenKind::Word && !i.stop {
                 out.terms.push(Term {
                     key: i.stem,
-                    pos: 0,
+                    pos,
                     clause: OUTER_CLAUSE,
                     name: i.cap,
                     event: None,

@@ -62,6 +62,10 @@ scoring! {
     story_name,
     /// Co-figures (the draft sentence's other figures stated beside the candidate).
     cofigure_base, cofigure_rarity, cofigure_max,
+    /// Bonus for a data cell in a row the draft sentence names, in a column
+    /// that counts what the draft figure counts: its row label and header
+    /// are its whole context, and the draft has named both.
+    cell_row,
     /// Bonus for an equal value, by its rarity.
     same_base, same_rarity,
     /// Bonus when an age's person is named on both sides.

@@ -156,3 +156,37 @@ fn a_changed_data_note_re_reads_its_tables_in_the_server() {
     project.update_source(&note, Some(*s));
     assert_ne!(code(&project), Some(Code::Supported));
 }
+
+/// A density column whose data note clause speaks of the resident population.
+const TOWNS: &str = "
+    Town,Population (thousands),Persons per sq km,Schools
+    Harwick,184,1210.4,41
+    Lowden,77,388.2,19
+";
+
+fn towns(draft: &str) -> String {
+    format!(
+        "//- sources/towns.csv\n{TOWNS}\n//- sources/about.md\nPopulation is in thousands. Persons per sq km is the resident population per square kilometre of land.\n//- draft.md\n{draft}\n"
+    )
+}
+
+#[test]
+fn a_note_clause_on_a_column_does_not_name_it() {
+    // "residents" is in the density column's note, but the population column counts them.
+    check(&towns("Harwick had [[184,000 residents|ok]]."));
+    check(&towns(
+        "Lowden had about [[77,000 residents|ok]] and [[19 schools|ok]].",
+    ));
+}
+
+#[test]
+fn another_value_in_the_named_row_and_fitting_column_is_a_mismatch() {
+    check(&towns("Harwick had [[191,000 residents|figure-mismatch]]."));
+    // In a long sentence the cell's few context words are a small share of the draft's.
+    check(&towns(
+        "Harwick, the market town on the estuary that grew fastest in the region last decade, now grows [[6.5 per cent|any]] a year and counts [[191,000 residents|figure-mismatch]].",
+    ));
+    check(&towns("Lowden had [[23 schools|figure-mismatch]]."));
+    // A row the draft does not name is no evidence about another town.
+    check(&towns("Carrow had [[184,000 residents|unsourced-figure]]."));
+}
