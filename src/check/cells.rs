@@ -118,6 +118,11 @@ impl RowWords {
         self
     }
 
+    /// Whether the figure is told as a change ("gained four seats").
+    pub(crate) fn told_as_change(&self) -> bool {
+        self.direction != Direction::Unsaid
+    }
+
     fn names(&self, label: &[u64]) -> bool {
         label.iter().all(|k| self.keys.contains(k))
     }
@@ -236,6 +241,40 @@ pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Opt
     let theirs = outer(&sibling);
     let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !theirs.contains(k)).collect();
     (!mine.is_empty()).then_some(mine)
+}
+
+/// Whether a cell's column is one of changes: its own header words (not
+/// those its row's other columns share) hold a rise, fall or change word of
+/// the `[arithmetic]` rules ("Seat change", "Increase").
+pub(super) fn change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
+    use crate::rules::arithmetic::ArithWord;
+    header_keys(index, id, sent).is_some_and(|keys| {
+        keys.iter().any(|k| {
+            matches!(
+                rules.arithmetic.words.get(k),
+                Some(ArithWord::Rise | ArithWord::Fall | ArithWord::Change)
+            )
+        })
+    })
+}
+
+/// Whether the row of cell `id` has a column of changes ([`change_column`]).
+pub(super) fn row_has_change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
+    /// The widest row looked along, either way.
+    const REACH: u32 = 64;
+    let Some(Locator::Cell { row, .. }) = sent.locator else {
+        return false;
+    };
+    let same_row = |j: u32| -> Option<std::sync::Arc<SentenceRec>> {
+        let s = index.sentence(j);
+        (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row)).then_some(s)
+    };
+    let n = index.sentence_count() as u32;
+    let after = (id + 1..n.min(id.saturating_add(REACH))).map_while(|j| same_row(j).map(|s| (j, s)));
+    let before = (id.saturating_sub(REACH)..id)
+        .rev()
+        .map_while(|j| same_row(j).map(|s| (j, s)));
+    after.chain(before).any(|(j, s)| change_column(rules, index, j, &s))
 }
 
 /// The events a cell's header names ("Killed", "Seriously injured"): a

@@ -34,6 +34,10 @@ pub struct ArithmeticSection {
     /// Words that mark a figure as the total of a list ("total", "altogether").
     #[serde(default)]
     pub total: Vec<String>,
+    /// Words that make a table column one of changes ("Seat change"),
+    /// besides the rise and fall words ("Increase", "Net gain").
+    #[serde(default)]
+    pub change: Vec<String>,
     /// How loosely a share in words ("a third", "half") is meant: this share
     /// of its value either side.
     pub word_share_slack: Option<f64>,
@@ -51,6 +55,7 @@ impl ArithmeticSection {
         self.fewer.extend(o.fewer);
         self.partial.extend(o.partial);
         self.total.extend(o.total);
+        self.change.extend(o.change);
         if o.word_share_slack.is_some() {
             self.word_share_slack = o.word_share_slack;
         }
@@ -72,6 +77,7 @@ pub enum ArithWord {
     Fewer,
     Partial,
     Total,
+    Change,
 }
 
 /// The compiled `[arithmetic]` rules: stem hash → role.
@@ -86,7 +92,8 @@ pub struct ArithmeticRules {
 
 impl ArithmeticRules {
     pub(super) fn compile(s: &ArithmeticSection, stem: impl Fn(&str) -> u64) -> ArithmeticRules {
-        let lists: [(&[String], ArithWord); 7] = [
+        let lists: [(&[String], ArithWord); 8] = [
+            (&s.change, ArithWord::Change),
             (&s.rise, ArithWord::Rise),
             (&s.fall, ArithWord::Fall),
             (&s.times, ArithWord::Times),

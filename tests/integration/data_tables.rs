@@ -190,3 +190,24 @@ fn another_value_in_the_named_row_and_fitting_column_is_a_mismatch() {
     // A row the draft does not name is no evidence about another town.
     check(&towns("Carrow had [[184,000 residents|unsourced-figure]]."));
 }
+
+/// Seats and their change, as an apportionment table gives them.
+const SEATS: &str = "
+    State,House seats,Seat change
+    Norland,36,+4
+    Westmark,27,-2
+";
+
+fn seats(draft: &str) -> String {
+    format!("//- sources/seats.csv\n{SEATS}\n//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn a_figure_told_as_a_change_is_checked_against_the_change_column() {
+    // The sentence names the level column's header ("House"), yet tells a change.
+    check(&seats("Norland gained [[four House seats|ok]]."));
+    check(&seats("Norland gained [[five House seats|figure-mismatch]]."));
+    // A level is checked against the level.
+    check(&seats("Norland now has [[36 House seats|ok]]."));
+    check(&seats("Westmark now has [[29 House seats|figure-mismatch]]."));
+}
