@@ -455,7 +455,10 @@ impl Reader<'_> {
             let (part, total) = match (whole, part_whole) {
                 (Some(t), _) => {
                     // The part stands right before or after "share of the whole".
-                    let before = s.checked_sub(1).filter(|&a| self.between(a, s).len() <= 1);
+                    let before = s.checked_sub(1).filter(|&a| {
+                        let words = self.between(a, s);
+                        words.len() <= 1 || self.share_verb(&words)
+                    });
                     let after = (t + 1 < self.figs.len())
                         .then_some(t + 1)
                         .filter(|&a| self.between(t, a).is_empty());
@@ -503,6 +506,19 @@ impl Reader<'_> {
                 ),
             });
         }
+    }
+
+    /// Whether words between a part and its share end in a verb that sets
+    /// them equal ("amount to", "make up"), after at most one word of the
+    /// part's noun phrase ("650 job cuts amount to").
+    fn share_verb(&self, words: &[String]) -> bool {
+        let rules = self.checker.rules;
+        let stems: Vec<u64> = words.iter().map(|w| rules.stem_hash(w)).collect();
+        rules
+            .arithmetic
+            .share_verbs
+            .iter()
+            .any(|v| stems.ends_with(v) && stems.len() <= v.len() + 1)
     }
 
     /// "82 people: 30 in Anhui, 25 in Hebei and 27 in Henan"; "30 in Anhui,
@@ -840,6 +856,18 @@ mod tests {
         assert!(check("More than a third of the 1,094 people, 400, were women.").is_empty());
         assert!(check("Some 438 of the 1,094 people, 40 percent, were women.").is_empty());
         assert_eq!(check("Some 438 of the 1,094 people, 45 percent, were women.").len(), 1);
+        // A verb that sets the part equal to the share.
+        assert!(check("The 650 job cuts amount to 14 per cent of the 4,600 staff.").is_empty());
+        assert_eq!(
+            check("The 650 job cuts amount to 18 per cent of the 4,600 staff.").len(),
+            1
+        );
+        assert_eq!(
+            check("Women make up 40 per cent of the 2,000 workers, or 900.").len(),
+            0
+        );
+        // Other words between them read no share.
+        assert!(check("The 650 job cuts follow 18 per cent of the 4,600 staff leaving.").is_empty());
     }
 
     #[test]

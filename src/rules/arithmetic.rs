@@ -38,6 +38,10 @@ pub struct ArithmeticSection {
     /// besides the rise and fall words ("Increase", "Net gain").
     #[serde(default)]
     pub change: Vec<String>,
+    /// Verbs that set a part equal to a share of a whole ("The 650 cuts
+    /// amount to 14 per cent of the 4,600 staff"), one or two words.
+    #[serde(default)]
+    pub share_verbs: Vec<String>,
     /// How loosely a share in words ("a third", "half") is meant: this share
     /// of its value either side.
     pub word_share_slack: Option<f64>,
@@ -56,6 +60,7 @@ impl ArithmeticSection {
         self.partial.extend(o.partial);
         self.total.extend(o.total);
         self.change.extend(o.change);
+        self.share_verbs.extend(o.share_verbs);
         if o.word_share_slack.is_some() {
             self.word_share_slack = o.word_share_slack;
         }
@@ -84,6 +89,8 @@ pub enum ArithWord {
 #[derive(Debug, Default)]
 pub struct ArithmeticRules {
     pub words: FxHashMap<u64, ArithWord>,
+    /// [`ArithmeticSection::share_verbs`], each as its words' stem hashes.
+    pub share_verbs: Vec<Vec<u64>>,
     /// See [`ArithmeticSection::word_share_slack`].
     pub word_share_slack: f64,
     /// See [`ArithmeticSection::multiple_slack`].
@@ -106,8 +113,14 @@ impl ArithmeticRules {
         for (w, k) in &s.multipliers {
             words.insert(stem(w), ArithWord::Multiplier(*k));
         }
+        let share_verbs = s
+            .share_verbs
+            .iter()
+            .map(|p| p.split_whitespace().map(&stem).collect())
+            .collect();
         ArithmeticRules {
             words,
+            share_verbs,
             word_share_slack: s.word_share_slack.unwrap_or(0.0),
             multiple_slack: s.multiple_slack.unwrap_or(0.0),
         }
