@@ -290,6 +290,10 @@ struct LexiconSection {
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
+    /// Table headers written as abbreviations, exactly as written ("Pts",
+    /// "GF"), and what they stand for ("points", "goals for").
+    #[serde(default)]
+    header_abbreviations: BTreeMap<String, String>,
     /// Phrases that date a figure relative to the text's own date ("last
     /// year" = -1): they are its time, not the year of a neighbouring clause.
     #[serde(default)]
@@ -398,6 +402,7 @@ impl RuleSet {
             dst.irregular_plurals.extend(l.irregular_plurals);
             dst.time_prepositions.extend(l.time_prepositions);
             dst.demonyms.extend(l.demonyms);
+            dst.header_abbreviations.extend(l.header_abbreviations);
             dst.relative_years.extend(l.relative_years);
         }
         if let Some(q) = file.quotes {
@@ -651,6 +656,8 @@ pub struct Rules {
     pub time_prepositions: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
+    /// A table header as written → the words it abbreviates.
+    pub header_abbreviations: FxHashMap<String, String>,
     pub quotes: QuoteRules,
     /// How a source's date is read from its first lines.
     pub dates: dates::DateRules,
@@ -762,6 +769,7 @@ impl Rules {
             irregular_plurals: FxHashSet::default(),
             time_prepositions: FxHashSet::default(),
             demonyms: FxHashMap::default(),
+            header_abbreviations: set.lexicon.header_abbreviations.clone().into_iter().collect(),
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
             arithmetic: arithmetic::ArithmeticRules::default(),

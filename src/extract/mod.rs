@@ -314,6 +314,9 @@ impl<'r> Analyzer<'r> {
     /// Reads a short text (a table header) as outer context: its content words,
     /// and the counted noun it names, if any.
     pub fn outer_context(&mut self, text: &str) -> OuterContext {
+        // A header abbreviation ("Pts") reads as what it stands for.
+        let rules = self.rules;
+        let text = rules.header_abbreviations.get(text.trim()).map_or(text, String::as_str);
         let tokens = tokenize(text);
         let infos: Vec<Info> = tokens.iter().map(|t| self.info(text, t)).collect();
         let mut out = OuterContext::default();

@@ -644,3 +644,15 @@ fn a_bare_number_after_a_verb_of_level_takes_its_subjects_noun() {
     check("Cases were found at 147.", &["147 | count 147"]);
     check("The storm hit 40 on Sunday.", &["40 | count 40"]);
 }
+
+#[test]
+fn a_header_abbreviation_reads_as_what_it_stands_for() {
+    let rules = Rules::builtin();
+    let mut an = Analyzer::new(&rules);
+    let goals = an.outer_context("goals against").noun.map(|n| n.class);
+    assert!(goals.is_some_and(|c| c.is_some()));
+    assert_eq!(an.outer_context("GA").noun.map(|n| n.class), goals);
+    // Only as written: another case or a longer header is no abbreviation.
+    assert_eq!(an.outer_context("ga").noun, None);
+    assert_eq!(an.outer_context("GAX").noun, None);
+}
