@@ -171,7 +171,9 @@ pub(crate) fn row_label(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Optio
     let Some(Locator::Cell { row, column }) = sent.locator else {
         return None;
     };
-    let mut first: Option<(u32, std::sync::Arc<SentenceRec>)> = None;
+    // The leftmost cell before it that is words, not a number: a league
+    // table's "Pos" column comes before its "Club".
+    let mut first: Option<(u32, Vec<u64>)> = None;
     for back in 1..=MAX_COLUMNS.min(id) {
         let s = index.sentence(id - back);
         if s.source != sent.source {
@@ -179,8 +181,14 @@ pub(crate) fn row_label(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Optio
         }
         match s.locator {
             Some(Locator::Cell { row: r, column: c }) if r == row && c < column => {
-                if first.as_ref().is_none_or(|(fc, _)| c < *fc) {
-                    first = Some((c, s));
+                let keys: Vec<u64> = s
+                    .terms
+                    .iter()
+                    .filter(|t| t.clause != OUTER_CLAUSE && t.event.is_none())
+                    .map(|t| t.key)
+                    .collect();
+                if s.figures.is_empty() && !keys.is_empty() && first.as_ref().is_none_or(|(fc, _)| c < *fc) {
+                    first = Some((c, keys));
                 }
             }
             // Another sentence of the same cell (a cell of two sentences).
@@ -188,14 +196,7 @@ pub(crate) fn row_label(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Optio
             _ => break,
         }
     }
-    let (_, s) = first?;
-    let keys: Vec<u64> = s
-        .terms
-        .iter()
-        .filter(|t| t.clause != OUTER_CLAUSE && t.event.is_none())
-        .map(|t| t.key)
-        .collect();
-    (!keys.is_empty() && s.figures.is_empty()).then_some(keys)
+    first.map(|(_, keys)| keys)
 }
 
 /// How the row of the cell that sentence `id` is stands to a draft sentence

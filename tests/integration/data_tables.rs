@@ -211,3 +211,15 @@ fn a_figure_told_as_a_change_is_checked_against_the_change_column() {
     check(&seats("Norland now has [[36 House seats|ok]]."));
     check(&seats("Westmark now has [[29 House seats|figure-mismatch]]."));
 }
+
+#[test]
+fn a_leading_rank_column_is_no_row_label() {
+    // The row is named by its first column of words ("Club"), not by its rank.
+    let table = |draft: &str| {
+        format!(
+            "//- sources/table.csv\n    Pos,Club,Played,Won\n    1,Lowmoor United,28,19\n    2,Kettle Town,28,17\n\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&table("Lowmoor United have won [[19 games|ok]]."));
+    check(&table("Kettle Town have won [[19 games|figure-mismatch]]."));
+}
