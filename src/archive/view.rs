@@ -797,17 +797,22 @@ fn draft_names(archive: &mut Archive, doc: &Document, rules: &Rules) -> Result<N
     }
     // One row per spelling, in the order of its first use, with its first
     // sources (a finding quotes three): a common word's names are used by
-    // thousands of sources, and a row for each cost seconds at 100,000.
+    // thousands of sources, and a row for each cost seconds at 100,000. The
+    // spellings come from their own table, each one's first uses from the
+    // (display, source, ord) index, at most NAME_SOURCES entries a spelling;
+    // a spelling whose sources are all gone has none and is skipped.
     for row in query(
         client,
         "names",
-        "SELECT display, words, sources FROM ( \
-           SELECT display, min(words) AS words, \
-             (array_agg(source ORDER BY source))[1:$2] AS sources, min(source) AS first, \
-             (array_agg(ord ORDER BY source, ord))[1] AS first_ord \
-           FROM copydesk_names WHERE words && $1::text[] GROUP BY display) x \
-         ORDER BY first, first_ord",
-        &[&reach, &NAME_SOURCES],
+        "SELECT s.display, s.words, n.sources FROM copydesk_name_spellings s \
+         CROSS JOIN LATERAL ( \
+           SELECT array_agg(u.source ORDER BY u.source, u.ord) AS sources, min(u.source) AS first, \
+             (array_agg(u.ord ORDER BY u.source, u.ord))[1] AS first_ord \
+           FROM (SELECT source, ord FROM copydesk_names WHERE display = s.display \
+                 ORDER BY source, ord LIMIT $2) u) n \
+         WHERE s.words && $1::text[] AND n.first IS NOT NULL \
+         ORDER BY n.first, n.first_ord",
+        &[&reach, &i64::from(NAME_SOURCES)],
     )? {
         let (display, w, sources): (String, Vec<String>, Vec<i64>) = (row.get(0), row.get(1), row.get(2));
         for s in sources {
