@@ -208,14 +208,26 @@ impl DraftView {
             for &key in &m.head {
                 self.head.entry(key).or_default();
             }
-            // Rows in block order hold the key's sentences in id order, each
-            // row at least one: the first WHOLE rows hold its first WHOLE.
+            // Rows in block order hold the key's sentences in id order: a
+            // key's rows are walked in block order (one index probe each)
+            // until they hold WHOLE. Taking its first WHOLE rows instead (each
+            // row holds at least one) read up to 512 rows of hundreds of ids
+            // for each common key: 6,656 rows (318 ms) for the example draft's
+            // 13 at 1M sources, where a few rows each hold the 512.
             for row in query(
                 client,
                 "head",
-                "SELECT q.term, p.sentences FROM unnest($1::int8[]) AS q(term) \
-                 CROSS JOIN LATERAL (SELECT sentences FROM copydesk_postings WHERE term = q.term \
-                 ORDER BY block LIMIT $2) p",
+                "WITH RECURSIVE h(term, block, sentences, total) AS ( \
+                   SELECT q.term, p.block, p.sentences, cardinality(p.sentences)::int8 \
+                   FROM unnest($1::int8[]) AS q(term) \
+                   CROSS JOIN LATERAL (SELECT block, sentences FROM copydesk_postings \
+                     WHERE term = q.term ORDER BY block LIMIT 1) p \
+                   UNION ALL \
+                   SELECT h.term, p.block, p.sentences, h.total + cardinality(p.sentences) \
+                   FROM h CROSS JOIN LATERAL (SELECT block, sentences FROM copydesk_postings \
+                     WHERE term = h.term AND block > h.block ORDER BY block LIMIT 1) p \
+                   WHERE h.total < $2) \
+                 SELECT term, sentences FROM h",
                 &[&keys, &limit],
             )? {
                 let (t, s): (i64, Vec<i32>) = (row.get(0), row.get(1));
