@@ -32,7 +32,7 @@ use crate::rules::Rules;
 pub const CHANNEL: &str = "copydesk_archive";
 
 /// Files analysed in parallel and written in one transaction.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// What an ingest did.
 #[derive(Debug, Default)]
@@ -58,36 +58,70 @@ struct Recorded {
     hash: i64,
 }
 
-/// One source read and analysed.
+/// One source read and analysed, with everything its rows need that does
+/// not depend on the archive (sentence records encoded, the keys each is
+/// posted under, its names), so the parallel stage does that work and the
+/// writing thread only lays rows out.
 struct Analysed {
     source: Source,
-    sentences: Vec<SentenceRec>,
+    sentences: Vec<Sentence>,
     stamp: Stamp,
     warning: Option<CorpusWarning>,
+    /// Its capitalised spellings (lowercase) and its names in text order.
+    known: Vec<String>,
+    names: Vec<(String, Vec<String>)>,
+}
+
+/// A sentence as its rows hold it.
+struct Sentence {
+    /// The record, postcard-encoded.
+    rec: Vec<u8>,
+    /// The keys it is posted under ([`posted_keys`]).
+    posted: Vec<u64>,
+    /// Its figures' value keys, by figure.
+    values: Vec<(usize, u64)>,
+    figures: usize,
 }
 
 fn stamp_of(path: &Path) -> Option<Stamp> {
     std::fs::metadata(path).ok().map(|m| Stamp::of_metadata(&m))
 }
 
-fn analyse(an: &mut Analyzer<'_>, path: &Path) -> Result<Analysed, CorpusWarning> {
+fn analyse(an: &mut Analyzer<'_>, rules: &Rules, path: &Path) -> Result<Analysed, CorpusWarning> {
     let stamp = stamp_of(path).ok_or_else(|| CorpusWarning {
         path: path.to_path_buf(),
         message: "cannot read".into(),
     })?;
     match crate::corpus::read_source(path) {
         ReadOutcome::Source(mut s, warning) => {
-            let sentences = analyze_source(an, &s, 0);
+            let recs = analyze_source(an, &s, 0);
             s.blocks = Vec::new();
             let stamp = Stamp {
                 hash: xxhash_rust::xxh3::xxh3_64(s.text.as_bytes()),
                 ..stamp
             };
+            let sentences = recs
+                .iter()
+                .map(|r| Sentence {
+                    rec: postcard::to_stdvec(r).expect("a sentence record encodes"),
+                    posted: posted_keys(r),
+                    values: r
+                        .keys
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(fi, kk)| kk.values().iter().map(move |&v| (fi, v)))
+                        .collect(),
+                    figures: r.figures.len(),
+                })
+                .collect();
+            let (known, names) = crate::names::text_names(&s.text, rules);
             Ok(Analysed {
                 source: *s,
                 sentences,
                 stamp,
                 warning,
+                known,
+                names,
             })
         }
         ReadOutcome::Skipped(w) => Err(w),
@@ -178,6 +212,7 @@ pub fn ingest(
         seen.insert(p);
     }
     let mut st = Statements::default();
+    let mut seen_names = SeenNames::default();
     let gone: Vec<String> = recorded.keys().filter(|p| !seen.contains(*p)).cloned().collect();
     for batch in gone.chunks(BATCH) {
         let mut tx = client.transaction()?;
@@ -197,7 +232,7 @@ pub fn ingest(
             for chunk in todo.chunks(BATCH) {
                 let analysed: Vec<_> = chunk
                     .par_iter()
-                    .map_init(|| Analyzer::new(rules), |an, f| analyse(an, f))
+                    .map_init(|| Analyzer::new(rules), |an, f| analyse(an, rules, f))
                     .collect();
                 if send.send(analysed).is_err() {
                     break;
@@ -228,7 +263,9 @@ pub fn ingest(
             }
             stats.restamped += restamp.len();
             stats.written += fresh.len();
-            stats.warnings.extend(write(client, &mut st, fresh, &restamp, rules)?);
+            stats
+                .warnings
+                .extend(write(client, &mut st, &mut seen_names, fresh, &restamp)?);
             progress(done, total);
         }
         Ok::<(), ArchiveError>(())
@@ -252,6 +289,28 @@ impl Statements {
         Ok(s)
     }
 }
+
+/// The name words and capitalised spellings this ingest has written (and
+/// committed): their rows are never deleted, so a later batch need not send
+/// them again. Sending every word's one-letter deletions with each batch, to
+/// be found already there, was a third of the server's time in a bulk ingest.
+#[derive(Default)]
+struct SeenNames {
+    words: FxHashSet<String>,
+    known: FxHashSet<String>,
+    spellings: FxHashSet<String>,
+}
+
+/// What a batch's names added to the archive, for [`SeenNames`] once it commits.
+struct NewNames {
+    words: Vec<String>,
+    known: Vec<String>,
+    spellings: Vec<String>,
+}
+
+/// Separates a spelling's words on their way to `string_to_array` (no word
+/// holds a control character).
+const WORD_SEP: &str = "\u{1f}";
 
 /// Takes the archive's write lock (its counters row) for this transaction;
 /// returns the next source and sentence ids.
@@ -386,9 +445,9 @@ fn sorted(m: FxHashMap<i64, i64>) -> (Vec<i64>, Vec<i64>) {
 fn write(
     client: &mut postgres::Client,
     st: &mut Statements,
+    seen: &mut SeenNames,
     fresh: Vec<(String, Analysed)>,
     restamp: &[(String, Stamp)],
-    rules: &Rules,
 ) -> Result<Vec<CorpusWarning>, ArchiveError> {
     if fresh.is_empty() && restamp.is_empty() {
         return Ok(Vec::new());
@@ -436,12 +495,15 @@ fn write(
     let mut warnings = Vec::new();
 
     let mut sources = Vec::with_capacity(fresh.len());
-    let mut recs: Vec<Vec<SentenceRec>> = Vec::with_capacity(fresh.len());
+    let mut recs: Vec<Vec<Sentence>> = Vec::with_capacity(fresh.len());
+    let mut names = Vec::with_capacity(fresh.len());
     for (path, a) in fresh {
         let Analysed {
             mut source,
             sentences,
             stamp,
+            known,
+            names: source_names,
             ..
         } = a;
         let mut key_err = None;
@@ -467,6 +529,7 @@ fn write(
         warnings.extend(warning);
         sources.push((path, source, stamp));
         recs.push(sentences);
+        names.push((known, source_names));
     }
 
     let mut first = next_sentence;
@@ -506,7 +569,7 @@ fn write(
         for (i, ((path, source, stamp), sentences)) in sources.iter().zip(&recs).enumerate() {
             let info = info_of(source);
             let n = sentences.len() as i64;
-            let figures = sentences.iter().map(|s| s.figures.len()).sum::<usize>() as i32;
+            let figures = sentences.iter().map(|s| s.figures).sum::<usize>() as i32;
             w.write(&[
                 &(next_source + i as i64),
                 path,
@@ -541,15 +604,12 @@ fn write(
         for (i, sentences) in recs.iter().enumerate() {
             let id = next_source + i as i64;
             for s in sentences {
-                let rec = postcard::to_stdvec(s).map_err(|e| ArchiveError::Other(e.to_string()))?;
-                w.write(&[&sid, &id, &rec])?;
-                for key in posted_keys(s) {
+                w.write(&[&sid, &id, &s.rec])?;
+                for &key in &s.posted {
                     postings.entry(k(key)).or_default().push(id32(sid as u32));
                 }
-                for (fi, kk) in s.keys.iter().enumerate() {
-                    for &v in kk.values() {
-                        values.entry(k(v)).or_default().push(fact_ref(sid as u32, fi));
-                    }
+                for &(fi, v) in &s.values {
+                    values.entry(k(v)).or_default().push(fact_ref(sid as u32, fi));
                 }
                 sid += 1;
             }
@@ -596,29 +656,34 @@ fn write(
          ON CONFLICT (value) DO UPDATE SET n = copydesk_value_count.n + EXCLUDED.n",
     )?;
     tx.execute(&stmt, &[&keys, &counts])?;
-    write_names(
+    let new_names = write_names(
         &mut tx,
         st,
-        sources
-            .iter()
-            .enumerate()
-            .map(|(i, (_, s, _))| (next_source + i as i64, s.text.as_str())),
-        rules,
+        seen,
+        names.into_iter().enumerate().map(|(i, n)| (next_source + i as i64, n)),
     )?;
     notify(&mut tx, st, &paths)?;
     tx.commit()?;
+    seen.words.extend(new_names.words);
+    seen.known.extend(new_names.known);
+    seen.spellings.extend(new_names.spellings);
     Ok(warnings)
 }
 
-/// The sources' names, their words' deletions and their capitalised spellings.
-fn write_names<'a>(
+/// The sources' names, their words' deletions and their capitalised
+/// spellings, and each name spelling once; words and spellings `seen` in an
+/// earlier batch are not sent again. Returns what this batch wrote, for
+/// `seen` once the batch commits.
+#[allow(clippy::type_complexity)]
+fn write_names(
     tx: &mut Transaction<'_>,
     st: &mut Statements,
-    sources: impl Iterator<Item = (i64, &'a str)>,
-    rules: &Rules,
-) -> Result<(), ArchiveError> {
+    seen: &SeenNames,
+    sources: impl Iterator<Item = (i64, (Vec<String>, Vec<(String, Vec<String>)>))>,
+) -> Result<NewNames, ArchiveError> {
     let mut known_all: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    let mut dels: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    let mut words_new: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut spellings_new: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     {
         let copy = st.get(
             tx,
@@ -626,30 +691,61 @@ fn write_names<'a>(
         )?;
         let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT4, Type::TEXT, Type::TEXT_ARRAY]);
-        for (id, text) in sources {
-            let (known, names) = crate::names::text_names(text, rules);
-            known_all.extend(known);
+        for (id, (known, names)) in sources {
+            known_all.extend(known.into_iter().filter(|k| !seen.known.contains(k)));
             for (ord, (display, words)) in names.iter().enumerate() {
                 w.write(&[&id, &(ord as i32), display, words])?;
+                if !seen.spellings.contains(display) && !spellings_new.contains_key(display) {
+                    spellings_new.insert(display.clone(), words.join(WORD_SEP));
+                }
                 for word in words {
-                    if dels.insert((word.clone(), word.clone())) {
-                        for d in crate::names::word_deletions(word) {
-                            dels.insert((d, word.clone()));
-                        }
+                    if !seen.words.contains(word) && !words_new.contains(word) {
+                        words_new.insert(word.clone());
                     }
                 }
             }
         }
         w.finish()?;
     }
+    // Every new word under itself and under each of its deletions, in key
+    // order (so concurrent writers take index locks in the same order).
+    let mut dels: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    for word in &words_new {
+        dels.insert((word.clone(), word.clone()));
+        for d in crate::names::word_deletions(word) {
+            dels.insert((d, word.clone()));
+        }
+    }
     let known: Vec<String> = known_all.into_iter().collect();
-    let stmt = st.get(
-        tx,
-        "INSERT INTO copydesk_known_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-    )?;
-    tx.execute(&stmt, &[&known])?;
-    let (d, ws): (Vec<String>, Vec<String>) = dels.into_iter().unzip();
-    let stmt = st.get(tx, "INSERT INTO copydesk_name_deletes (del, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING")?;
-    tx.execute(&stmt, &[&d, &ws])?;
-    Ok(())
+    if !known.is_empty() {
+        let stmt = st.get(
+            tx,
+            "INSERT INTO copydesk_known_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+        )?;
+        tx.execute(&stmt, &[&known])?;
+    }
+    if !dels.is_empty() {
+        let (d, ws): (Vec<String>, Vec<String>) = dels.into_iter().unzip();
+        let stmt = st.get(tx, "INSERT INTO copydesk_name_deletes (del, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING")?;
+        tx.execute(&stmt, &[&d, &ws])?;
+    }
+    if !spellings_new.is_empty() {
+        let (ds, ws): (Vec<String>, Vec<String>) = spellings_new.into_iter().unzip();
+        let stmt = st.get(
+            tx,
+            "INSERT INTO copydesk_name_spellings (display, words) \
+             SELECT d, string_to_array(w, chr(31)) FROM unnest($1::text[], $2::text[]) u(d, w) ON CONFLICT DO NOTHING",
+        )?;
+        tx.execute(&stmt, &[&ds, &ws])?;
+        return Ok(NewNames {
+            words: words_new.into_iter().collect(),
+            known,
+            spellings: ds,
+        });
+    }
+    Ok(NewNames {
+        words: words_new.into_iter().collect(),
+        known,
+        spellings: Vec::new(),
+    })
 }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_source_formats.sql"),
     include_str!("../../migrations/0004_source_count.sql"),
     include_str!("../../migrations/0005_compact_postings.sql"),
+    include_str!("../../migrations/0006_name_spellings.sql"),
 ];
 
 /// The schema version this build reads and writes.

@@ -657,6 +657,33 @@ fn misspelt_names_are_found_in_the_archive_as_in_the_embedded_index() {
     std::fs::write(desk.join("draft.md"), "Priya Raman and Ingrid Vasquez spoke.\n").unwrap();
     let clean = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
     assert!(!stdout(&clean).contains("name-mismatch"), "{}", stdout(&clean));
+
+    // The only source spelling "Ingrid Vasquez" goes: its spelling stays in
+    // the archive's table of spellings but names no source, so the archive
+    // flags what the embedded index flags without that file.
+    std::fs::remove_file(corpus.join("harbour.txt")).unwrap();
+    std::fs::write(
+        desk.join("draft.md"),
+        "Ingrid Vazquez, the harbour master, said ferries were late.\n\n\
+         Tobias Okonkow told Priya Raman the contract stood.\n",
+    )
+    .unwrap();
+    ingest(&desk, &db.url, &corpus);
+    let embedded = run_in(
+        &desk,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "draft.md",
+        ],
+    );
+    let archived = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
+    assert_eq!(stdout(&archived), stdout(&embedded), "{}", stderr(&archived));
+    assert!(!stdout(&archived).contains("Ingrid Vasquez"), "{}", stdout(&archived));
+    assert!(stdout(&archived).contains("Tobias Okonkwo"), "{}", stdout(&archived));
 }
 
 /// A proxy to the test server that refuses every connection (accepts and
