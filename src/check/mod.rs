@@ -85,6 +85,12 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// Gives a finding another code, with the severity configured for it.
+    pub(super) fn recode(&self, finding: &mut Finding, code: Code) {
+        finding.code = code;
+        finding.severity = self.options.severity(code);
+    }
+
     pub fn new(index: &'a dyn Facts, rules: &'a Rules, options: &'a CheckOptions) -> Checker<'a> {
         Checker {
             index,
@@ -355,8 +361,7 @@ impl<'a> Checker<'a> {
                 if finding.code == Code::UnsourcedFigure
                     && held.contains(&(fig.span.start as usize..fig.span.end as usize))
                 {
-                    finding.code = Code::Supported;
-                    finding.severity = self.options.severity(Code::Supported);
+                    self.recode(&mut finding, Code::Supported);
                     finding.message = "computed from the draft's own figures".into();
                 }
                 // A date that is the day a source reported a figure the
@@ -366,8 +371,7 @@ impl<'a> Checker<'a> {
                     Code::FigureMismatch | Code::UnsourcedFigure | Code::SourcesDisagree
                 ) && let Some(key) = self.report_date_source(s, fi, &cands)
                 {
-                    finding.code = Code::Supported;
-                    finding.severity = self.options.severity(Code::Supported);
+                    self.recode(&mut finding, Code::Supported);
                     finding.message = format!("the date of {key}, which gives the figure it dates");
                     finding.passages.clear();
                     finding.replacement = None;

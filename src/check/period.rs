@@ -76,9 +76,8 @@ impl<'a> Checker<'a> {
         if period == year {
             finding.message = format!("supported by {key}: its figures are for {period}");
         } else {
-            finding.code = Code::FigureMismatch;
-            finding.severity = self.options.severity(Code::FigureMismatch);
             finding.message = format!("the figures of {key} are for {period}, not {year}");
+            self.recode(&mut finding, Code::FigureMismatch);
             finding.replacement = self.replacement(doc, block, fig, fact, Code::FigureMismatch);
         }
         Some(finding)

@@ -26,7 +26,7 @@ use super::score::Cand;
 use super::superseded::same_kind;
 use super::{Agreement, Checker, Code, Finding, Passage, Version, compare};
 use crate::dateline::SourceDate;
-use crate::extract::{Analyzer, Dim, Figure};
+use crate::extract::{Analyzer, Dim, Figure, Sentence};
 use crate::index::{FactRef, SentenceRec, value_keys};
 use crate::markdown::{Block, Document};
 
@@ -175,11 +175,15 @@ impl Checker<'_> {
             same_kind(o, pf)
                 && compare::values(o.bound, o.value, pf.bound, pf.value, 1.0).is_some_and(|a| a != Agreement::Conflict)
         };
-        let mut others: Option<Vec<Figure>> = None;
-        // The draft may state the change itself ("rose from 40 households on
-        // May 2 to 65"): its value for the fact's later state.
-        let mut draft_newer: Option<Option<Figure>> = None;
-        let mut draft_newer = || draft_newer.get_or_insert_with(|| self.draft_newer(block, fig)).clone();
+        if !cands.iter().any(|c| c.agreement == Agreement::Conflict) {
+            return;
+        }
+        // The draft sentence, analysed once: its other figures, and the one
+        // it gives as this figure's later value where it states the change
+        // itself ("rose from 40 households on May 2 to 65").
+        let sentence = self.draft_sentence(block, fig);
+        let newer = sentence.as_ref().and_then(|s| self.newer_in(block, s, fig));
+        let others = sentence.map_or_else(Vec::new, |s| mates_in(s, fig));
         cands.retain(|c| {
             if c.agreement != Agreement::Conflict {
                 return true;
@@ -196,7 +200,6 @@ impl Checker<'_> {
             if partners.is_empty() {
                 return true;
             }
-            let newer = draft_newer();
             // The earlier value of a change whose later one the draft gives
             // as this figure's later one is this figure's fact at the same
             // time: "from 110 kilometres an hour to 80" for "from 100 to 80".
@@ -211,17 +214,21 @@ impl Checker<'_> {
             if newer.is_some() && earlier.iter().any(|&i| agrees(fig, &rec.figures[i])) {
                 return false;
             }
-            let others = others.get_or_insert_with(|| self.sentence_mates(block, fig));
             !partners
                 .iter()
                 .any(|&p| others.iter().any(|o| agrees(o, &rec.figures[p])))
         });
         // A source's value equal to the draft's own later value is that later
         // state, no contradiction of the earlier.
-        if let Some(newer) = draft_newer() {
+        if let Some(newer) = newer {
             cands.retain(|c| c.agreement != Agreement::Conflict || !agrees(&newer, &self.index.figure(c.fact)));
         }
     }
+}
+
+/// The figures of draft sentence `s` other than `fig`.
+fn mates_in(s: Sentence, fig: &Figure) -> Vec<Figure> {
+    s.figures.into_iter().filter(|f| f.span != fig.span).collect()
 }
 
 /// The names a source sentence gives in the clause of `fig`: the subject's
@@ -255,13 +262,8 @@ impl Checker<'_> {
 
     /// The other figures of the draft sentence that holds `fig`.
     pub(super) fn sentence_mates(&self, block: &Block, fig: &Figure) -> Vec<Figure> {
-        let mut an = Analyzer::new(self.rules);
-        an.analyze(&block.text)
-            .into_iter()
-            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
-            .flat_map(|s| s.figures)
-            .filter(|f| f.span != fig.span)
-            .collect()
+        self.draft_sentence(block, fig)
+            .map_or_else(Vec::new, |s| mates_in(s, fig))
     }
 }
 
@@ -398,7 +400,6 @@ impl Checker<'_> {
         ];
         finding.replacement = replacement;
         finding.passages = std::iter::once(newer).chain(older).collect();
-        finding.code = Code::FigureOutdated;
-        finding.severity = self.options.severity(Code::FigureOutdated);
+        self.recode(finding, Code::FigureOutdated);
     }
 }

@@ -281,8 +281,7 @@ impl Checker<'_> {
             }
         }
         finding.passages = passages;
-        finding.code = code;
-        finding.severity = self.options.severity(code);
+        self.recode(finding, code);
     }
 
     /// The history of a fact the sources disagree on, oldest first, when its

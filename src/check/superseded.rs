@@ -18,7 +18,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::passage::dedupe;
 use super::score::Cand;
 use super::{Agreement, Checker, Code, Finding, compare, normalize_label};
-use crate::extract::{Analyzer, Dim, Figure};
+use crate::extract::{Analyzer, Dim, Figure, Sentence};
 use crate::index::FactRef;
 use crate::markdown::{Block, Document};
 use crate::rules::arithmetic::ArithWord;
@@ -189,20 +189,27 @@ impl Checker<'_> {
     /// The figure the draft's own sentence gives as `fig`'s newer value
     /// ("rose from 40 households on May 2 to 65").
     pub(super) fn draft_newer(&self, block: &Block, fig: &Figure) -> Option<Figure> {
+        self.newer_in(block, &self.draft_sentence(block, fig)?, fig)
+    }
+
+    /// [`Self::draft_newer`], in the draft sentence `s` that holds `fig`.
+    pub(super) fn newer_in(&self, block: &Block, s: &Sentence, fig: &Figure) -> Option<Figure> {
+        let sup = self.superseded_as(
+            &block.text,
+            s.span.start as usize..s.span.end as usize,
+            &s.figures,
+            false,
+        );
+        let i = s.figures.iter().position(|f| f.span == fig.span)?;
+        sup[i].map(|j| s.figures[j].clone())
+    }
+
+    /// The draft sentence of `block` that holds `fig`, analysed afresh.
+    pub(super) fn draft_sentence(&self, block: &Block, fig: &Figure) -> Option<Sentence> {
         let mut an = Analyzer::new(self.rules);
         an.analyze(&block.text)
             .into_iter()
-            .filter(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
-            .find_map(|s| {
-                let sup = self.superseded_as(
-                    &block.text,
-                    s.span.start as usize..s.span.end as usize,
-                    &s.figures,
-                    false,
-                );
-                let i = s.figures.iter().position(|f| f.span == fig.span)?;
-                sup[i].map(|j| s.figures[j].clone())
-            })
+            .find(|s| s.span.start <= fig.span.start && fig.span.end <= s.span.end)
     }
 
     /// Makes a finding `figure-outdated` by a source sentence that revises the
@@ -230,8 +237,7 @@ impl Checker<'_> {
         passages.append(&mut finding.passages);
         finding.passages = dedupe(passages);
         finding.versions.clear();
-        finding.code = Code::FigureOutdated;
-        finding.severity = self.options.severity(Code::FigureOutdated);
+        self.recode(finding, Code::FigureOutdated);
     }
 
     /// "X, N more (fewer) than the Y counted on Thursday", where X - Y = N

@@ -233,8 +233,7 @@ impl<'a> Checker<'a> {
                     })
                 );
                 if fig.weak || month_alone || matches!(fig.dim, Dim::Time | Dim::Ordinal | Dim::Score) {
-                    finding.code = Code::Supported;
-                    finding.severity = self.options.severity(Code::Supported);
+                    self.recode(&mut finding, Code::Supported);
                     finding.message = "not checked: too common a word to call unsourced".into();
                 }
             }
