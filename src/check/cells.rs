@@ -261,8 +261,6 @@ pub(super) fn change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &Se
 
 /// Whether the row of cell `id` has a column of changes ([`change_column`]).
 pub(super) fn row_has_change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
-    /// The widest row looked along, either way.
-    const REACH: u32 = 64;
     let Some(Locator::Cell { row, .. }) = sent.locator else {
         return false;
     };
@@ -271,8 +269,8 @@ pub(super) fn row_has_change_column(rules: &Rules, index: &dyn Facts, id: u32, s
         (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row)).then_some(s)
     };
     let n = index.sentence_count() as u32;
-    let after = (id + 1..n.min(id.saturating_add(REACH))).map_while(|j| same_row(j).map(|s| (j, s)));
-    let before = (id.saturating_sub(REACH)..id)
+    let after = (id + 1..n.min(id.saturating_add(MAX_COLUMNS))).map_while(|j| same_row(j).map(|s| (j, s)));
+    let before = (id.saturating_sub(MAX_COLUMNS)..id)
         .rev()
         .map_while(|j| same_row(j).map(|s| (j, s)));
     after.chain(before).any(|(j, s)| change_column(rules, index, j, &s))
