@@ -83,6 +83,22 @@ pub(crate) fn ingest(dir: &Path, url: &str, corpus: &Path) -> Output {
     out
 }
 
+/// `copydesk check --format json` of `draft.md` in `dir` against the embedded
+/// index of `corpus`: what the archive's check is compared with.
+pub(crate) fn check_embedded(dir: &Path, corpus: &Path) -> Output {
+    run_in(
+        dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "draft.md",
+        ],
+    )
+}
+
 /// A copy of the example corpus in a folder of its own.
 pub(crate) fn example_corpus(into: &Path) -> std::path::PathBuf {
     let dir = into.join("sources");
@@ -102,17 +118,7 @@ fn archive_check_matches_embedded_on_the_example_story_without_the_files() {
     let desk = tmp.path().join("desk");
     std::fs::create_dir_all(&desk).unwrap();
     std::fs::copy(root().join("examples/draft.md"), desk.join("draft.md")).unwrap();
-    let embedded = run_in(
-        &desk,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "draft.md",
-        ],
-    );
+    let embedded = check_embedded(&desk, &corpus);
     assert_eq!(embedded.status.code(), Some(1), "{}", stderr(&embedded));
     let first = ingest(&desk, &db.url, &corpus);
     assert!(stdout(&first).contains("6 sources written"), "{}", stdout(&first));
@@ -175,15 +181,7 @@ fn archive_check_reads_revisions_like_embedded() {
         "The regional government said 77 people had died in the train crash.\n",
     )
     .unwrap();
-    let args = [
-        "check",
-        "--format",
-        "json",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "draft.md",
-    ];
-    let embedded = run_in(&desk, &args);
+    let embedded = check_embedded(&desk, &corpus);
     assert!(stdout(&embedded).contains("figure-outdated"), "{}", stdout(&embedded));
     ingest(&desk, &db.url, &corpus);
     std::fs::remove_dir_all(&corpus).unwrap();
@@ -619,17 +617,7 @@ fn misspelt_names_are_found_in_the_archive_as_in_the_embedded_index() {
          Tobias Okonkow told Priya Raman the contract stood.\n",
     )
     .unwrap();
-    let embedded = run_in(
-        &desk,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "draft.md",
-        ],
-    );
+    let embedded = check_embedded(&desk, &corpus);
     ingest(&desk, &db.url, &corpus);
     let archived = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
     assert_eq!(stdout(&archived), stdout(&embedded), "{}", stderr(&archived));
@@ -669,17 +657,7 @@ fn misspelt_names_are_found_in_the_archive_as_in_the_embedded_index() {
     )
     .unwrap();
     ingest(&desk, &db.url, &corpus);
-    let embedded = run_in(
-        &desk,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "draft.md",
-        ],
-    );
+    let embedded = check_embedded(&desk, &corpus);
     let archived = run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
     assert_eq!(stdout(&archived), stdout(&embedded), "{}", stderr(&archived));
     assert!(!stdout(&archived).contains("Ingrid Vasquez"), "{}", stdout(&archived));
