@@ -6,7 +6,7 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Dim, Figure, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
+use crate::extract::{Dim, Direction, Figure, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
@@ -31,35 +31,28 @@ pub(crate) struct RowWords {
     direction: Direction,
 }
 
-/// Which way a draft figure says a change went: "fell 13.5 per cent", "a
-/// rise of 4 per cent". A table writes a fall as a negative number.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) enum Direction {
-    #[default]
-    Unsaid,
-    Rise,
-    Fall,
-}
-
-/// How many tokens before a figure its change word may stand: "fell 13.5",
-/// "fell by 13.5", "a fall of 13.5".
-const DIRECTION_REACH: u16 = 2;
-
-/// The direction the nearest rise or fall word of the `[arithmetic]` rules
-/// gives a figure, standing right before it in its clause. ("up" and "down"
-/// are stopwords, not terms: a figure after them reads as unsaid.)
-pub(crate) fn direction<'t>(rules: &Rules, terms: impl IntoIterator<Item = &'t Term>, fig: &Figure) -> Direction {
-    use crate::rules::arithmetic::ArithWord;
-    terms
-        .into_iter()
-        .filter(|t| t.clause == fig.clause && t.pos < fig.toks.start && fig.toks.start - t.pos <= DIRECTION_REACH)
-        .max_by_key(|t| t.pos)
-        .and_then(|t| match rules.arithmetic.words.get(&t.key) {
-            Some(ArithWord::Rise) => Some(Direction::Rise),
-            Some(ArithWord::Fall) => Some(Direction::Fall),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The direction of the figure `fi` of a sentence: its own change word's, or,
+/// when the figure opens the clause that follows the previous figure's and no
+/// word of its clause comes before it, that figure's. So the second of two
+/// coordinated objects shares the verb of the first ("added 17.6 per cent to
+/// its population and two seats in the House"), while a conjunct with a verb
+/// of its own keeps its own ("and lost one of its seats").
+pub(crate) fn direction_in(terms: &[Term], figures: &[Figure], fi: usize) -> Direction {
+    let fig = &figures[fi];
+    let own = fig.change;
+    if own != Direction::Unsaid || fig.clause == 0 {
+        return own;
+    }
+    let opens_clause = !terms.iter().any(|t| t.clause == fig.clause && t.pos < fig.toks.start);
+    let previous = figures
+        .iter()
+        .filter(|g| g.toks.end <= fig.toks.start)
+        .max_by_key(|g| g.toks.end)
+        .filter(|g| g.clause + 1 == fig.clause);
+    match previous {
+        Some(g) if opens_clause => g.change,
+        _ => own,
+    }
 }
 
 /// The value a cell is read as against a draft figure: a negative cell

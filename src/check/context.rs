@@ -179,7 +179,7 @@ impl<'a> Checker<'a> {
                     .map(|(_, g)| (g.toks.clone(), g.clause))
                     .collect(),
             )
-            .with_direction(super::cells::direction(self.rules, &s.terms, fig)),
+            .with_direction(super::cells::direction_in(&s.terms, &s.figures, fi)),
             cofigures,
             events: clause_events(s, fig),
         }

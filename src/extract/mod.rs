@@ -115,6 +115,22 @@ pub struct Figure {
     /// million in 1986", "fiscal 1994", "by 2010"): a slot of the fact, so the
     /// same measure in two years is two facts. `None` for dates themselves.
     pub time: Option<i32>,
+    /// Whether the sentence tells the figure as a change, and which way
+    /// ("gained four seats", "fell 13.5 per cent"): such a figure is a
+    /// change's size, checked against a table's column of changes, not its
+    /// level. `Unsaid` for a level ("rose to 21") and for a figure with no
+    /// change word before it.
+    pub change: Direction,
+}
+
+/// The direction a figure is told to have changed in, when it is told as a
+/// change at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Direction {
+    #[default]
+    Unsaid,
+    Rise,
+    Fall,
 }
 
 /// A few word keys kept inline: a figure's modifiers or subject rarely run

@@ -17,6 +17,14 @@ pub struct ArithmeticSection {
     /// Words saying a value went down ("fell", "down", "cut").
     #[serde(default)]
     pub fall: Vec<String>,
+    /// Verbs that tell a change only of the figure they take as object
+    /// ("the economy added 200,000 jobs", "shed 3,000 jobs"), and of nothing
+    /// else in their sentence: "he added" reports speech, "lost their
+    /// lives" tells no change.
+    #[serde(default)]
+    pub object_rise: Vec<String>,
+    #[serde(default)]
+    pub object_fall: Vec<String>,
     /// Words that multiply ("twice" = 2, "half" = 0.5), used as "twice as many as".
     #[serde(default)]
     pub multipliers: BTreeMap<String, f64>,
@@ -53,6 +61,8 @@ impl ArithmeticSection {
     pub(super) fn merge(&mut self, o: ArithmeticSection) {
         self.rise.extend(o.rise);
         self.fall.extend(o.fall);
+        self.object_rise.extend(o.object_rise);
+        self.object_fall.extend(o.object_fall);
         self.multipliers.extend(o.multipliers);
         self.times.extend(o.times);
         self.more.extend(o.more);
@@ -75,6 +85,9 @@ impl ArithmeticSection {
 pub enum ArithWord {
     Rise,
     Fall,
+    /// See [`ArithmeticSection::object_rise`]: a rise of its object only.
+    RiseOfObject,
+    FallOfObject,
     /// A multiplier word and its factor.
     Multiplier(f64),
     Times,
@@ -99,10 +112,12 @@ pub struct ArithmeticRules {
 
 impl ArithmeticRules {
     pub(super) fn compile(s: &ArithmeticSection, stem: impl Fn(&str) -> u64) -> ArithmeticRules {
-        let lists: [(&[String], ArithWord); 8] = [
+        let lists: [(&[String], ArithWord); 10] = [
             (&s.change, ArithWord::Change),
             (&s.rise, ArithWord::Rise),
             (&s.fall, ArithWord::Fall),
+            (&s.object_rise, ArithWord::RiseOfObject),
+            (&s.object_fall, ArithWord::FallOfObject),
             (&s.times, ArithWord::Times),
             (&s.more, ArithWord::More),
             (&s.fewer, ArithWord::Fewer),

@@ -212,6 +212,34 @@ fn a_figure_told_as_a_change_is_checked_against_the_change_column() {
     check(&seats("Westmark now has [[29 House seats|figure-mismatch]]."));
 }
 
+/// Growth in residents and seats, for changes told by an object's verb.
+const GROWTH: &str = "
+    State,Change in residents,House seats,Seat change
+    Norland,120000,36,+4
+    Westmark,-30000,27,-2
+";
+
+fn growth(draft: &str) -> String {
+    format!("//- sources/growth.csv\n{GROWTH}\n//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn a_verb_of_its_object_tells_a_change_and_a_second_object_shares_it() {
+    // "added" tells a change of the figure it takes as object.
+    check(&growth("Norland added [[four House seats|ok]]."));
+    check(&growth("Norland added [[five House seats|figure-mismatch]]."));
+    // The second of two coordinated objects shares the first one's verb.
+    check(&growth("Norland added [[120,000 residents|ok]] and [[four House seats|ok]]."));
+    check(&growth("Norland added [[120,000 residents|ok]] and [[five House seats|figure-mismatch]]."));
+    // A conjunct with a verb of its own tells its own figure: a level.
+    check(&growth("Norland added [[120,000 residents|ok]] and now has [[36 House seats|ok]]."));
+    check(&growth("Westmark now has [[27 House seats|ok]] and lost [[two|ok]]."));
+    // "up" tells a change as "rose" does; "rose to" tells the new level.
+    check(&growth("Norland's House seats were up [[four|ok]]."));
+    check(&growth("Norland's House seats rose to [[36|ok]]."));
+    check(&growth("Norland's House seats rose to [[38|figure-mismatch]]."));
+}
+
 #[test]
 fn a_leading_rank_column_is_no_row_label() {
     // The row is named by its first column of words ("Club"), not by its rank.

@@ -2,7 +2,7 @@
 //! the finished `Figure` with byte spans and context.
 
 use super::{BE, Found, LOCATIVE, Num, POSSESSIVES, PRONOUNS, SIZE_SUFFIXES, Scan};
-use crate::extract::{DateVal, Dim, Figure, Noun, Term, Value, Words};
+use crate::extract::{DateVal, Dim, Direction, Figure, Noun, Term, Value, Words};
 use crate::rules::Bound;
 use crate::text::TokenKind;
 
@@ -414,6 +414,39 @@ impl<'a> Scan<'a> {
             weak: f.weak,
             subject,
             time: None,
+            change: self.change_told(f.start, clause, clauses),
         }
+    }
+
+    /// The direction the change word right before a figure gives it, within
+    /// its clause: "fell 13.5", "fell by 13.5", "a fall of 13.5", "up 35.1
+    /// per cent", "added two seats". A preposition of the new or the earlier
+    /// value ("rose to 21", "up from 25") makes it a level, and so does a
+    /// content word of no change between ("rose in Ohio 5"): the change word
+    /// is then another figure's.
+    fn change_told(&self, start: usize, clause: u8, clauses: &[u8]) -> Direction {
+        use crate::rules::arithmetic::ArithWord;
+        use crate::rules::revision::RevisionWord;
+        /// How many tokens before a figure its change word may stand.
+        const REACH: usize = 2;
+        for k in (start.saturating_sub(REACH)..start).rev() {
+            if clauses.get(k) != Some(&clause) || self.toks[k].kind != TokenKind::Word {
+                return Direction::Unsaid;
+            }
+            let info = &self.infos[k];
+            match self.rules.arithmetic.words.get(&info.stem) {
+                Some(ArithWord::Rise | ArithWord::RiseOfObject) => return Direction::Rise,
+                Some(ArithWord::Fall | ArithWord::FallOfObject) => return Direction::Fall,
+                _ => {}
+            }
+            if matches!(
+                self.rules.revision.words.get(&info.stem),
+                Some(RevisionWord::Newer | RevisionWord::Earlier)
+            ) || !info.stop
+            {
+                return Direction::Unsaid;
+            }
+        }
+        Direction::Unsaid
     }
 }
