@@ -24,6 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{Archive, ArchiveError, k};
 use crate::corpus::{CorpusWarning, ReadOutcome, Source};
 use crate::extract::Analyzer;
+use crate::index::segment::FORMAT;
 use crate::index::{SentenceRec, Stamp, analyze_source, info_of};
 use crate::rules::Rules;
 
@@ -56,6 +57,8 @@ struct Recorded {
     size: i64,
     mtime: i64,
     hash: i64,
+    /// Whether this build with these rules analysed it (layout and rules).
+    current: bool,
 }
 
 /// One source read and analysed, with everything its rows need that does
@@ -184,9 +187,9 @@ pub fn ingest(
     // What the archive holds under these roots.
     let mut recorded: HashMap<String, Recorded> = HashMap::new();
     for row in client.query(
-        "SELECT path, size, mtime, hash FROM copydesk_sources \
+        "SELECT path, size, mtime, hash, record_format = $2 AND rules = $3 FROM copydesk_sources \
          WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE path = r OR starts_with(path, r || '/'))",
-        &[&roots],
+        &[&roots, &(FORMAT as i32), &k(rules.fingerprint)],
     )? {
         recorded.insert(
             row.get(0),
@@ -194,6 +197,7 @@ pub fn ingest(
                 size: row.get(1),
                 mtime: row.get(2),
                 hash: row.get(3),
+                current: row.get(4),
             },
         );
     }
@@ -203,7 +207,7 @@ pub fn ingest(
         let p = key_path(f);
         let unchanged = recorded
             .get(&p)
-            .is_some_and(|r| stamp_of(f).is_some_and(|s| s.size as i64 == r.size && s.mtime as i64 == r.mtime));
+            .is_some_and(|r| r.current && stamp_of(f).is_some_and(|s| s.size as i64 == r.size && s.mtime as i64 == r.mtime));
         if unchanged {
             stats.unchanged += 1;
         } else {
@@ -250,6 +254,7 @@ pub fn ingest(
                         let p = key_path(&a.source.path);
                         stats.bytes += a.source.text.len() as u64;
                         if let Some(r) = recorded.get(&p)
+                            && r.current
                             && r.hash == k(a.stamp.hash)
                         {
                             restamp.push((p, a.stamp));
@@ -265,7 +270,7 @@ pub fn ingest(
             stats.written += fresh.len();
             stats
                 .warnings
-                .extend(write(client, &mut st, &mut seen_names, fresh, &restamp)?);
+                .extend(write(client, &mut st, &mut seen_names, fresh, &restamp, k(rules.fingerprint))?);
             progress(done, total);
         }
         Ok::<(), ArchiveError>(())
@@ -448,6 +453,7 @@ fn write(
     seen: &mut SeenNames,
     fresh: Vec<(String, Analysed)>,
     restamp: &[(String, Stamp)],
+    rules_fingerprint: i64,
 ) -> Result<Vec<CorpusWarning>, ArchiveError> {
     if fresh.is_empty() && restamp.is_empty() {
         return Ok(Vec::new());
@@ -541,7 +547,7 @@ fn write(
         let copy = st.get(
             &mut tx,
             "COPY copydesk_sources (id, path, key, title, date, url, publisher, size, mtime, hash, \
-             sent_start, sent_end, figures, body, format, author, block) FROM STDIN (FORMAT binary)",
+             sent_start, sent_end, figures, body, format, author, block, record_format, rules) FROM STDIN (FORMAT binary)",
         )?;
         let sink = tx.copy_in(&copy)?;
         let mut w = BinaryCopyInWriter::new(
@@ -563,6 +569,8 @@ fn write(
                 Type::TEXT,
                 Type::TEXT,
                 Type::TEXT,
+                Type::INT8,
+                Type::INT4,
                 Type::INT8,
             ],
         );
@@ -588,6 +596,8 @@ fn write(
                 &info.format.as_str(),
                 &info.author,
                 &block,
+                &(FORMAT as i32),
+                &rules_fingerprint,
             ])?;
             first += n;
         }

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_source_count.sql"),
     include_str!("../../migrations/0005_compact_postings.sql"),
     include_str!("../../migrations/0006_name_spellings.sql"),
+    include_str!("../../migrations/0007_analysis_version.sql"),
 ];
 
 /// The schema version this build reads and writes.
@@ -51,6 +52,11 @@ pub enum ArchiveError {
         "the database has no copydesk archive (schema version {found}, this copydesk needs {SCHEMA_VERSION}); run `copydesk index --database URL --corpus PATH` first"
     )]
     Older { found: i32 },
+    #[error(
+        "the archive holds {sources} source(s) analysed by another copydesk version (record format {found}, this copydesk reads {}); run `copydesk index --database URL --corpus PATH` with this version to re-analyse them",
+        crate::index::segment::FORMAT
+    )]
+    OtherFormat { sources: i64, found: i32 },
     #[error("database error: {0}")]
     Db(#[from] postgres::Error),
     #[error(transparent)]
@@ -257,7 +263,25 @@ impl Archive {
         match self.schema_version()? {
             v if v > SCHEMA_VERSION => Err(ArchiveError::Newer { found: v }),
             v if v < SCHEMA_VERSION => Err(ArchiveError::Older { found: v }),
-            _ => Ok(()),
+            _ => self.require_format(),
+        }
+    }
+
+    /// Refuses an archive holding sentence records of another layout than
+    /// this build's: they would not decode, or decode wrong. An index scan
+    /// of the sources' `record_format` column, empty when all are current.
+    fn require_format(&mut self) -> Result<(), ArchiveError> {
+        let current = crate::index::segment::FORMAT as i32;
+        let row = self.client.query_one(
+            "SELECT count(*), min(record_format) FROM copydesk_sources WHERE record_format < $1 OR record_format > $1",
+            &[&current],
+        )?;
+        match row.get::<_, i64>(0) {
+            0 => Ok(()),
+            sources => Err(ArchiveError::OtherFormat {
+                sources,
+                found: row.get::<_, Option<i32>>(1).unwrap_or(0),
+            }),
         }
     }
 

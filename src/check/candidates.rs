@@ -84,6 +84,6 @@ impl<'a> Checker<'a> {
             .filter(|r| self.index.sentence_source(r.sentence).is_some())
             .filter_map(|r| self.score(fig, ctx, r))
             .collect();
-        cells::named_rows_only(self.index, &ctx.own_keys, cands)
+        cells::named_rows_only(self.index, &ctx.own_keys, fig, cands)
     }
 }

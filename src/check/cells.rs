@@ -207,13 +207,34 @@ fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWord
     }
 }
 
-/// The words only a cell's column header gives it: its outer context less
-/// that of another cell of its row (which shares the row label, the caption
-/// and the section, not the header). `None` for a cell alone in its row.
-pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
+/// The other cells of the row of cell `id`, nearest first: cells are
+/// indexed row by row, so they stand within [`MAX_COLUMNS`] sentences of it.
+fn row_cells(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Vec<(u32, std::sync::Arc<SentenceRec>)> {
     let Some(Locator::Cell { row, column }) = sent.locator else {
-        return None;
+        return Vec::new();
     };
+    let same_row = |j: u32| -> Option<std::sync::Arc<SentenceRec>> {
+        let s = index.sentence(j);
+        (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row)).then_some(s)
+    };
+    let n = index.sentence_count() as u32;
+    let after = (id + 1..n.min(id.saturating_add(MAX_COLUMNS))).map_while(|j| same_row(j).map(|s| (j, s)));
+    let before = (id.saturating_sub(MAX_COLUMNS)..id)
+        .rev()
+        .map_while(|j| same_row(j).map(|s| (j, s)));
+    after
+        .chain(before)
+        .filter(|(_, s)| !matches!(s.locator, Some(Locator::Cell { column: c, .. }) if c == column))
+        .collect()
+}
+
+/// The words only a cell's column header gives it: its outer context less
+/// what every other figure cell of its row shares (the row label, the
+/// caption, the section, not the headers). Against every cell, not one
+/// neighbour: "Renewable share" next to "Renewable share 2011 (%)" keeps
+/// its words, which the population column's cell does not have. `None` for
+/// a cell alone in its row.
+pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
     let outer = |s: &SentenceRec| -> FxHashSet<u64> {
         s.terms
             .iter()
@@ -221,19 +242,16 @@ pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Opt
             .map(|t| t.key)
             .collect()
     };
-    let siblings = [id.checked_add(1), id.checked_sub(1)];
-    let sibling = siblings
-        .into_iter()
-        .flatten()
-        .filter(|&j| (j as usize) < index.sentence_count())
-        .map(|j| index.sentence(j))
-        .find(|s| {
-            s.source == sent.source
-                && !s.figures.is_empty()
-                && matches!(s.locator, Some(Locator::Cell { row: r, column: c }) if r == row && c != column)
-        })?;
-    let theirs = outer(&sibling);
-    let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !theirs.contains(k)).collect();
+    let mut shared: Option<FxHashSet<u64>> = None;
+    for (_, s) in row_cells(index, id, sent).iter().filter(|(_, s)| !s.figures.is_empty()) {
+        let theirs = outer(s);
+        shared = Some(match shared {
+            None => theirs,
+            Some(acc) => acc.intersection(&theirs).copied().collect(),
+        });
+    }
+    let shared = shared?;
+    let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !shared.contains(k)).collect();
     (!mine.is_empty()).then_some(mine)
 }
 
@@ -254,19 +272,9 @@ pub(super) fn change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &Se
 
 /// Whether the row of cell `id` has a column of changes ([`change_column`]).
 pub(super) fn row_has_change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
-    let Some(Locator::Cell { row, .. }) = sent.locator else {
-        return false;
-    };
-    let same_row = |j: u32| -> Option<std::sync::Arc<SentenceRec>> {
-        let s = index.sentence(j);
-        (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row)).then_some(s)
-    };
-    let n = index.sentence_count() as u32;
-    let after = (id + 1..n.min(id.saturating_add(MAX_COLUMNS))).map_while(|j| same_row(j).map(|s| (j, s)));
-    let before = (id.saturating_sub(MAX_COLUMNS)..id)
-        .rev()
-        .map_while(|j| same_row(j).map(|s| (j, s)));
-    after.chain(before).any(|(j, s)| change_column(rules, index, j, &s))
+    row_cells(index, id, sent)
+        .into_iter()
+        .any(|(j, s)| change_column(rules, index, j, &s))
 }
 
 /// The events a cell's header names ("Killed", "Seriously injured"): a
@@ -331,7 +339,7 @@ pub(crate) fn column_relation(
 /// about 1,300, the East 732" the East's cell is another fact for "about
 /// 1,300". And where it names a column of the row at the figure, the row's
 /// other columns are other facts.
-pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Cand>) -> Vec<Cand> {
+pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, fig: &Figure, cands: Vec<Cand>) -> Vec<Cand> {
     let fits: Vec<(RowFit, bool)> = cands
         .iter()
         .map(|c| row_fit_owned(index, c.fact.sentence, &index.sentence(c.fact.sentence), words))
@@ -352,19 +360,35 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, cands: Vec<Ca
         .collect();
     // Of the named row's cells, those whose header the sentence names at
     // this figure ("18.1 per cent were of pension age") are its column's:
-    // the row's other columns are other facts, whatever their values.
-    let columns: Vec<bool> = kept
+    // the row's other columns are other facts, whatever their values. Of
+    // several, the column the sentence names most words of ("Pension age or
+    // over" before "Aged 5 to 15" for "of pension age"), then one of the
+    // figure's own time: a header's year the draft does not give it ("Share
+    // in 2011") makes another column of the same measure a worse fit.
+    let fit: Vec<Option<(usize, u8)>> = kept
         .iter()
         .map(|(c, f)| {
-            *f == RowFit::Named
-                && header_keys(index, c.fact.sentence, &index.sentence(c.fact.sentence))
-                    .is_some_and(|h| words.owns_any(&h))
+            let sent = index.sentence(c.fact.sentence);
+            let owned = header_keys(index, c.fact.sentence, &sent)
+                .map(|h| h.iter().filter(|k| words.owns_key(**k)).count())
+                .filter(|n| *f == RowFit::Named && *n > 0)?;
+            let cell_time = sent.figures[c.fact.figure as usize].time;
+            let time_fit = match cell_time {
+                Some(_) if cell_time == fig.time => 2u8,
+                None => 1,
+                // An earlier value is of some time before: a dated column fits it.
+                Some(_) if fig.earlier => 1,
+                Some(_) => 0,
+            };
+            Some((owned, time_fit))
         })
         .collect();
-    let named_column = columns.contains(&true);
+    let Some(best) = fit.iter().flatten().max().copied() else {
+        return kept.into_iter().map(|(c, _)| c).collect();
+    };
     kept.into_iter()
-        .zip(columns)
-        .filter(|((_, f), col)| !named_column || *f != RowFit::Named || *col)
+        .zip(fit)
+        .filter(|((_, f), col)| *f != RowFit::Named || *col == Some(best))
         .map(|((c, _), _)| c)
         .collect()
 }

@@ -253,6 +253,32 @@ pub struct Source {
     pub locators: Vec<(usize, Locator)>,
 }
 
+/// The front matter's title as a heading block of its own, where the body
+/// does not open with it: a headline states facts ("Renewable energy in
+/// thirteen EU countries") a source's sentences may not repeat. Mapped to
+/// where the title is written in the front matter, so its passages point
+/// there.
+fn title_block(text: &str, fm: &markdown::FrontMatter, blocks: &[Block]) -> Option<Block> {
+    let title = fm.get("title")?.trim();
+    let same = |b: &Block| b.text.trim().eq_ignore_ascii_case(title);
+    if title.is_empty()
+        || blocks
+            .iter()
+            .any(|b| matches!(b.kind, markdown::BlockKind::Heading(_)) && same(b))
+    {
+        return None;
+    }
+    let head = text.get(fm.range.clone())?;
+    let at = head.find(title)?;
+    Some(Block {
+        kind: markdown::BlockKind::Heading(1),
+        text: title.to_string(),
+        map: markdown::OffsetMap::verbatim(fm.range.start + at, title.len()),
+        quoted: false,
+        context: Vec::new(),
+    })
+}
+
 impl Source {
     /// Reads a source from its text. `path` decides how it is parsed: Markdown
     /// for `.md`, plain text otherwise.
@@ -270,6 +296,10 @@ impl Source {
             (text_blocks(&text, start), fm)
         };
         let field = |k: &str| fm.as_ref().and_then(|f| f.get(k)).map(str::to_string);
+        let mut blocks = blocks;
+        if let Some(b) = fm.as_ref().and_then(|f| title_block(&text, f, &blocks)) {
+            blocks.insert(0, b);
+        }
         let meta = Meta {
             title: field("title"),
             date: field("date"),

@@ -121,6 +121,10 @@ pub struct Figure {
     /// level. `Unsaid` for a level ("rose to 21") and for a figure with no
     /// change word before it.
     pub change: Direction,
+    /// The figure is a change's earlier value ("up from 12.5 per cent",
+    /// "rose from 13.2 per cent to 20.7"): of a time before the sentence's
+    /// own, so a source's dated earlier figure fits it.
+    pub earlier: bool,
 }
 
 /// The direction a figure is told to have changed in, when it is told as a

@@ -656,3 +656,46 @@ fn a_header_abbreviation_reads_as_what_it_stands_for() {
     assert_eq!(an.outer_context("ga").noun, None);
     assert_eq!(an.outer_context("GAX").noun, None);
 }
+
+/// Each figure's change slot and earlier-value mark, as `text: change earlier`.
+fn changes(text: &str) -> Vec<String> {
+    let rules = Rules::builtin();
+    let mut an = Analyzer::new(&rules);
+    an.analyze(text)
+        .iter()
+        .flat_map(|s| s.figures.iter())
+        .map(|f| {
+            let t = &text[f.num_span.start as usize..f.num_span.end as usize];
+            format!("{t}: {:?}{}", f.change, if f.earlier { " earlier" } else { "" })
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_word_right_before_a_figure_tells_a_change() {
+    assert_eq!(changes("Exports fell 13.5 per cent."), ["13.5 per cent: Fall"]);
+    assert_eq!(changes("Exports fell by 13.5 per cent."), ["13.5 per cent: Fall"]);
+    assert_eq!(changes("Turnout was up 4 points."), ["4 points: Rise"]);
+    // Verbs of an object: the figure they take.
+    assert_eq!(changes("The economy added 200,000 jobs."), ["200,000: Rise"]);
+    assert_eq!(changes("The firm shed 3,000 jobs."), ["3,000: Fall"]);
+    // A level, not a change: "rose to", and a figure with no change word.
+    assert_eq!(changes("Arrivals rose to 150."), ["150: Unsaid"]);
+    assert_eq!(changes("The town has 150 shops."), ["150: Unsaid"]);
+    // "he added" reports speech: the figure after it is no change.
+    assert_eq!(changes("\"We have 150 shops,\" he added."), ["150: Unsaid"]);
+}
+
+#[test]
+fn a_changes_earlier_value_is_marked() {
+    assert_eq!(
+        changes("The rate rose to 5.4, up from 4.9."),
+        ["5.4: Unsaid", "4.9: Unsaid earlier"]
+    );
+    assert_eq!(
+        changes("The share doubled, from 6.3 per cent to 13 per cent."),
+        ["6.3 per cent: Unsaid earlier", "13 per cent: Unsaid"]
+    );
+    // "from" of a place or a source is no earlier value.
+    assert_eq!(changes("Athletes came from 40 countries."), ["40: Unsaid"]);
+}

@@ -45,6 +45,53 @@ pub(super) fn year_columns(blocks: &[Block]) -> FxHashSet<Column> {
     verdict.into_iter().filter(|(_, y)| *y).map(|(c, _)| c).collect()
 }
 
+/// The columns of shares written as fractions: every bare number in [-1, 1]
+/// and some not whole ("0.293" for a turnout of 29.3 per cent), under a
+/// header that gives no unit (read by [`Units`]) and no number but a year (a
+/// rate's base, "Deaths per 1,000", makes 0.7 a rate, not a share). A column
+/// of ones and noughts is no share.
+pub(super) fn fraction_columns(an: &mut Analyzer<'_>, units: &mut Units, blocks: &[Block]) -> FxHashSet<Column> {
+    // Per column: every number a share's, and some number not whole.
+    let mut verdict: FxHashMap<Column, (bool, bool)> = FxHashMap::default();
+    for b in blocks {
+        let Some(col) = column_of(b) else { continue };
+        if !bare_number(&b.text) {
+            continue;
+        }
+        // Decimals only: "1/2" and "¾" are fractions as written.
+        let t = b.text.trim();
+        let t = t.strip_prefix(['-', '\u{2212}']).unwrap_or(t);
+        let v = t
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.')
+            .then(|| t.parse::<f64>().ok())
+            .flatten();
+        let e = verdict.entry(col).or_insert((true, false));
+        match v {
+            Some(v) => {
+                e.0 &= v.abs() <= 1.0;
+                e.1 |= v.fract() != 0.0;
+            }
+            None => e.0 = false,
+        }
+    }
+    verdict
+        .into_iter()
+        .filter(|(_, (shares, fractional))| *shares && *fractional)
+        .map(|(c, _)| c)
+        .filter(|(_, header)| {
+            // A number of the header that is no year of the last two
+            // centuries ("Turnout 2019" is a year's share).
+            let base = header
+                .split(|c: char| !c.is_ascii_digit() && c != ',')
+                .map(|w| w.trim_matches(','))
+                .filter(|w| !w.is_empty())
+                .any(|w| !(w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))));
+            !base && units.of(an, header).is_none()
+        })
+        .collect()
+}
+
 /// The units headers give, read once per header.
 #[derive(Default)]
 pub(super) struct Units(FxHashMap<String, Option<Dim>>);
@@ -69,7 +116,10 @@ impl Units {
             }
             for probe in [format!("1 {cand}"), format!("{cand}1")] {
                 let dim = an.analyze(&probe).into_iter().flat_map(|s| s.figures).find_map(|f| {
-                    let whole = f.num_span.start == 0 && f.num_span.end as usize == probe.len();
+                    // The unit is the whole header, or its head with an
+                    // of-complement ("tonnes of oil equivalent", "km of road").
+                    let rest = &probe[(f.num_span.end as usize).min(probe.len())..];
+                    let whole = f.num_span.start == 0 && (rest.is_empty() || rest.starts_with(" of "));
                     (whole && matches!(f.dim, Dim::Measure(_) | Dim::Money(_))).then_some(f.dim)
                 });
                 if dim.is_some() {
@@ -83,6 +133,11 @@ impl Units {
         }
         self.0.insert(header.to_string(), found);
         found
+    }
+
+    /// The dimension of a percentage, as the extractor reads "1 %".
+    fn percent(&mut self, an: &mut Analyzer<'_>) -> Option<Dim> {
+        self.of(an, "%")
     }
 }
 
@@ -179,6 +234,7 @@ pub(super) fn retype_cell(
     an: &mut Analyzer<'_>,
     units: &mut Units,
     years: &FxHashSet<Column>,
+    fractions: &FxHashSet<Column>,
     block: &Block,
     outer: &OuterContext,
     sentences: &mut [Sentence],
@@ -187,6 +243,32 @@ pub(super) fn retype_cell(
     if !bare_number(&block.text) {
         return;
     }
+    let share = if fractions.contains(&col) {
+        units.percent(an)
+    } else {
+        None
+    };
+    // A header of one year ("Renewable share 2011 (%)", "Population 2021")
+    // dates its column's figures; a span of years ("Change 2000-2010") is
+    // the change's, and dates none. Years in brackets are left out: they are
+    // the data note's clauses on the column ("with 1981").
+    let unbracketed: String = col
+        .1
+        .split('(')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once(')').map_or("", |(_, rest)| rest)
+            }
+        })
+        .collect();
+    let header_years = crate::corpus::data::years_in(&unbracketed);
+    let header_year = match header_years.as_slice() {
+        [y] => Some(*y),
+        _ => None,
+    };
     let unit = units.of(an, &col.1);
     for f in sentences.iter_mut().flat_map(|s| s.figures.iter_mut()) {
         if let (
@@ -201,6 +283,21 @@ pub(super) fn retype_cell(
             f.value = Value::num(y as f64);
             f.dim = Dim::Count;
             f.noun = f.noun.or(outer.noun);
+        }
+        if f.dim != Dim::Date && f.time.is_none() {
+            f.time = header_year;
+        }
+        // A share written as a fraction is the percentage it is: 0.293 is
+        // 29.3 per cent.
+        if let (Dim::Count, Some(pct), Value::Num { lo, hi }) = (f.dim, share, f.value) {
+            f.dim = pct;
+            f.value = Value::Num {
+                lo: lo * 100.0,
+                hi: hi * 100.0,
+            };
+            if f.noun.is_some_and(|n| n.inherited) {
+                f.noun = None;
+            }
         }
         if let (Dim::Count, Some(u)) = (f.dim, unit) {
             f.dim = u;
@@ -297,6 +394,25 @@ mod tests {
     }
 
     #[test]
+    fn a_column_of_fractions_is_one_of_percentages() {
+        let csv = "Region,Turnout 2019,Voters,Deaths per 1000,Change (%),Flag,Share\n\
+                   North,0.293,1200,0.7,-0.4,1,1/2\nSouth,0.414,900,0.5,0.8,0,¾\n";
+        let figs = figures(csv);
+        let pct = dim_of(&figures("Area,Share (%)\nNorth,12\n"), "12");
+        assert_eq!(dim_of(&figs, "0.293"), pct, "{figs:?}");
+        let cells = values(csv);
+        assert!(cells.iter().any(|v| (v - 29.3).abs() < 1e-9), "{cells:?}");
+        // Counts, a rate per a base, a column already in per cent and a
+        // column of ones and noughts keep their numbers.
+        assert_eq!(dim_of(&figs, "1200"), Dim::Count);
+        assert_eq!(dim_of(&figs, "0.7"), Dim::Count);
+        assert!(cells.contains(&-0.4) && cells.contains(&0.7), "{cells:?}");
+        // A fraction as written stays the fraction.
+        assert!(cells.contains(&0.5) && cells.contains(&0.75), "{cells:?}");
+        assert_eq!(dim_of(&figs, "1"), Dim::Count);
+    }
+
+    #[test]
     fn a_bracketed_unit_in_the_header_is_the_cells_unit() {
         let figs = figures("Area,Academies (%),Area (sq km),Pupils\nNorthfield,61.4,186,48213\n");
         assert!(matches!(dim_of(&figs, "61.4"), Dim::Measure(_)), "{figs:?}");
@@ -306,5 +422,12 @@ mod tests {
         assert_eq!(dim_of(&figs, "48213"), Dim::Count);
         let figs = figures("Area,Population (thousands)\nNorthfield,8212\n");
         assert_eq!(dim_of(&figs, "8212"), Dim::Count);
+        // A unit with its of-complement; other words after a unit make no unit.
+        let figs = figures("Area,Energy use (tonnes of oil equivalent),Hours (km driven)\nNorthfield,4.51,12\n");
+        assert_eq!(
+            dim_of(&figs, "4.51"),
+            dim_of(&figures("Area,Mass (tonnes)\nNorthfield,3\n"), "3")
+        );
+        assert_eq!(dim_of(&figs, "12"), Dim::Count, "{figs:?}");
     }
 }

@@ -53,12 +53,17 @@ pub struct Keys {
 }
 
 impl Keys {
+    /// A source figure's keys: its value's, and those of the value rounded
+    /// as a writer rounds it ([`rounded_keys`]), so "10.3 million" finds the
+    /// cell 10298 of a column in thousands and "about 1,300" the 1,284 of a
+    /// report. Only the index side rounds: a draft figure looks up its own
+    /// value, and the candidates it finds are compared at its precision.
     pub fn of(f: &Figure, rules: &Rules) -> Keys {
         let mut k = Keys {
             dim: dim_key(f, rules),
             ..Keys::default()
         };
-        for v in value_keys(f, rules) {
+        for v in value_keys(f, rules).into_iter().chain(rounded_keys(f, rules)) {
             if (k.n as usize) < k.vals.len() {
                 k.vals[k.n as usize] = v;
                 k.n += 1;
@@ -154,7 +159,13 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
     let mut out = Vec::new();
     let years = columns::year_columns(&source.blocks);
     let mut units = columns::Units::default();
+    let fractions = columns::fraction_columns(an, &mut units, &source.blocks);
+    // The front matter's title (`corpus::title_block`) is indexed for the
+    // figures it states; without one it adds nothing to check against, and
+    // its names would only make the story's names look common.
+    let title_ends = crate::markdown::front_matter(&source.text).map(|f| f.range.end);
     for block in &source.blocks {
+        let title = title_ends.is_some_and(|end| block.map.start(0) < end);
         let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
         let mut sentences = if !cell || block.context.is_empty() {
             an.analyze(&block.text)
@@ -162,9 +173,12 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
             let outer = outer_context(an, block);
             let mut sentences = an.analyze_with(&block.text, &outer);
             columns::sign_cell(an, block, &mut sentences);
-            columns::retype_cell(an, &mut units, &years, block, &outer, &mut sentences);
+            columns::retype_cell(an, &mut units, &years, &fractions, block, &outer, &mut sentences);
             sentences
         };
+        if title && sentences.iter().all(|s| s.figures.is_empty()) {
+            continue;
+        }
         if let Some(scale) = column_scale(an.rules(), block) {
             for s in &mut sentences {
                 for f in &mut s.figures {
@@ -342,6 +356,35 @@ pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
             keys
         }
     }
+}
+
+/// Keys of a figure's exact value rounded to three and to two significant
+/// digits, where that changes it: 10,298,000 also under 10,300,000 and
+/// 10,000,000. Not for ranges, dates, ranks or scores.
+pub fn rounded_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
+    let Value::Num { lo, hi } = f.value else {
+        return Vec::new();
+    };
+    if lo != hi || !matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)) || lo == 0.0 {
+        return Vec::new();
+    }
+    let fam = mix(word_hash("\u{2}value"), &[family(f, rules)]);
+    let factor = match f.dim {
+        Dim::Measure(u) => rules.units[u as usize].factor,
+        _ => 1.0,
+    };
+    let v = lo * factor;
+    let exact = canonical(v);
+    let mut out: Vec<u64> = Vec::new();
+    for digits in [3, 2] {
+        let step = 10f64.powi(v.abs().log10().floor() as i32 + 1 - digits);
+        let r = canonical((v / step).round() * step);
+        let key = mix(fam, &[r as u64]);
+        if r != exact && !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 /// A source read and analysed, ready to be added to a segment.
@@ -1087,6 +1130,30 @@ mod tests {
         let s = idx.sentence(0);
         let f = &s.figures[0];
         assert_eq!(&text[f.span.start as usize..f.span.end as usize], "43 suspects");
+    }
+
+    #[test]
+    fn a_source_value_is_found_under_its_rounded_values() {
+        let rules = Rules::builtin();
+        let mut an = Analyzer::new(&rules);
+        let mut fig = |t: &str| an.analyze(t).remove(0).figures.remove(0);
+        let source = Keys::of(&fig("The city had 10,298,000 residents."), &rules);
+        let found = |draft: &str, an_fig: Figure| {
+            value_keys(&an_fig, &rules)
+                .iter()
+                .any(|k| source.values().contains(k))
+                .then_some(draft.to_string())
+        };
+        // At three and two significant digits, as a writer rounds.
+        assert!(found("10.3", fig("It had 10.3 million residents.")).is_some());
+        assert!(found("10", fig("It had 10 million residents.")).is_some());
+        // Not at another value, and a draft figure looks up its own value only.
+        assert!(found("10.4", fig("It had 10.4 million residents.")).is_none());
+        let draft = fig("It had 10,298,000 residents.");
+        assert_eq!(value_keys(&draft, &rules).len(), 1);
+        // Ranges and dates have no rounded keys.
+        assert!(rounded_keys(&fig("Between 1,234 and 1,301 people came."), &rules).is_empty());
+        assert!(rounded_keys(&fig("It opened on March 3, 2011."), &rules).is_empty());
     }
 
     #[test]

@@ -272,6 +272,45 @@ fn ingest_is_incremental_and_follows_edits_and_removals() {
 }
 
 #[test]
+fn records_of_another_copydesk_are_refused_by_check_and_re_analysed_by_index() {
+    let Some(db) = TestDb::new("recordformat") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = example_corpus(tmp.path());
+    let desk = tmp.path().join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::copy(root().join("examples/draft.md"), desk.join("draft.md")).unwrap();
+    ingest(tmp.path(), &db.url, &corpus);
+    let check = || run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
+    let before = check();
+    assert!(before.status.success() || before.status.code() == Some(1), "{}", stderr(&before));
+    // Two sources as an older copydesk wrote them, and one as a newer one's
+    // rules analysed it: the files themselves are unchanged.
+    db.client()
+        .batch_execute(
+            "UPDATE copydesk_sources SET record_format = 0 WHERE id IN (SELECT id FROM copydesk_sources ORDER BY id LIMIT 2);
+             UPDATE copydesk_sources SET rules = rules + 1 WHERE id = (SELECT max(id) FROM copydesk_sources);",
+        )
+        .unwrap();
+    let refused = check();
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    assert!(
+        stderr(&refused).contains("2 source(s) analysed by another copydesk version")
+            && stderr(&refused).contains("copydesk index --database"),
+        "{}",
+        stderr(&refused)
+    );
+    // The next ingest analyses the three again and leaves the rest.
+    let again = ingest(tmp.path(), &db.url, &corpus);
+    assert!(
+        stdout(&again).contains("3 sources written, 3 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    let after = check();
+    assert_eq!(stdout(&after), stdout(&before));
+}
+
+#[test]
 fn two_ingesters_at_once_and_a_check_during_an_ingest() {
     let Some(db) = TestDb::new("concurrent") else { return };
     let tmp = tempfile::tempdir().unwrap();

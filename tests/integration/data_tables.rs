@@ -229,10 +229,16 @@ fn a_verb_of_its_object_tells_a_change_and_a_second_object_shares_it() {
     check(&growth("Norland added [[four House seats|ok]]."));
     check(&growth("Norland added [[five House seats|figure-mismatch]]."));
     // The second of two coordinated objects shares the first one's verb.
-    check(&growth("Norland added [[120,000 residents|ok]] and [[four House seats|ok]]."));
-    check(&growth("Norland added [[120,000 residents|ok]] and [[five House seats|figure-mismatch]]."));
+    check(&growth(
+        "Norland added [[120,000 residents|ok]] and [[four House seats|ok]].",
+    ));
+    check(&growth(
+        "Norland added [[120,000 residents|ok]] and [[five House seats|figure-mismatch]].",
+    ));
     // A conjunct with a verb of its own tells its own figure: a level.
-    check(&growth("Norland added [[120,000 residents|ok]] and now has [[36 House seats|ok]]."));
+    check(&growth(
+        "Norland added [[120,000 residents|ok]] and now has [[36 House seats|ok]].",
+    ));
     check(&growth("Westmark now has [[27 House seats|ok]] and lost [[two|ok]]."));
     // "up" tells a change as "rose" does; "rose to" tells the new level.
     check(&growth("Norland's House seats were up [[four|ok]]."));
@@ -250,4 +256,68 @@ fn a_leading_rank_column_is_no_row_label() {
     };
     check(&table("Lowmoor United have won [[19 games|ok]]."));
     check(&table("Kettle Town have won [[19 games|figure-mismatch]]."));
+}
+
+/// A share in 2021 as a fraction beside the same share in 2011 in per cent,
+/// as statistics offices publish a measure and its earlier value.
+const SHARES: &str = "
+    Country,Population (thousands),Renewable share,Renewable share 2011 (%)
+    Sweden,10379,0.626,48.9
+    Finland,5534,0.434,32.4
+";
+
+fn shares(draft: &str) -> String {
+    format!("//- sources/shares.csv\n{SHARES}\n//- draft.md\n{draft}\n")
+}
+
+#[test]
+fn a_column_dated_by_its_header_is_the_earlier_value_and_no_other() {
+    // The undated share is the table's own, the fraction column's; the
+    // column whose header gives a year is another time's.
+    check(&shares(
+        "Sweden drew [[62.6 per cent|ok]] of its energy from renewable sources.",
+    ));
+    check(&shares(
+        "Sweden's renewable share was [[48.9 per cent|figure-mismatch]].",
+    ));
+    // A change's earlier value ("up from") fits the dated column.
+    check(&shares(
+        "Sweden's renewable share reached [[62.6 per cent|ok]], up from [[48.9 per cent|ok]].",
+    ));
+    check(&shares(
+        "Finland's renewable share rose from [[32.4 per cent|ok]] to [[43.4 per cent|ok]].",
+    ));
+    // A figure of the header's year is that column's.
+    check(&shares("In 2011, Sweden's renewable share was [[48.9 per cent|ok]]."));
+}
+
+#[test]
+fn the_column_the_sentence_names_most_words_of_is_the_figures() {
+    // "of pension age" names two words of "Pension age or over" and one of
+    // "Aged 5 to 15" ("age"): the first is the figure's column.
+    let table = |draft: &str| {
+        format!(
+            "//- sources/areas.csv\n    Council area,Area (sq km),Persons per sq km,Population,Change 1981-1996 (%),Under 5 (%),Aged 5 to 15 (%),Pension age or over (%)\n    Fife,1323,264,349,2.3,6.0,14.4,18.3\n    Angus,2181,51,111,3.4,5.4,13.1,21.2\n\n//- sources/data-note.md\n    The age columns are shares of each area's population; pension age is 65 for men and 60 for women.\n\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&table(
+        "In Fife, [[18.3 per cent|ok]] of residents were of pension age.",
+    ));
+    check(&table(
+        "In Fife, [[14.4 per cent|figure-mismatch]] of residents were of pension age.",
+    ));
+    check(&table(
+        "In Angus, [[21.2 per cent|ok]] of residents were of pension age.",
+    ));
+}
+
+#[test]
+fn the_people_of_a_country_name_its_row() {
+    // "Finns" and "Swedish" are Finland and Sweden, as "British" is Britain.
+    check(&shares(
+        "Finns got [[43.4 per cent|ok]] of their energy from renewables.",
+    ));
+    check(&shares(
+        "Swedish homes got [[43.4 per cent|figure-mismatch]] of their energy from renewables.",
+    ));
 }

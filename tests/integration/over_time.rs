@@ -298,6 +298,38 @@ fn the_draft_against_itself() {
 }
 
 #[test]
+fn figures_of_two_named_subjects_are_two_facts() {
+    // Each sentence names its country: 17.5 and 37.8 million people are two
+    // countries' populations, not one fact told twice.
+    check(
+        r#"
+        //- sources/a.txt
+        Spain's share rose from 13.2 per cent to 20.7 per cent. The Netherlands, with 17.5 million people, had one of the lowest shares, 12.8 per cent. Poland's 37.8 million people got about 16 per cent of their energy from renewables. Belgium doubled its share, from 6.3 per cent to 13 per cent.
+        //- draft.md
+        Spain's share rose from [[13.2 per cent|ok]] to [[20.7 per cent|ok]].
+
+        The Netherlands, with [[17.5 million people|ok]], had one of the lowest shares, [[12.8 per cent|ok]].
+
+        Poland's [[37.8 million people|ok]] got about [[16 per cent|ok]] of their energy from renewables.
+
+        Belgium doubled its share, from [[6.3 per cent|ok]] to [[13 per cent|ok]].
+        "#,
+    );
+    // A capitalised word that opens a sentence and is written in lower case
+    // elsewhere in the draft is no name: these are one set of schools.
+    check(
+        r#"
+        //- sources/a.txt
+        Nothing in this source speaks of the earthquake.
+        //- draft.md
+        Engineers checked the [[70 schools|draft-disagree]] before classes could resume.
+
+        Classes resumed on Monday in the [[90 schools|draft-disagree]] the engineers had checked.
+        "#,
+    );
+}
+
+#[test]
 fn a_definite_figure_speaks_of_the_set_named_before() {
     // "the 420 shops", "the club's 21,500 members": the draft marks the set
     // as one it has named, so a different value contradicts the first.

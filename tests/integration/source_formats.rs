@@ -313,6 +313,34 @@ fn data_cells_match_at_the_drafts_precision() {
 }
 
 #[test]
+fn a_share_stored_as_a_fraction_is_its_percentage() {
+    // A spreadsheet stores 29.3% as 0.293 whatever its number format shows.
+    let rows: Vec<Vec<String>> = [
+        ["Region", "Turnout", "Voters"],
+        ["Northmoor", "0.293", "12040"],
+        ["Southby", "0.4139", "9310"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    let csv: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+    let draft = "Turnout in Northmoor was 29.3 per cent.\n\nIn Southby, 41.4% of voters turned out.\n\n\
+                 Turnout in Southby was 29.3 per cent.\n";
+    for (name, bytes) in [("vote.csv", csv.into_bytes()), ("vote.xlsx", make::xlsx("Vote", &rows))] {
+        let got = codes(&check_data(name, bytes, draft));
+        assert_eq!(
+            got,
+            vec![
+                ("29.3 per cent".to_string(), "supported".to_string()),
+                ("41.4%".to_string(), "supported".to_string()),
+                ("29.3 per cent".to_string(), "figure-mismatch".to_string()),
+            ],
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn a_column_in_thousands_scales_its_cells() {
     let rows = data_rows();
     let json = check_data(
@@ -463,4 +491,28 @@ fn unreadable_files_are_warned_in_every_report() {
     let sources = stdout(&run(d, &["sources", "--corpus", "sources"]));
     warned(&sources, "sources");
     assert!(sources.contains("1 source"), "{sources}");
+}
+
+#[test]
+fn a_front_matter_title_is_checked_for_the_figures_it_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sources")).unwrap();
+    std::fs::write(
+        d.join("sources/note.md"),
+        "---\ntitle: Renewable energy in thirteen EU countries\n---\nThe table gives each country's share.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("draft.md"),
+        "The table covers thirteen countries.\n\nThe table covers fifteen countries.\n",
+    )
+    .unwrap();
+    let got = codes(&check_json(d));
+    assert_eq!(
+        got[0],
+        ("thirteen countries".to_string(), "supported".to_string()),
+        "{got:?}"
+    );
+    assert_ne!(got[1].1, "supported", "{got:?}");
 }

@@ -415,7 +415,37 @@ impl<'a> Scan<'a> {
             subject,
             time: None,
             change: self.change_told(f.start, clause, clauses),
+            earlier: self.told_earlier(f.start, f.end),
         }
+    }
+
+    /// Whether the word right before a figure is the preposition of a
+    /// change's earlier value ("from"), after a change word or its size, or
+    /// before the preposition of the new value: "up from 12.5", "rose from
+    /// 13.2", "fell by 2 from 9", "doubled its share, from 6.3 to 13" (not
+    /// "from Monday", nor "came from 40 countries").
+    fn told_earlier(&self, start: usize, end: usize) -> bool {
+        use crate::rules::arithmetic::ArithWord;
+        use crate::rules::revision::RevisionWord;
+        const REACH: usize = 4;
+        if start == 0 || self.rules.revision.words.get(&self.infos[start - 1].stem) != Some(&RevisionWord::Earlier) {
+            return false;
+        }
+        let role = |k: usize| {
+            self.infos
+                .get(k)
+                .and_then(|i| self.rules.revision.words.get(&i.stem))
+                .copied()
+        };
+        if role(end) == Some(RevisionWord::Newer) {
+            return true;
+        }
+        (start.saturating_sub(1 + REACH)..start - 1).any(|k| {
+            matches!(
+                self.rules.arithmetic.words.get(&self.infos[k].stem),
+                Some(ArithWord::Rise | ArithWord::Fall | ArithWord::RiseOfObject | ArithWord::FallOfObject)
+            ) || self.rules.revision.words.get(&self.infos[k].stem) == Some(&RevisionWord::Change)
+        })
     }
 
     /// The direction the change word right before a figure gives it, within
