@@ -22,6 +22,8 @@ const CONJUNCTIONS: &[&str] = &["and", "while", "whereas", "but", ","];
 const DETERMINERS: &[&str] = &["the", "a", "an"];
 /// How many words a gapped subject may have: a place or body's name.
 const MAX_SUBJECT: usize = 5;
+/// How long a prepositional phrase may follow the first conjunct's figure.
+const MAX_PHRASE: usize = 7;
 
 impl<'a> Scan<'a> {
     /// Gives each bare number of a gapped conjunct its parallel figure's noun
@@ -93,8 +95,18 @@ impl<'a> Scan<'a> {
             return None;
         }
         // The first conjunct's figure ends its clause too ("about 220,000
-        // people and ..."), give or take the words of a rate after it.
-        if conj - g.end > 3 {
+        // people and ..."), give or take the words of a rate after it or a
+        // prepositional phrase of lower-case words ("32.1 million tonnes of
+        // oil equivalent of energy, and Germany 210 million"); a comma or a
+        // name inside would open another clause or subject.
+        let between = g.end..conj;
+        let phrase = between.len() <= MAX_PHRASE
+            && self.word(g.end)
+            && self.infos[g.end].stop
+            && between.clone().all(|k| {
+                self.word(k) && !self.infos[k].cap || k + 1 == conj && self.s(k) == ","
+            });
+        if between.len() > 3 && !phrase {
             return None;
         }
         // A preposition before the gapped number echoes the one before its
@@ -141,6 +153,16 @@ mod tests {
                 "6.3 million people | count 6300000 [person]",
                 "5.1 million | count 5100000 [person^]",
             ],
+        );
+        // A prepositional phrase after the first figure.
+        check(
+            "Sweden used 32.1 million tonnes of oil equivalent of energy, and Germany 210 million.",
+            &["32.1 million tonnes | measure:tonne 32100000", "210 million | measure:tonne 210000000"],
+        );
+        // A clause after it is no phrase: the gapped subject is another's.
+        check(
+            "Sweden used 32.1 million tonnes, which pleased officials, and Germany 210 million.",
+            &["32.1 million tonnes | measure:tonne 32100000", "210 million | count 210000000"],
         );
     }
 
