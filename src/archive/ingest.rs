@@ -205,9 +205,9 @@ pub fn ingest(
     let mut seen = FxHashSet::default();
     for f in &files {
         let p = key_path(f);
-        let unchanged = recorded
-            .get(&p)
-            .is_some_and(|r| r.current && stamp_of(f).is_some_and(|s| s.size as i64 == r.size && s.mtime as i64 == r.mtime));
+        let unchanged = recorded.get(&p).is_some_and(|r| {
+            r.current && stamp_of(f).is_some_and(|s| s.size as i64 == r.size && s.mtime as i64 == r.mtime)
+        });
         if unchanged {
             stats.unchanged += 1;
         } else {
@@ -268,9 +268,14 @@ pub fn ingest(
             }
             stats.restamped += restamp.len();
             stats.written += fresh.len();
-            stats
-                .warnings
-                .extend(write(client, &mut st, &mut seen_names, fresh, &restamp, k(rules.fingerprint))?);
+            stats.warnings.extend(write(
+                client,
+                &mut st,
+                &mut seen_names,
+                fresh,
+                &restamp,
+                k(rules.fingerprint),
+            )?);
             progress(done, total);
         }
         Ok::<(), ArchiveError>(())

@@ -6,7 +6,7 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Dim, Direction, Figure, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
+use crate::extract::{Dim, Direction, Figure, OUTER_BASE, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
@@ -255,6 +255,15 @@ pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Opt
     (!mine.is_empty()).then_some(mine)
 }
 
+/// The words of a cell header's rate base ("sq km" of "People per sq km").
+fn rate_base_keys(sent: &SentenceRec) -> Vec<u64> {
+    sent.terms
+        .iter()
+        .filter(|t| t.clause == OUTER_CLAUSE && t.pos == OUTER_BASE)
+        .map(|t| t.key)
+        .collect()
+}
+
 /// Whether a cell's column is one of changes: its own header words (not
 /// those its row's other columns share) hold a rise, fall or change word of
 /// the `[arithmetic]` rules ("Seat change", "Increase").
@@ -372,6 +381,12 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, fig: &Figure,
             let owned = header_keys(index, c.fact.sentence, &sent)
                 .map(|h| h.iter().filter(|k| words.owns_key(**k)).count())
                 .filter(|n| *f == RowFit::Named && *n > 0)?;
+            // A rate's column ("People per sq km") is the figure's only
+            // where the sentence names the base too.
+            let base = rate_base_keys(&sent);
+            if !base.is_empty() && !base.iter().any(|k| words.owns_key(*k)) {
+                return None;
+            }
             let cell_time = sent.figures[c.fact.figure as usize].time;
             let time_fit = match cell_time {
                 Some(_) if cell_time == fig.time => 2u8,

@@ -8,6 +8,12 @@ use crate::extract::{Dim, Figure, Noun, OUTER_CLAUSE};
 use crate::index::SentenceRec;
 use crate::rules::{EventId, Scoring};
 
+/// The dimension of shares of a whole in `rules/units.toml` ("per cent").
+const SHARE_DIMENSION: &str = "ratio";
+/// The relation of a share in words to a percentage ("a fifth", "20 per
+/// cent"): the same measure told another way, as a unit conversion is.
+const SHARE_IN_WORDS: f32 = 0.9;
+
 impl<'a> Checker<'a> {
     /// How the counted things relate: weight, and whether they are confusable.
     pub(super) fn noun_relation(&self, a: Option<Noun>, b: Option<Noun>) -> Option<(f32, bool)> {
@@ -113,9 +119,23 @@ impl<'a> Checker<'a> {
                 let (w, c) = self.noun_relation(d.noun, s.noun)?;
                 Some((w, c, 1.0))
             }
+            // A share in words and a percentage: "a fifth" is 20 per cent.
+            // Told in other words, so a little less than a whole relation.
+            (Dim::Fraction, Dim::Measure(u)) if self.is_share_unit(u) => {
+                Some((SHARE_IN_WORDS, false, self.rules.units[u as usize].factor / 100.0))
+            }
+            (Dim::Measure(u), Dim::Fraction) if self.is_share_unit(u) => {
+                Some((SHARE_IN_WORDS, false, 100.0 / self.rules.units[u as usize].factor))
+            }
             (x, y) if x == y => Some((1.0, false, 1.0)),
             _ => None,
         }
+    }
+
+    /// Whether a unit measures a share of a whole ("per cent"): its
+    /// dimension is the one of the rules' "%".
+    fn is_share_unit(&self, u: crate::rules::UnitId) -> bool {
+        self.rules.units[u as usize].dimension == SHARE_DIMENSION
     }
 
     /// How strongly each draft context term occurs around a source figure:

@@ -205,6 +205,12 @@ pub const OUTER_CLAUSE: u8 = u8::MAX;
 /// and do not name the column (other outer terms have position 0).
 pub const OUTER_QUALIFIER: u16 = 1;
 
+/// The position of an outer context term after a rate word, outside
+/// brackets ("People per sq km"): the rate's base. Such a column counts its
+/// head per base, and a figure that names the head but not the base ("2.68
+/// million people") is not its figure.
+pub const OUTER_BASE: u16 = 2;
+
 /// The context key of an event class: verbs of one class share it.
 pub fn event_key(id: EventId) -> u64 {
     word_hash("\u{1}event") ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -345,13 +351,21 @@ impl<'r> Analyzer<'r> {
         // word that closes the phrase ("per", "in", a bracket).
         let mut phrase_open = true;
         let mut depth = 0usize;
+        let mut after_rate = false;
         for (t, i) in tokens.iter().zip(&infos) {
             match &text[t.range()] {
                 "(" => depth += 1,
                 ")" => depth = depth.saturating_sub(1),
                 _ => {}
             }
-            let pos = if depth > 0 { OUTER_QUALIFIER } else { 0 };
+            after_rate |= depth == 0 && rules.rate_words.contains(&i.lower);
+            let pos = if depth > 0 {
+                OUTER_QUALIFIER
+            } else if after_rate {
+                OUTER_BASE
+            } else {
+                0
+            };
             // A bracket closes the phrase even before its noun: what is in
             // brackets ("(thousands)", a data note's clause) qualifies the
             // header, it does not say what the column counts.

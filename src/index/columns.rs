@@ -38,7 +38,9 @@ pub(super) fn year_columns(blocks: &[Block]) -> FxHashSet<Column> {
             continue;
         }
         let t = b.text.trim();
-        let yearish = t.len() == 4 && t.bytes().all(|c| c.is_ascii_digit());
+        // Four digits from 1000 to 2999, as a year is read ("7367" is none:
+        // a column of them is a column of counts, "1896" among them too).
+        let yearish = !crate::corpus::data::years_in(t).is_empty() && t.len() == 4;
         let e = verdict.entry(col).or_insert(true);
         *e &= yearish;
     }
@@ -47,9 +49,9 @@ pub(super) fn year_columns(blocks: &[Block]) -> FxHashSet<Column> {
 
 /// The columns of shares written as fractions: every bare number in [-1, 1]
 /// and some not whole ("0.293" for a turnout of 29.3 per cent), under a
-/// header that gives no unit (read by [`Units`]) and no number but a year (a
-/// rate's base, "Deaths per 1,000", makes 0.7 a rate, not a share). A column
-/// of ones and noughts is no share.
+/// header that gives no unit (read by [`Units`]) and no rate's base
+/// ([`rate_base`]: "Deaths per 1,000" makes 0.7 a rate, not a share). A
+/// column of ones and noughts is no share.
 pub(super) fn fraction_columns(an: &mut Analyzer<'_>, units: &mut Units, blocks: &[Block]) -> FxHashSet<Column> {
     // Per column: every number a share's, and some number not whole.
     let mut verdict: FxHashMap<Column, (bool, bool)> = FxHashMap::default();
@@ -79,17 +81,44 @@ pub(super) fn fraction_columns(an: &mut Analyzer<'_>, units: &mut Units, blocks:
         .into_iter()
         .filter(|(_, (shares, fractional))| *shares && *fractional)
         .map(|(c, _)| c)
-        .filter(|(_, header)| {
-            // A number of the header that is no year of the last two
-            // centuries ("Turnout 2019" is a year's share).
-            let base = header
-                .split(|c: char| !c.is_ascii_digit() && c != ',')
-                .map(|w| w.trim_matches(','))
-                .filter(|w| !w.is_empty())
-                .any(|w| !(w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))));
-            !base && units.of(an, header).is_none()
-        })
+        .filter(|(_, header)| !rate_base(an, header) && units.of(an, header).is_none())
         .collect()
+}
+
+/// Whether a header gives a rate's base: a number after a rate word ("Deaths
+/// per 1,000", "Cases per 100,000 people"). Other numbers are no base: an
+/// age ("Aged 65 and over"), a year ("Turnout 2019").
+fn rate_base(an: &Analyzer<'_>, header: &str) -> bool {
+    let words: Vec<&str> = header.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        let number = w[1]
+            .trim_matches(|c: char| !c.is_ascii_digit())
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',')
+            && w[1].chars().any(|c| c.is_ascii_digit());
+        number
+            && an
+                .rules()
+                .rate_words
+                .contains(&crate::text::word_hash(&w[0].to_lowercase()))
+    })
+}
+
+/// Whether a header names a change ("Change since mid-2019", "Rise from
+/// 2011"): by a word of the `[arithmetic]` rules' change, rise or fall roles.
+/// Its year is where the change starts, not the time of its figures.
+fn change_header(an: &Analyzer<'_>, header: &str) -> bool {
+    use crate::rules::arithmetic::ArithWord;
+    let rules = an.rules();
+    header
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            matches!(
+                rules.arithmetic.words.get(&rules.stem_hash(w)),
+                Some(ArithWord::Change | ArithWord::Rise | ArithWord::Fall)
+            )
+        })
 }
 
 /// The units headers give, read once per header.
@@ -266,7 +295,7 @@ pub(super) fn retype_cell(
         .collect();
     let header_years = crate::corpus::data::years_in(&unbracketed);
     let header_year = match header_years.as_slice() {
-        [y] => Some(*y),
+        [y] if !change_header(an, &unbracketed) => Some(*y),
         _ => None,
     };
     let unit = units.of(an, &col.1);
@@ -391,6 +420,9 @@ mod tests {
         let figs = figures("Event,Year\nFirst census,1801\nLatest census,2021\n");
         assert_eq!(dim_of(&figs, "1801"), Dim::Date);
         assert_eq!(dim_of(&figs, "2021"), Dim::Date);
+        // A column of four-digit counts, one of which could be a year.
+        let figs = figures("Region,Population (thousands)\nNorth,7367\nIsland,1896\n");
+        assert_eq!(dim_of(&figs, "1896"), Dim::Count, "{figs:?}");
     }
 
     #[test]
@@ -407,6 +439,9 @@ mod tests {
         assert_eq!(dim_of(&figs, "1200"), Dim::Count);
         assert_eq!(dim_of(&figs, "0.7"), Dim::Count);
         assert!(cells.contains(&-0.4) && cells.contains(&0.7), "{cells:?}");
+        // An age in the header is no rate's base.
+        let aged = figures("Region,Aged 65 and over\nNorth,0.207\nSouth,0.12\n");
+        assert_eq!(dim_of(&aged, "0.207"), pct, "{aged:?}");
         // A fraction as written stays the fraction.
         assert!(cells.contains(&0.5) && cells.contains(&0.75), "{cells:?}");
         assert_eq!(dim_of(&figs, "1"), Dim::Count);

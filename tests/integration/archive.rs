@@ -282,7 +282,11 @@ fn records_of_another_copydesk_are_refused_by_check_and_re_analysed_by_index() {
     ingest(tmp.path(), &db.url, &corpus);
     let check = || run_in(&desk, &["check", "--format", "json", "--database", &db.url, "draft.md"]);
     let before = check();
-    assert!(before.status.success() || before.status.code() == Some(1), "{}", stderr(&before));
+    assert!(
+        before.status.success() || before.status.code() == Some(1),
+        "{}",
+        stderr(&before)
+    );
     // Two sources as an older copydesk wrote them, and one as a newer one's
     // rules analysed it: the files themselves are unchanged.
     db.client()

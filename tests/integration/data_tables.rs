@@ -321,3 +321,49 @@ fn the_people_of_a_country_name_its_row() {
         "Swedish homes got [[43.4 per cent|figure-mismatch]] of their energy from renewables.",
     ));
 }
+
+/// Regions with a rate column, a change since a year and a share stored as
+/// a fraction; every population four digits, as a column in thousands is.
+const REGIONS: &str = "
+    Region,Population (thousands),Change since mid-2019 (%),People per sq km,Aged 65 and over
+    Northmoor,1896,0.6,134,0.214
+    Eastvale,6269,0.7,328,0.201
+";
+
+fn regions(draft: &str) -> String {
+    format!(
+        "//- sources/regions.csv\n{REGIONS}\n//- sources/data-note.md\n    The figures are for 2020.\n\n//- draft.md\n{draft}\n"
+    )
+}
+
+#[test]
+fn a_rate_column_is_a_figures_only_where_the_sentence_names_its_base() {
+    // "people" alone names the population, not the people per square km.
+    check(&regions(
+        "Northmoor, with [[1.9 million people|ok]], grew [[0.6 per cent|ok]].",
+    ));
+    check(&regions(
+        "Northmoor, with [[2.1 million people|figure-mismatch]], grew [[0.6 per cent|ok]].",
+    ));
+    check(&regions("Eastvale has [[328 people per square kilometre|ok]]."));
+}
+
+#[test]
+fn a_share_in_words_is_compared_with_a_percentage() {
+    check(&regions(
+        "[[More than a fifth|ok]] of people in Northmoor, [[21.4 per cent|ok]], were of pension age.",
+    ));
+    check(&regions(
+        "[[A third|figure-mismatch]] of people in Eastvale were of pension age.",
+    ));
+}
+
+#[test]
+fn the_year_a_change_is_counted_from_is_no_time_of_its_figures() {
+    // "Change since mid-2019" does not date its cells 2019: the table's
+    // figures are for 2020, and "in 2019" is the wrong year for them.
+    check(&regions(
+        "In [[2019|figure-mismatch]], Eastvale had [[6.27 million|ok]] people.",
+    ));
+    check(&regions("In [[2020|ok]], Eastvale had [[6.27 million|ok]] people."));
+}

@@ -103,9 +103,9 @@ impl<'a> Scan<'a> {
         let phrase = between.len() <= MAX_PHRASE
             && self.word(g.end)
             && self.infos[g.end].stop
-            && between.clone().all(|k| {
-                self.word(k) && !self.infos[k].cap || k + 1 == conj && self.s(k) == ","
-            });
+            && between
+                .clone()
+                .all(|k| self.word(k) && !self.infos[k].cap || k + 1 == conj && self.s(k) == ",");
         if between.len() > 3 && !phrase {
             return None;
         }
@@ -157,12 +157,18 @@ mod tests {
         // A prepositional phrase after the first figure.
         check(
             "Sweden used 32.1 million tonnes of oil equivalent of energy, and Germany 210 million.",
-            &["32.1 million tonnes | measure:tonne 32100000", "210 million | measure:tonne 210000000"],
+            &[
+                "32.1 million tonnes | measure:tonne 32100000",
+                "210 million | measure:tonne 210000000",
+            ],
         );
         // A clause after it is no phrase: the gapped subject is another's.
         check(
             "Sweden used 32.1 million tonnes, which pleased officials, and Germany 210 million.",
-            &["32.1 million tonnes | measure:tonne 32100000", "210 million | count 210000000"],
+            &[
+                "32.1 million tonnes | measure:tonne 32100000",
+                "210 million | count 210000000",
+            ],
         );
     }
 
