@@ -238,6 +238,13 @@ struct UnitRule {
     dimension: String,
     factor: f64,
     terms: Vec<String>,
+    /// Terms that read as this unit only in a sentence that also gives a
+    /// figure in a unit of dimension `beside` ("points" is a percentage
+    /// point beside a percentage, a count of points elsewhere).
+    #[serde(default)]
+    beside_terms: Vec<String>,
+    #[serde(default)]
+    beside: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -631,6 +638,9 @@ pub struct Rules {
     pub units: Vec<Unit>,
     /// Unit terms, keyed by stems.
     pub unit_terms: PhraseTable<UnitId>,
+    /// Unit terms that need a figure of another dimension in their sentence
+    /// (`beside_terms` of a unit rule): term keys → that dimension.
+    pub unit_beside: FxHashMap<Vec<u64>, String>,
     pub currencies: Vec<Currency>,
     /// Currency symbols written before a number, longest first.
     pub currency_symbols: Vec<(String, CurrencyId)>,
@@ -753,6 +763,7 @@ impl Rules {
             confusable: FxHashSet::default(),
             units: Vec::new(),
             unit_terms: PhraseTable::default(),
+            unit_beside: FxHashMap::default(),
             currencies: Vec::new(),
             currency_symbols: Vec::new(),
             currency_words: PhraseTable::default(),
@@ -920,6 +931,13 @@ impl Rules {
             for t in &u.terms {
                 let keys = rules.phrase_keys(t, true);
                 rules.unit_terms.insert(keys, i as UnitId);
+            }
+            if let Some(dim) = &u.beside {
+                for t in &u.beside_terms {
+                    let keys = rules.phrase_keys(t, true);
+                    rules.unit_terms.insert(keys.clone(), i as UnitId);
+                    rules.unit_beside.insert(keys, dim.clone());
+                }
             }
         }
 

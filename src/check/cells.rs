@@ -6,7 +6,7 @@
 //! is a mismatch to name, not an unsourced figure.
 
 use crate::corpus::Locator;
-use crate::extract::{Dim, Direction, Figure, OUTER_BASE, OUTER_CLAUSE, OUTER_QUALIFIER, Term, Value};
+use crate::extract::{Dim, Direction, Figure, OUTER_BASE, OUTER_CLAUSE, OUTER_DISTINCT, OUTER_QUALIFIER, Term, Value};
 use crate::index::{Facts, SentenceRec};
 use crate::rules::{EventId, Rules};
 
@@ -203,7 +203,20 @@ fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWord
     match row_label(index, id, sent) {
         None => (RowFit::Unknown, false),
         Some(label) if words.names(&label) => (RowFit::Named, words.owns(&label)),
-        Some(_) => (RowFit::Unnamed, false),
+        Some(_) => {
+            // Named by a word of the label no other row has ("Rovers").
+            let named: Vec<u64> = sent
+                .terms
+                .iter()
+                .filter(|t| t.clause == OUTER_CLAUSE && t.pos == OUTER_DISTINCT && words.keys.contains(&t.key))
+                .map(|t| t.key)
+                .collect();
+            if named.is_empty() {
+                (RowFit::Unnamed, false)
+            } else {
+                (RowFit::Named, words.owns(&named))
+            }
+        }
     }
 }
 

@@ -211,6 +211,11 @@ pub const OUTER_QUALIFIER: u16 = 1;
 /// million people") is not its figure.
 pub const OUTER_BASE: u16 = 2;
 
+/// The position of a table cell's outer term that is a word of its row's
+/// label no other row of the table has (`index::rows`): a draft naming it
+/// names the row ("Rovers" for "Harbour Rovers").
+pub const OUTER_DISTINCT: u16 = 3;
+
 /// The context key of an event class: verbs of one class share it.
 pub fn event_key(id: EventId) -> u64 {
     word_hash("\u{1}event") ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)

@@ -699,3 +699,14 @@ fn a_changes_earlier_value_is_marked() {
     // "from" of a place or a source is no earlier value.
     assert_eq!(changes("Athletes came from 40 countries."), ["40: Unsaid"]);
 }
+
+#[test]
+fn points_are_percentage_points_only_beside_a_percentage() {
+    check(
+        "The jobless rate rose 2 points to 5.4 per cent.",
+        &["2 points | measure:percentage-point 2", "5.4 per cent | measure:percent 5.4"],
+    );
+    check("The rate rose 0.3 percentage points.", &["0.3 percentage points | measure:percentage-point 0.3"]);
+    // Elsewhere points are counted.
+    check("Rovers have 62 points.", &["62 points | count 62 [goal]"]);
+}

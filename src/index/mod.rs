@@ -23,6 +23,7 @@ use rustc_hash::FxHashSet;
 pub use facts::Facts;
 
 mod columns;
+mod rows;
 pub use segment::{SourceInfo, Stamp};
 
 use crate::corpus::{Corpus, Source};
@@ -164,7 +165,8 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
     // figures it states; without one it adds nothing to check against, and
     // its names would only make the story's names look common.
     let title_ends = crate::markdown::front_matter(&source.text).map(|f| f.range.end);
-    for block in &source.blocks {
+    let distinct = rows::distinct_label_words(an, &source.blocks);
+    for (bi, block) in source.blocks.iter().enumerate() {
         let title = title_ends.is_some_and(|end| block.map.start(0) < end);
         let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
         let mut sentences = if !cell || block.context.is_empty() {
@@ -178,6 +180,9 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
         };
         if title && sentences.iter().all(|s| s.figures.is_empty()) {
             continue;
+        }
+        for s in &mut sentences {
+            s.terms.extend(distinct[bi].iter().copied());
         }
         if let Some(scale) = column_scale(an.rules(), block) {
             for s in &mut sentences {

@@ -90,7 +90,23 @@ impl<'a> Scan<'a> {
         if first.chars().count() == 1 && first != "%" && self.toks[pos[0]].space_before {
             return None;
         }
+        if let Some(dim) = self.rules.unit_beside.get(&keys[..len])
+            && !self.gives_unit_of(dim)
+        {
+            return None;
+        }
         Some((unit, pos[len - 1] + 1))
+    }
+
+    /// Whether the sentence holds a unit term of dimension `dim` (not one of
+    /// those that need another beside them).
+    fn gives_unit_of(&self, dim: &str) -> bool {
+        (0..self.toks.len()).any(|k| {
+            let (keys, _) = self.stems_from(k, self.rules.unit_terms.max_len());
+            self.rules.unit_terms.longest_prefix(&keys).is_some_and(|(len, u)| {
+                self.rules.units[u as usize].dimension == dim && !self.rules.unit_beside.contains_key(&keys[..len])
+            })
+        })
     }
 
     /// A currency word (or code) after the number starting at `j`: returns
