@@ -675,7 +675,7 @@ fn changes(text: &str) -> Vec<String> {
 fn a_change_word_right_before_a_figure_tells_a_change() {
     assert_eq!(changes("Exports fell 13.5 per cent."), ["13.5 per cent: Fall"]);
     assert_eq!(changes("Exports fell by 13.5 per cent."), ["13.5 per cent: Fall"]);
-    assert_eq!(changes("Turnout was up 4 points."), ["4 points: Rise"]);
+    assert_eq!(changes("Turnout was up 4 per cent."), ["4 per cent: Rise"]);
     // Verbs of an object: the figure they take.
     assert_eq!(changes("The economy added 200,000 jobs."), ["200,000: Rise"]);
     assert_eq!(changes("The firm shed 3,000 jobs."), ["3,000: Fall"]);
@@ -704,9 +704,15 @@ fn a_changes_earlier_value_is_marked() {
 fn points_are_percentage_points_only_beside_a_percentage() {
     check(
         "The jobless rate rose 2 points to 5.4 per cent.",
-        &["2 points | measure:percentage-point 2", "5.4 per cent | measure:percent 5.4"],
+        &[
+            "2 points | measure:percentage-point 2",
+            "5.4 per cent | measure:percent 5.4",
+        ],
     );
-    check("The rate rose 0.3 percentage points.", &["0.3 percentage points | measure:percentage-point 0.3"]);
+    check(
+        "The rate rose 0.3 percentage points.",
+        &["0.3 percentage points | measure:percentage-point 0.3"],
+    );
     // Elsewhere points are counted.
     check("Rovers have 62 points.", &["62 points | count 62 [goal]"]);
 }

@@ -215,17 +215,24 @@ fn column_scale(rules: &Rules, block: &crate::markdown::Block) -> Option<f64> {
         return None;
     }
     let header = block.context.first()?;
-    header
+    // A scale word after a rate word is the rate's base ("Deaths per million
+    // inhabitants"), not the scale of the column's numbers.
+    let words: Vec<&str> = header
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .find_map(|w| {
-            let w = w.to_lowercase();
-            let singular = w.strip_suffix('s').unwrap_or(&w);
-            match rules.number_words.get(&word_hash(singular)) {
-                Some(crate::rules::NumWord::Scale(v)) if *v >= 1000.0 => Some(*v),
-                _ => None,
-            }
-        })
+        .collect();
+    let before_rate = words
+        .iter()
+        .position(|w| rules.rate_words.contains(&word_hash(&w.to_lowercase())))
+        .unwrap_or(words.len());
+    words[..before_rate].iter().find_map(|w| {
+        let w = w.to_lowercase();
+        let singular = w.strip_suffix('s').unwrap_or(&w);
+        match rules.number_words.get(&word_hash(singular)) {
+            Some(crate::rules::NumWord::Scale(v)) if *v >= 1000.0 => Some(*v),
+            _ => None,
+        }
+    })
 }
 
 /// The context of a source block from outside its text.

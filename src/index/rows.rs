@@ -2,8 +2,10 @@
 //! of words ("Harbour Rovers" after a rank column); a draft often names it by
 //! the one word of the label no other row of the table has ("Rovers lead
 //! the table", "Glasgow" for "Glasgow City" among "Aberdeen City" and
-//! "Dundee City"). Those words are found once, when the table is indexed, and
-//! each cell of the row carries them as outer terms at [`OUTER_DISTINCT`].
+//! "Dundee City"), when the label is a name (every word capitalised: "car"
+//! names no row "Car occupants"). Those words are found once, when the table
+//! is indexed, and each cell of the row carries them as outer terms at
+//! [`OUTER_DISTINCT`].
 
 use rustc_hash::FxHashMap;
 
@@ -33,11 +35,18 @@ pub(super) fn distinct_label_words(an: &mut Analyzer<'_>, blocks: &[Block]) -> V
         // Each row's label: its leftmost cell of words.
         let mut labels: FxHashMap<u32, (u32, Vec<Term>)> = FxHashMap::default();
         for b in &blocks[start..i] {
-            let BlockKind::TableCell { row, column } = b.kind else { continue };
+            let BlockKind::TableCell { row, column } = b.kind else {
+                continue;
+            };
             if !label_text(&b.text) || labels.get(&row).is_some_and(|(c, _)| *c <= column) {
                 continue;
             }
-            let terms = an.outer_context(&b.text).terms.into_iter().filter(|t| t.event.is_none()).collect();
+            let terms = an
+                .outer_context(&b.text)
+                .terms
+                .into_iter()
+                .filter(|t| t.event.is_none())
+                .collect();
             labels.insert(row, (column, terms));
         }
         if labels.len() < 2 {
@@ -53,10 +62,14 @@ pub(super) fn distinct_label_words(an: &mut Analyzer<'_>, blocks: &[Block]) -> V
             }
         }
         for (j, b) in blocks[start..i].iter().enumerate() {
-            let BlockKind::TableCell { row, .. } = b.kind else { continue };
+            let BlockKind::TableCell { row, .. } = b.kind else {
+                continue;
+            };
             let Some((_, terms)) = labels.get(&row) else { continue };
-            // A label of one word is named whole or not at all.
-            if terms.len() < 2 {
+            // A label of one word is named whole or not at all, and only a
+            // name is named in part ("Rovers" for "Harbour Rovers"; "car" is
+            // not "Car occupants").
+            if terms.len() < 2 || !terms.iter().all(|t| t.name) {
                 continue;
             }
             out[start + j] = terms
@@ -96,6 +109,12 @@ mod tests {
         assert_eq!(of("62"), vec![rules.stem_hash("Rovers")]);
         assert_eq!(of("53"), vec![rules.stem_hash("Castle"), rules.stem_hash("City")]);
         assert_eq!(of("57"), vec![rules.stem_hash("Town")]);
+        // A label that is no name is named whole only.
+        let doc = Document::parse(
+            "| Road user | Killed |\n|---|---|\n| Car occupants | 1820 |\n| Cyclists | 312 |\n".to_string(),
+        );
+        let i = doc.blocks.iter().position(|b| b.text == "1820").unwrap();
+        assert!(distinct_label_words(&mut an, &doc.blocks)[i].is_empty());
         // Prose is no table.
         let doc = Document::parse("Harbour Rovers have 62 points.\n".to_string());
         assert!(distinct_label_words(&mut an, &doc.blocks)[0].is_empty());

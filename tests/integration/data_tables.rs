@@ -367,3 +367,21 @@ fn the_year_a_change_is_counted_from_is_no_time_of_its_figures() {
     ));
     check(&regions("In [[2020|ok]], Eastvale had [[6.27 million|ok]] people."));
 }
+
+#[test]
+fn a_scale_word_after_a_rate_word_is_the_rates_base() {
+    // "per million inhabitants" is what the rate is of: 36.7 is 36.7, not
+    // 36.7 million; "(thousands)" still scales its column.
+    let table = |draft: &str| {
+        format!(
+            "//- sources/roads.csv\n    Country,Road deaths,Deaths per million inhabitants,Population (thousands)\n    Germany,3046,36.7,83019\n    Sweden,221,21.6,10230\n\n//- draft.md\n{draft}\n"
+        )
+    };
+    check(&table("Germany had [[36.7 road deaths per million inhabitants|ok]]."));
+    check(&table(
+        "Germany had [[63.7 road deaths per million inhabitants|figure-mismatch]].",
+    ));
+    check(&table(
+        "Sweden, with [[10.2 million people|ok]], had [[221 road deaths|ok]].",
+    ));
+}
