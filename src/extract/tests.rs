@@ -627,6 +627,13 @@ fn a_bare_number_after_a_change_takes_its_subjects_noun() {
     // No change verb, or the phrase before it is a preposition's object.
     check("The ferry carried 21.", &["21 | count 21"]);
     check("Losses at the bank rose to 21.", &["21 | count 21"]);
+    // An aside between the verb and "to".
+    check(
+        "Deaths rose, the ministry said on Monday, to 616.",
+        &["616 | count 616 [death^]"],
+    );
+    // Commas with no change verb before them.
+    check("Deaths in the city, the ministry said, came to 616.", &["616 | count 616"]);
 }
 
 #[test]

@@ -191,6 +191,8 @@ impl<'a> Scan<'a> {
             && change(start - 2)
         {
             start - 2
+        } else if let Some(v) = self.verb_before_aside(start, &change) {
+            v
         } else if role(start - 1) == Some(RevisionWord::Level) {
             start - 1
         } else if start >= 3
@@ -232,6 +234,22 @@ impl<'a> Scan<'a> {
             });
         }
         None
+    }
+
+    /// The change verb before an aside set off by commas between it and the
+    /// preposition of the new value: "deaths rose, by 3 per cent, to 661".
+    fn verb_before_aside(&self, start: usize, change: &dyn Fn(usize) -> bool) -> Option<usize> {
+        use crate::rules::revision::RevisionWord;
+        /// How long an aside may be, commas included.
+        const ASIDE: usize = 8;
+        if start < 4
+            || self.rules.revision.words.get(&self.infos[start - 1].stem) != Some(&RevisionWord::Newer)
+            || self.s(start - 2) != ","
+        {
+            return None;
+        }
+        let open = (start.saturating_sub(2 + ASIDE)..start - 2).rev().find(|&k| self.s(k) == ",")?;
+        (open > 0 && change(open - 1)).then_some(open - 1)
     }
 
     /// "of the workforce" after a percentage.
