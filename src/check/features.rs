@@ -213,7 +213,14 @@ pub(super) fn story(
         .terms
         .iter()
         .any(|t| t.name && t.clause == fig.clause && !fig.toks.contains(&t.pos) && !ctx.sentence_keys.contains(&t.key));
-    if names_others && !ctx.clause_names.is_empty() {
+    // A draft "name" the source writes in lower case is a common word that
+    // opened the draft's sentence ("Cyclists suffered ..." and "injuries to
+    // cyclists"): no name to hold the source to.
+    let draft_names = ctx
+        .clause_names
+        .iter()
+        .any(|n| !sent.terms.iter().any(|t| t.key == *n && !t.name));
+    if names_others && draft_names {
         // A speaker or a second party named beside the figure is not yet
         // another story: the source's story names are looked for a little
         // further out (two sentences either side) before ruling it out.

@@ -633,7 +633,10 @@ fn a_bare_number_after_a_change_takes_its_subjects_noun() {
         &["616 | count 616 [death^]"],
     );
     // Commas with no change verb before them.
-    check("Deaths in the city, the ministry said, came to 616.", &["616 | count 616"]);
+    check(
+        "Deaths in the city, the ministry said, came to 616.",
+        &["616 | count 616"],
+    );
 }
 
 #[test]

@@ -202,7 +202,28 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
             out.push(rec);
         }
     }
+    demote_common_openers(&mut out);
     out
+}
+
+/// A capitalised word that opens a sentence is read as a name unless the
+/// rules know it ("Inactivity because of long-term sickness ..."); one the
+/// same text writes in lower case elsewhere ("the economic inactivity rate")
+/// is no name after all.
+fn demote_common_openers(sentences: &mut [SentenceRec]) {
+    let lower: FxHashSet<u64> = sentences
+        .iter()
+        .flat_map(|s| s.terms.iter())
+        .filter(|t| !t.name && t.event.is_none() && t.clause != crate::extract::OUTER_CLAUSE)
+        .map(|t| t.key)
+        .collect();
+    for s in sentences {
+        for t in &mut s.terms {
+            if t.name && t.pos == 0 && t.clause != crate::extract::OUTER_CLAUSE && lower.contains(&t.key) {
+                t.name = false;
+            }
+        }
+    }
 }
 
 /// The scale a table column's header gives its bare numbers: 1,000 for

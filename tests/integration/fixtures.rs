@@ -400,3 +400,33 @@ fn a_word_of_the_story_two_sentences_away_ties_a_figure_to_it() {
         "#,
     );
 }
+
+#[test]
+fn a_capitalised_opener_the_source_writes_in_lower_case_is_no_name() {
+    // "Inactivity" opens the source's sentence, but the source also writes
+    // "inactivity" in lower case: no name, so no other story than the draft's.
+    check(
+        r#"
+        //- sources/bulletin.md
+        The economic inactivity rate was 21.4%.
+
+        Inactivity because of long-term sickness was estimated at 2.80 million people.
+        //- draft.md
+        Long-term sickness kept [[2.8 million people|ok]] out of the labour market.
+        "#,
+    );
+}
+
+#[test]
+fn a_common_word_that_opens_the_draft_sentence_is_no_name_to_hold_the_source_to() {
+    // "Cyclists" opens the draft's sentence, capitalised; the source names a
+    // speaker and writes "cyclists" in lower case: the same story.
+    check(
+        r#"
+        //- sources/a.txt
+        Anna Berg said the department recorded 4,380 serious injuries to cyclists last year.
+        //- draft.md
+        Cyclists suffered [[4,380 serious injuries|ok]] last year.
+        "#,
+    );
+}

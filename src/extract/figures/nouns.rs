@@ -248,7 +248,9 @@ impl<'a> Scan<'a> {
         {
             return None;
         }
-        let open = (start.saturating_sub(2 + ASIDE)..start - 2).rev().find(|&k| self.s(k) == ",")?;
+        let open = (start.saturating_sub(2 + ASIDE)..start - 2)
+            .rev()
+            .find(|&k| self.s(k) == ",")?;
         (open > 0 && change(open - 1)).then_some(open - 1)
     }
 
