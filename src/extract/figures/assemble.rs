@@ -342,6 +342,26 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// "Net debt was 5.6 billion crowns, and analysts expect it to reach
+    /// about 7 billion": a bare amount with a scale word and no noun, after
+    /// an amount of money in its sentence, is in that money's currency (the
+    /// unit left out, as business copy leaves it). Not a count with its own
+    /// noun ("3 million customers"), nor one after a count of something.
+    pub(super) fn share_elided_currency(&self, found: &mut [Found]) {
+        for i in 1..found.len() {
+            let f = &found[i];
+            let scaled = f.num.1 > f.num.0 + 1
+                && matches!(self.num_word(f.num.1 - 1), Some(crate::rules::NumWord::Scale(v)) if v >= 1e6);
+            if f.dim != Dim::Count || f.head.is_some() || f.noun.is_some() || f.weak || !scaled {
+                continue;
+            }
+            let Some(p) = (0..i).rev().find(|&p| found[p].dim != Dim::Date) else { continue };
+            if matches!(found[p].dim, Dim::Money(_)) {
+                found[i].dim = found[p].dim;
+            }
+        }
+    }
+
     /// The person an age belongs to, from the patterns that name them: "Liu,
     /// 32", "Karzai, a 44-year-old leader", "55-year-old Zhang Shuxia".
     pub(super) fn age_subject(&self, f: &Found, terms: &[Term]) -> Words {

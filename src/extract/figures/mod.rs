@@ -66,6 +66,7 @@ pub(super) fn find(
     }
     scan.share_units(&mut found);
     scan.share_gapped(&mut found);
+    scan.share_elided_currency(&mut found);
     let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
     let mut marks: Vec<(u16, u8, Option<i32>)> = figs
         .iter()
