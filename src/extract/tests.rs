@@ -731,18 +731,33 @@ fn points_are_percentage_points_only_beside_a_percentage() {
 fn a_bare_amount_after_money_is_in_its_currency() {
     check(
         "Net debt was 5.6 billion crowns, and analysts expect it to reach about 7 billion.",
-        &["5.6 billion crowns | money:crown 5600000000", "about 7 billion | money:crown 7000000000 about"],
+        &[
+            "5.6 billion crowns | money:crown 5600000000",
+            "about 7 billion | money:crown 7000000000 about",
+        ],
     );
     // A count with its noun, and a bare amount after a count, keep theirs.
     check(
         "The fund holds $5 billion and has 3 million members.",
-        &["$5 billion | money:dollar 5000000000", "3 million members | count 3000000 [member]"],
+        &[
+            "$5 billion | money:dollar 5000000000",
+            "3 million members | count 3000000 [member]",
+        ],
     );
-    check("It has 40 staff and 3 million in the bank.", &["40 staff | count 40 [worker]", "3 million | count 3000000 [worker^]"]);
+    check(
+        "It has 40 staff and 3 million in the bank.",
+        &["40 staff | count 40 [worker]", "3 million | count 3000000 [worker^]"],
+    );
 }
 
 #[test]
 fn crowns_are_a_currency_and_a_country_s_crown_is_one_of_them() {
-    check("Revenue was NOK 4.82 billion.", &["NOK 4.82 billion | money:NOK 4820000000"]);
-    check("Earnings were 3.12 crowns a share.", &["3.12 crowns | money:crown 3.12"]);
+    check(
+        "Revenue was NOK 4.82 billion.",
+        &["NOK 4.82 billion | money:NOK 4820000000"],
+    );
+    check(
+        "Earnings were 3.12 crowns a share.",
+        &["3.12 crowns | money:crown 3.12"],
+    );
 }

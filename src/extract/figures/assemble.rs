@@ -355,7 +355,9 @@ impl<'a> Scan<'a> {
             if f.dim != Dim::Count || f.head.is_some() || f.noun.is_some() || f.weak || !scaled {
                 continue;
             }
-            let Some(p) = (0..i).rev().find(|&p| found[p].dim != Dim::Date) else { continue };
+            let Some(p) = (0..i).rev().find(|&p| found[p].dim != Dim::Date) else {
+                continue;
+            };
             if matches!(found[p].dim, Dim::Money(_)) {
                 found[i].dim = found[p].dim;
             }
