@@ -252,6 +252,9 @@ pub(crate) struct Info {
     pub stop: bool,
 }
 
+/// Stems an [`Analyzer`] remembers (about 16 MB) before it starts afresh.
+const STEM_CACHE: usize = 1 << 19;
+
 /// Turns text into sentences with figures. Keeps a cache of stems, so reuse one
 /// analyzer for many texts.
 pub struct Analyzer<'r> {
@@ -298,6 +301,11 @@ impl<'r> Analyzer<'r> {
                 Some(&h) => h,
                 None => {
                     let h = word_hash(&self.rules.stem(&self.lower_buf));
+                    // An analyzer lives for a whole build: a bounded cache
+                    // keeps its memory independent of the corpus's vocabulary.
+                    if self.stems.len() >= STEM_CACHE {
+                        self.stems.clear();
+                    }
                     self.stems.insert(lower, h);
                     h
                 }
@@ -322,6 +330,11 @@ impl<'r> Analyzer<'r> {
     /// both as figures and as the time of the figures beside them.
     pub fn set_text_year(&mut self, year: Option<i32>) {
         self.text_year = year;
+    }
+
+    /// The year set by [`Analyzer::set_text_year`].
+    pub fn text_year(&self) -> Option<i32> {
+        self.text_year
     }
 
     pub fn analyze(&mut self, text: &str) -> Vec<Sentence> {
