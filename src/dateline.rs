@@ -50,6 +50,9 @@ pub fn parse(rules: &Rules, text: &str) -> Option<SourceDate> {
 /// [`parse`] with the caller's analyzer (an index build's, whose stem cache
 /// is warm), read as of no known year, as a fresh one would.
 pub fn parse_with(an: &mut Analyzer<'_>, text: &str) -> Option<SourceDate> {
+    if !an.may_date(text) {
+        return None;
+    }
     let year = an.text_year();
     an.set_text_year(None);
     let sentences = an.analyze(text);
@@ -193,6 +196,29 @@ mod tests {
     fn head(text: &str) -> Option<(Option<i32>, Option<u8>, Option<u8>)> {
         let rules = Rules::builtin();
         from_head(&rules, text).map(|d| (d.value.year, d.value.month, d.value.day))
+    }
+
+    #[test]
+    fn only_a_line_with_a_number_or_a_month_is_read_for_a_date() {
+        let rules = Rules::builtin();
+        let mut an = Analyzer::new(&rules);
+        for (text, may) in [
+            ("Storm recalled by survivors", false),
+            ("Rain fell last year", false),
+            ("Published in May", true),
+            ("Updated 2013-10-23", true),
+            ("Flood of the 1990s", true),
+        ] {
+            assert_eq!(an.may_date(text), may, "{text}");
+        }
+        // Read as of no known year, and the caller's year kept.
+        an.set_text_year(Some(2011));
+        assert_eq!(parse_with(&mut an, "Rain fell last year"), None);
+        assert_eq!(
+            parse_with(&mut an, "Published in May 2010").map(|d| d.value.year),
+            Some(Some(2010))
+        );
+        assert_eq!(an.text_year(), Some(2011));
     }
 
     #[test]

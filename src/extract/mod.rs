@@ -332,6 +332,18 @@ impl<'r> Analyzer<'r> {
         self.text_year = year;
     }
 
+    /// Whether `text` can hold a date with a month or a year when read with
+    /// no known year: every such date has a number (which starts with an
+    /// ASCII digit) or a month name, and only a known year makes one of
+    /// "last year". False lets a source's head lines without either skip a
+    /// full analysis (`dateline`, run on every source an index reads).
+    pub fn may_date(&mut self, text: &str) -> bool {
+        text.bytes().any(|b| b.is_ascii_digit())
+            || tokenize(text)
+                .iter()
+                .any(|t| t.kind == TokenKind::Word && self.rules.months.contains_key(&self.info(text, t).lower))
+    }
+
     /// The year set by [`Analyzer::set_text_year`].
     pub fn text_year(&self) -> Option<i32> {
         self.text_year
