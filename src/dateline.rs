@@ -44,8 +44,19 @@ impl SourceDate {
 
 /// The first date stated in `text` with at least a month or a year.
 pub fn parse(rules: &Rules, text: &str) -> Option<SourceDate> {
-    let mut an = Analyzer::new(rules);
+    parse_with(&mut Analyzer::new(rules), text)
+}
+
+/// [`parse`] with the caller's analyzer (an index build's, whose stem cache
+/// is warm), read as of no known year, as a fresh one would.
+pub fn parse_with(an: &mut Analyzer<'_>, text: &str) -> Option<SourceDate> {
+    if !an.may_date(text) {
+        return None;
+    }
+    let year = an.text_year();
+    an.set_text_year(None);
     let sentences = an.analyze(text);
+    an.set_text_year(year);
     sentences
         .iter()
         .flat_map(|s| s.figures.iter())
@@ -60,6 +71,13 @@ pub fn parse(rules: &Rules, text: &str) -> Option<SourceDate> {
 
 /// The date a source's first lines give, if any. `text` is the whole file.
 pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
+    from_head_with(&mut Analyzer::new(rules), text)
+}
+
+/// [`from_head`] with the caller's analyzer: an index build reads every
+/// source's first lines, and a fresh analyzer for each stemmed their words anew.
+pub fn from_head_with(an: &mut Analyzer<'_>, text: &str) -> Option<SourceDate> {
+    let rules = an.rules();
     let start = crate::markdown::front_matter(text).map_or(0, |f| f.range.end);
     let lines = text[start..]
         .lines()
@@ -74,15 +92,15 @@ pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
         for re in &rules.dates.patterns {
             if let Some(c) = re.captures(line) {
                 let m = c.name("date").or_else(|| c.get(0))?;
-                if let Some(d) = parse(rules, m.as_str()) {
+                if let Some(d) = parse_with(an, m.as_str()) {
                     return Some(d);
                 }
             }
         }
-        if let Some(d) = marked(rules, line)
-            .or_else(|| wire_dateline(rules, line))
-            .or_else(|| bare(rules, line))
-            .or_else(|| trailing(rules, line))
+        if let Some(d) = marked(an, line)
+            .or_else(|| wire_dateline(an, line))
+            .or_else(|| bare(an, line))
+            .or_else(|| trailing(an, line))
         {
             return Some(d);
         }
@@ -91,7 +109,8 @@ pub fn from_head(rules: &Rules, text: &str) -> Option<SourceDate> {
 }
 
 /// "Updated: 2013-10-23", "Published 4 May 2011": a marker word opens the line.
-fn marked(rules: &Rules, line: &str) -> Option<SourceDate> {
+fn marked(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
+    let rules = an.rules();
     let first = line.split(|c: char| !c.is_alphabetic()).next()?;
     if first.is_empty()
         || !rules
@@ -102,12 +121,12 @@ fn marked(rules: &Rules, line: &str) -> Option<SourceDate> {
         return None;
     }
     // Short, so that a sentence opening with "First" is not a date line.
-    (line.split_whitespace().count() <= 10).then(|| parse(rules, line))?
+    (line.split_whitespace().count() <= 10).then(|| parse_with(an, line))?
 }
 
 /// "LONDON, March 2 (Reuters) -": a place in capitals, a comma, a date, then
 /// an agency in brackets or a dash.
-fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
+fn wire_dateline(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
     let comma = line.find(',')?;
     let place = &line[..comma];
     let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
@@ -115,7 +134,7 @@ fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
         return None;
     }
     let rest = &line[comma + 1..];
-    let d = parse(rules, rest)?;
+    let d = parse_with(an, rest)?;
     let at = rest.find(&d.text)?;
     let after = rest[at + d.text.len()..].trim_start();
     after.starts_with(['(', '-', '–', '—', ':']).then_some(d)
@@ -126,7 +145,7 @@ fn wire_dateline(rules: &Rules, line: &str) -> Option<SourceDate> {
 /// 2011". Transcripts and releases are titled so. The date must have a year
 /// and a month and close the line, so a headline about a date ("Storm of
 /// January 1996 recalled") is not one.
-fn trailing(rules: &Rules, line: &str) -> Option<SourceDate> {
+fn trailing(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
     const SEPARATORS: [char; 5] = [',', '|', '–', '—', '('];
     let line = line.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
     // The byte range of the last separator before byte `end` (a separator
@@ -141,19 +160,19 @@ fn trailing(rules: &Rules, line: &str) -> Option<SourceDate> {
     let (i, after) = last_separator(line.len())?;
     // "January 23, 1996": the comma inside the date is not the separator.
     let start = match last_separator(i) {
-        Some((_, after_j)) if parse(rules, &line[after_j..]).is_some_and(|d| d.value.day.is_some()) => after_j,
+        Some((_, after_j)) if parse_with(an, &line[after_j..]).is_some_and(|d| d.value.day.is_some()) => after_j,
         _ => after,
     };
     let tail = line[start..].trim_end_matches(')');
-    let d = parse(rules, tail)?;
+    let d = parse_with(an, tail)?;
     let rest = tail.replacen(&d.text, "", 1);
     let clean = rest.trim().is_empty() || rest.trim().chars().all(|c| !c.is_alphanumeric());
     (clean && d.value.year.is_some() && d.value.month.is_some()).then_some(d)
 }
 
 /// A line that is a date and little else ("Tuesday, 4 May 2011").
-fn bare(rules: &Rules, line: &str) -> Option<SourceDate> {
-    let d = parse(rules, line)?;
+fn bare(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
+    let d = parse_with(an, line)?;
     let rest = line.replacen(&d.text, "", 1);
     let words = rest
         .split(|c: char| !c.is_alphanumeric())
@@ -177,6 +196,29 @@ mod tests {
     fn head(text: &str) -> Option<(Option<i32>, Option<u8>, Option<u8>)> {
         let rules = Rules::builtin();
         from_head(&rules, text).map(|d| (d.value.year, d.value.month, d.value.day))
+    }
+
+    #[test]
+    fn only_a_line_with_a_number_or_a_month_is_read_for_a_date() {
+        let rules = Rules::builtin();
+        let mut an = Analyzer::new(&rules);
+        for (text, may) in [
+            ("Storm recalled by survivors", false),
+            ("Rain fell last year", false),
+            ("Published in May", true),
+            ("Updated 2013-10-23", true),
+            ("Flood of the 1990s", true),
+        ] {
+            assert_eq!(an.may_date(text), may, "{text}");
+        }
+        // Read as of no known year, and the caller's year kept.
+        an.set_text_year(Some(2011));
+        assert_eq!(parse_with(&mut an, "Rain fell last year"), None);
+        assert_eq!(
+            parse_with(&mut an, "Published in May 2010").map(|d| d.value.year),
+            Some(Some(2010))
+        );
+        assert_eq!(an.text_year(), Some(2011));
     }
 
     #[test]

@@ -252,6 +252,9 @@ pub(crate) struct Info {
     pub stop: bool,
 }
 
+/// Stems an [`Analyzer`] remembers (about 16 MB) before it starts afresh.
+const STEM_CACHE: usize = 1 << 19;
+
 /// Turns text into sentences with figures. Keeps a cache of stems, so reuse one
 /// analyzer for many texts.
 pub struct Analyzer<'r> {
@@ -298,6 +301,11 @@ impl<'r> Analyzer<'r> {
                 Some(&h) => h,
                 None => {
                     let h = word_hash(&self.rules.stem(&self.lower_buf));
+                    // An analyzer lives for a whole build: a bounded cache
+                    // keeps its memory independent of the corpus's vocabulary.
+                    if self.stems.len() >= STEM_CACHE {
+                        self.stems.clear();
+                    }
                     self.stems.insert(lower, h);
                     h
                 }
@@ -322,6 +330,23 @@ impl<'r> Analyzer<'r> {
     /// both as figures and as the time of the figures beside them.
     pub fn set_text_year(&mut self, year: Option<i32>) {
         self.text_year = year;
+    }
+
+    /// Whether `text` can hold a date with a month or a year when read with
+    /// no known year: every such date has a number (which starts with an
+    /// ASCII digit) or a month name, and only a known year makes one of
+    /// "last year". False lets a source's head lines without either skip a
+    /// full analysis (`dateline`, run on every source an index reads).
+    pub fn may_date(&mut self, text: &str) -> bool {
+        text.bytes().any(|b| b.is_ascii_digit())
+            || tokenize(text)
+                .iter()
+                .any(|t| t.kind == TokenKind::Word && self.rules.months.contains_key(&self.info(text, t).lower))
+    }
+
+    /// The year set by [`Analyzer::set_text_year`].
+    pub fn text_year(&self) -> Option<i32> {
+        self.text_year
     }
 
     pub fn analyze(&mut self, text: &str) -> Vec<Sentence> {

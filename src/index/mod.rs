@@ -143,12 +143,11 @@ const TEXT_CACHE: usize = 256;
 /// an article reads the same whether kept as text or as a page.
 pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
     // A dated source's "last year" is a year (the source's year less one).
-    let rules = an.rules();
     let year = source
         .date
         .as_deref()
-        .and_then(|d| crate::dateline::parse(rules, d))
-        .or_else(|| crate::dateline::from_head(rules, &source.text))
+        .and_then(|d| crate::dateline::parse_with(an, d))
+        .or_else(|| crate::dateline::from_head_with(an, &source.text))
         .and_then(|d| d.value.year);
     an.set_text_year(year);
     let out = analyze_blocks(an, source, source_id);
@@ -1015,8 +1014,11 @@ impl<'a> Postings<'a> {
 
 /// Reads, analyses and groups files into segments of at most
 /// [`SEGMENT_SOURCES`] sources, handing each to `finish` (which keeps it in
-/// memory or writes it out). Files are read and analysed in parallel, a chunk
-/// at a time, so memory holds one chunk of parsed text and one segment.
+/// memory or writes it out). Files are read, analysed and their records
+/// encoded in parallel, a chunk at a time, on a thread of their own, while
+/// this one adds the chunk before to the segment and writes segments out: the
+/// cores stay busy through the serial part, and memory holds a few chunks of
+/// analysed files and one segment, whatever the corpus size.
 pub fn build_segments<E>(
     files: &[std::path::PathBuf],
     rules: &Rules,
@@ -1026,47 +1028,80 @@ pub fn build_segments<E>(
     mut finish: impl FnMut(segment::Builder) -> Result<segment::Segment, E>,
 ) -> Result<(Vec<segment::Segment>, Vec<FileWarning>), E> {
     use rayon::prelude::*;
+    type Analysed =
+        Result<(Source, segment::Prepared, Stamp, Option<crate::corpus::CorpusWarning>), crate::corpus::CorpusWarning>;
     let mut warnings = Vec::new();
     let mut segs = Vec::new();
     let mut b = segment::Builder::default();
     let mut done = done_before;
     let total = done_before + files.len();
+    let per_segment = segment_sources();
+    // One analyzer per worker, kept across chunks, so its stem cache stays
+    // warm (a fresh one per task stemmed every word of every file again).
+    let analyzers: Vec<std::sync::Mutex<Analyzer<'_>>> = (0..rayon::current_num_threads().max(1) + 1)
+        .map(|_| std::sync::Mutex::new(Analyzer::new(rules)))
+        .collect();
+    let analyse = |f: &std::path::PathBuf| -> Analysed {
+        let slot = rayon::current_thread_index().unwrap_or(0) % analyzers.len();
+        let run = |an: &mut Analyzer<'_>| {
+            analyse_file(an, f).map(|(s, sentences, stamp, w)| (s, segment::Prepared::new(sentences), stamp, w))
+        };
+        match analyzers[slot].try_lock() {
+            Ok(mut an) => run(&mut an),
+            // Taken by a task this worker left to steal another (nested
+            // parallelism): a fresh analyzer gives the same results.
+            Err(_) => run(&mut Analyzer::new(rules)),
+        }
+    };
     // Once before the first chunk, so a progress bar shows at once.
     progress(done, total);
-    for chunk in files.chunks(256) {
-        let analysed: Vec<_> = chunk
-            .par_iter()
-            .map_init(|| Analyzer::new(rules), |an, f| analyse_file(an, f))
-            .collect();
-        for item in analysed {
-            match item {
-                Ok((mut source, sentences, stamp, w)) => {
-                    let note = |warning| FileWarning {
-                        warning,
-                        stamp,
-                        skipped: false,
-                    };
-                    warnings.extend(w.map(note));
-                    if let Some(w) = keys.claim(&mut source) {
-                        warnings.push(note(w));
-                    }
-                    b.add(&info_of(&source), stamp, sentences);
-                    if b.source_count() >= segment_sources() {
-                        segs.push(finish(std::mem::take(&mut b))?);
-                    }
+    std::thread::scope(|scope| -> Result<(), E> {
+        // Two chunks queued at most: memory stays bounded however far the
+        // analysis runs ahead of the writing.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Analysed>)>(2);
+        let analyse = &analyse;
+        scope.spawn(move || {
+            for chunk in files.chunks(256) {
+                let analysed: Vec<Analysed> = chunk.par_iter().map(analyse).collect();
+                if tx.send((chunk.len(), analysed)).is_err() {
+                    // The writer stopped (an error): nothing more to do.
+                    return;
                 }
-                Err(w) => warnings.push(FileWarning {
-                    stamp: std::fs::metadata(&w.path)
-                        .map(|m| Stamp::of_metadata(&m))
-                        .unwrap_or_default(),
-                    warning: w,
-                    skipped: true,
-                }),
             }
+        });
+        for (n, analysed) in rx {
+            for item in analysed {
+                match item {
+                    Ok((mut source, prepared, stamp, w)) => {
+                        let note = |warning| FileWarning {
+                            warning,
+                            stamp,
+                            skipped: false,
+                        };
+                        warnings.extend(w.map(note));
+                        if let Some(w) = keys.claim(&mut source) {
+                            warnings.push(note(w));
+                        }
+                        b.add_prepared(&info_of(&source), stamp, prepared);
+                        if b.source_count() >= per_segment {
+                            let next = b.like();
+                            segs.push(finish(std::mem::replace(&mut b, next))?);
+                        }
+                    }
+                    Err(w) => warnings.push(FileWarning {
+                        stamp: std::fs::metadata(&w.path)
+                            .map(|m| Stamp::of_metadata(&m))
+                            .unwrap_or_default(),
+                        warning: w,
+                        skipped: true,
+                    }),
+                }
+            }
+            done += n;
+            progress(done, total);
         }
-        done += chunk.len();
-        progress(done, total);
-    }
+        Ok(())
+    })?;
     if !b.is_empty() || segs.is_empty() {
         segs.push(finish(b)?);
     }
@@ -1110,8 +1145,13 @@ pub struct FileWarning {
     pub skipped: bool,
 }
 
-/// Sources per segment written by a build: bounds the memory a build needs.
-pub const SEGMENT_SOURCES: usize = 65_536;
+/// Sources per segment written by a build: bounds the memory a build needs
+/// (the builder holds one segment's records and postings: about 25 MB of
+/// records for generated news). A cold build merges its segments into one
+/// at the end, streaming, so a smaller segment costs one merge input more,
+/// not a different index: 65,536 held about 900 MB at 100,000 sources,
+/// 8,192 about 200 MB (`dev/bench/index-build.txt`).
+pub const SEGMENT_SOURCES: usize = 8_192;
 
 /// [`SEGMENT_SOURCES`], or `COPYDESK_SEGMENT_SOURCES` (tests use small
 /// segments to exercise multi-segment indexes on small corpora).

@@ -508,43 +508,53 @@ impl Builder {
         self.rows.len()
     }
 
+    /// An empty builder with room for what this one holds: the segments of
+    /// one build are alike, so the next one fills without regrowing (each
+    /// doubling of a record buffer tens of megabytes long copies it).
+    pub fn like(&self) -> Builder {
+        Builder {
+            rows: Vec::with_capacity(self.rows.len()),
+            meta: Vec::with_capacity(self.meta.len()),
+            sent_offs: Vec::with_capacity(self.sent_offs.len()),
+            sents: Vec::with_capacity(self.sents.len()),
+            postings: FxHashMap::with_capacity_and_hasher(self.postings.len(), Default::default()),
+            values: FxHashMap::with_capacity_and_hasher(self.values.len(), Default::default()),
+            sent_src: Vec::with_capacity(self.sent_src.len()),
+            facts: 0,
+        }
+    }
+
     /// Adds a source; its sentences' `source` fields are ignored (the
     /// segment-local id is written instead).
     pub fn add(&mut self, info: &SourceInfo, stamp: Stamp, sentences: Vec<SentenceRec>) {
+        self.add_prepared(info, stamp, Prepared::new(sentences));
+    }
+
+    /// Adds a source whose records were encoded by [`Prepared::new`]: only
+    /// appending is left, so a build can encode sources on every core and
+    /// add them in order on one.
+    pub fn add_prepared(&mut self, info: &SourceInfo, stamp: Stamp, p: Prepared) {
         let local = self.rows.len() as u32;
         let meta = postcard::to_stdvec(info).expect("source metadata serialises");
         let sent_start = self.sent_offs.len() as u32;
-        let mut seen = rustc_hash::FxHashSet::default();
-        for mut s in sentences {
+        let base = self.sents.len() as u64;
+        let (mut k0, mut v0, mut s0) = (0usize, 0usize, 0u64);
+        for i in 0..p.ends.len() {
             let id = self.sent_offs.len() as u32;
-            // The source is kept in its own table (so merging segments does
-            // not re-encode records).
-            s.source = 0;
             self.sent_src.push(local);
-            self.facts += s.figures.len() as u64;
-            seen.clear();
-            for t in &s.terms {
-                if seen.insert(t.key) {
-                    self.postings.entry(t.key).or_default().push(id);
-                }
+            for &k in &p.keys[k0..p.key_ends[i] as usize] {
+                self.postings.entry(k).or_default().push(id);
             }
-            for (fi, k) in s.keys.iter().enumerate() {
-                if seen.insert(k.dim) {
-                    self.postings.entry(k.dim).or_default().push(id);
-                }
-                for &v in k.values() {
-                    if seen.insert(v) {
-                        self.postings.entry(v).or_default().push(id);
-                    }
-                    self.values.entry(v).or_default().push(FactPod {
-                        sentence: id,
-                        figure: fi as u32,
-                    });
-                }
+            k0 = p.key_ends[i] as usize;
+            for &(v, figure) in &p.vals[v0..p.val_ends[i] as usize] {
+                self.values.entry(v).or_default().push(FactPod { sentence: id, figure });
             }
-            self.sent_offs.push(self.sents.len() as u64);
-            postcard::to_io(&s, &mut self.sents).expect("writing to a vector");
+            v0 = p.val_ends[i] as usize;
+            self.sent_offs.push(base + s0);
+            s0 = p.ends[i];
         }
+        self.facts += p.facts;
+        self.sents.extend_from_slice(&p.sents);
         self.rows.push(SourceRow {
             path_hash: path_hash(&info.path),
             key_hash: key_hash(&info.key),
@@ -561,7 +571,9 @@ impl Builder {
     /// Lays the segment out in memory.
     pub fn finish(self, rules: u64) -> Segment {
         let mut out = Vec::new();
-        self.write(rules, &mut out).expect("writing to a vector");
+        let mut header = self.write(rules, &mut out).expect("writing to a vector");
+        header.body_hash = body_hash(&out[HEADER_LEN..]);
+        out[..HEADER_LEN].copy_from_slice(bytemuck::bytes_of(&header));
         let mut words = vec![0u64; out.len().div_ceil(8)];
         bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..out.len()].copy_from_slice(&out);
         // The layout was just written: checking it again is cheap and keeps one path.
@@ -569,28 +581,49 @@ impl Builder {
     }
 
     /// Writes the segment to `path` atomically: a temporary file, synced, then
-    /// renamed, so a reader sees the whole segment or none.
+    /// renamed, so a reader sees the whole segment or none. The sections are
+    /// streamed to the file (no copy of the whole segment in memory: a build's
+    /// peak is the builder itself); the body hash is read back from the file.
     pub fn write_file(self, rules: u64, path: &Path) -> Result<(), SegmentError> {
+        use std::os::unix::fs::FileExt;
         let io = |source| SegmentError::Io {
             path: path.to_path_buf(),
             source,
         };
         let tmp = path.with_extension("tmp");
-        let mut bytes = Vec::new();
-        self.write(rules, &mut bytes).map_err(io)?;
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        drop(f);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?);
+        let mut header = self.write(rules, &mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+        drop(w);
+        let len = file.metadata().map_err(io)?.len() as usize;
+        header.body_hash = file_body_hash(&file, len).map_err(io)?;
+        file.write_all_at(bytemuck::bytes_of(&header), 0).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
         std::fs::rename(&tmp, path).map_err(io)?;
         Ok(())
     }
 
-    fn write(self, rules: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
+    /// Writes the layout to `w`, a zeroed header first; returns the header
+    /// with its sections set and the body hash left 0, for the caller to
+    /// hash the body and write the header in place.
+    fn write(self, rules: u64, w: &mut impl Write) -> std::io::Result<Header> {
+        let mut out = Sections {
+            w,
+            pos: 0,
+            sections: [[0; 2]; NSEC],
+        };
+        let n_src = self.rows.len() as u32;
+        let n_sent = self.sent_offs.len() as u32;
         let mut sent_offs = self.sent_offs;
         sent_offs.push(self.sents.len() as u64);
-        let (post_keys, post_offs, post_ids) = flatten(self.postings);
-        let (val_keys, val_offs, val_refs) = flatten(self.values);
         // Sources by a hash, sorted for binary search.
         let lookup_table = |hash: fn(&SourceRow) -> u64| {
             let mut t: Vec<HashPair> = (self.rows.iter().enumerate())
@@ -605,67 +638,155 @@ impl Builder {
         };
         let by_path = lookup_table(|r| r.path_hash);
         let by_key = lookup_table(|r| r.key_hash);
-        let (post_sparse, val_sparse) = (sparse(&post_keys), sparse(&val_keys));
-        let sections: [&[u8]; NSEC] = [
-            bytemuck::cast_slice(&self.rows),
-            &self.meta,
-            bytemuck::cast_slice(&sent_offs),
-            &self.sents,
-            bytemuck::cast_slice(&post_keys),
-            bytemuck::cast_slice(&post_offs),
-            bytemuck::cast_slice(&post_ids),
-            bytemuck::cast_slice(&val_keys),
-            bytemuck::cast_slice(&val_offs),
-            bytemuck::cast_slice(&val_refs),
-            bytemuck::cast_slice(&by_path),
-            bytemuck::cast_slice(&by_key),
-            bytemuck::cast_slice(&self.sent_src),
-            bytemuck::cast_slice(&post_sparse),
-            bytemuck::cast_slice(&val_sparse),
-        ];
-        let mut header = Header {
+        out.put(&[0u8; HEADER_LEN.next_multiple_of(8)])?;
+        out.section(ROWS, bytemuck::cast_slice(&self.rows))?;
+        out.section(META, &self.meta)?;
+        drop(self.meta);
+        out.section(SENT_OFFS, bytemuck::cast_slice(&sent_offs))?;
+        drop(sent_offs);
+        out.section(SENTS, &self.sents)?;
+        drop(self.sents);
+        let post_sparse = out.lists([POST_KEYS, POST_OFFS, POST_IDS], self.postings)?;
+        let val_sparse = out.lists([VAL_KEYS, VAL_OFFS, VAL_REFS], self.values)?;
+        out.section(BY_PATH, bytemuck::cast_slice(&by_path))?;
+        out.section(BY_KEY, bytemuck::cast_slice(&by_key))?;
+        out.section(SENT_SRC, bytemuck::cast_slice(&self.sent_src))?;
+        out.section(POST_SPARSE, bytemuck::cast_slice(&post_sparse))?;
+        out.section(VAL_SPARSE, bytemuck::cast_slice(&val_sparse))?;
+        Ok(Header {
             magic: MAGIC,
             format: FORMAT,
             endian: ENDIAN,
             rules,
             body_hash: 0,
-            sources: self.rows.len() as u32,
-            sentences: (sent_offs.len() - 1) as u32,
+            sources: n_src,
+            sentences: n_sent,
             facts: self.facts,
-            sections: [[0; 2]; NSEC],
+            sections: out.sections,
+        })
+    }
+}
+
+/// A source's sentence records, encoded, with the keys each is posted
+/// under: what [`Builder::add`] computes per source, made apart from the
+/// builder so it runs in parallel with the analysis.
+pub struct Prepared {
+    /// The records, postcard-encoded back to back.
+    sents: Vec<u8>,
+    /// End of each record in `sents`.
+    ends: Vec<u64>,
+    /// Each sentence's distinct posted keys, back to back; `key_ends` splits them.
+    keys: Vec<u64>,
+    key_ends: Vec<u32>,
+    /// Each sentence's (value key, figure) references, in figure order.
+    vals: Vec<(u64, u32)>,
+    val_ends: Vec<u32>,
+    facts: u64,
+}
+
+impl Prepared {
+    /// Encodes `sentences` (their `source` fields set to 0: the source is
+    /// kept in its own table, so merging segments does not re-encode records).
+    pub fn new(sentences: Vec<SentenceRec>) -> Prepared {
+        let mut p = Prepared {
+            sents: Vec::new(),
+            ends: Vec::with_capacity(sentences.len()),
+            keys: Vec::new(),
+            key_ends: Vec::with_capacity(sentences.len()),
+            vals: Vec::new(),
+            val_ends: Vec::with_capacity(sentences.len()),
+            facts: 0,
         };
-        out.clear();
-        out.resize(HEADER_LEN.next_multiple_of(8), 0);
-        for (i, s) in sections.iter().enumerate() {
-            header.sections[i] = [out.len() as u64, s.len() as u64];
-            out.extend_from_slice(s);
-            out.resize(out.len().next_multiple_of(8), 0);
+        let mut seen = rustc_hash::FxHashSet::default();
+        for mut s in sentences {
+            s.source = 0;
+            p.facts += s.figures.len() as u64;
+            seen.clear();
+            for t in &s.terms {
+                if seen.insert(t.key) {
+                    p.keys.push(t.key);
+                }
+            }
+            for (fi, k) in s.keys.iter().enumerate() {
+                if seen.insert(k.dim) {
+                    p.keys.push(k.dim);
+                }
+                for &v in k.values() {
+                    if seen.insert(v) {
+                        p.keys.push(v);
+                    }
+                    p.vals.push((v, fi as u32));
+                }
+            }
+            p.key_ends.push(p.keys.len() as u32);
+            p.val_ends.push(p.vals.len() as u32);
+            postcard::to_io(&s, &mut p.sents).expect("writing to a vector");
+            p.ends.push(p.sents.len() as u64);
         }
-        header.body_hash = body_hash(&out[HEADER_LEN..]);
-        out[..HEADER_LEN].copy_from_slice(bytemuck::bytes_of(&header));
+        p
+    }
+}
+
+/// Where each section went while writing a segment, padding to 8 bytes.
+struct Sections<'w, W: Write> {
+    w: &'w mut W,
+    pos: u64,
+    sections: [[u64; 2]; NSEC],
+}
+
+impl<W: Write> Sections<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(bytes)?;
+        self.pos += bytes.len() as u64;
         Ok(())
+    }
+
+    fn section(&mut self, i: usize, bytes: &[u8]) -> std::io::Result<()> {
+        let start = self.pos;
+        self.put(bytes)?;
+        self.end(i, start)
+    }
+
+    fn end(&mut self, i: usize, start: u64) -> std::io::Result<()> {
+        self.sections[i] = [start, self.pos - start];
+        let pad = self.pos.next_multiple_of(8) - self.pos;
+        self.put(&[0u8; 8][..pad as usize])
+    }
+
+    /// Writes a keyed map as three sections (sorted keys, offsets, the
+    /// concatenated lists), list by list rather than flattened into one
+    /// copy first; returns the sparse table of its keys.
+    fn lists<T: Pod>(
+        &mut self,
+        [keys_i, offs_i, items_i]: [usize; 3],
+        map: FxHashMap<u64, Vec<T>>,
+    ) -> std::io::Result<Vec<u64>> {
+        let mut entries: Vec<(u64, Vec<T>)> = map.into_iter().collect();
+        entries.sort_unstable_by_key(|e| e.0);
+        let keys: Vec<u64> = entries.iter().map(|e| e.0).collect();
+        self.section(keys_i, bytemuck::cast_slice(&keys))?;
+        let sparse = sparse(&keys);
+        drop(keys);
+        let start = self.pos;
+        let mut n = 0u64;
+        for (_, v) in &entries {
+            self.put(&n.to_le_bytes())?;
+            n += v.len() as u64;
+        }
+        self.put(&n.to_le_bytes())?;
+        self.end(offs_i, start)?;
+        let start = self.pos;
+        for (_, v) in entries {
+            self.put(bytemuck::cast_slice(&v))?;
+        }
+        self.end(items_i, start)?;
+        Ok(sparse)
     }
 }
 
 /// Every [`SPARSE`]th key.
 fn sparse(keys: &[u64]) -> Vec<u64> {
     keys.iter().step_by(SPARSE).copied().collect()
-}
-
-/// Sorted keys, offsets and the concatenated lists.
-fn flatten<T: Pod>(map: FxHashMap<u64, Vec<T>>) -> (Vec<u64>, Vec<u64>, Vec<T>) {
-    let mut entries: Vec<(u64, Vec<T>)> = map.into_iter().collect();
-    entries.sort_unstable_by_key(|e| e.0);
-    let mut keys = Vec::with_capacity(entries.len());
-    let mut offs = Vec::with_capacity(entries.len() + 1);
-    let mut items = Vec::new();
-    for (k, v) in entries {
-        keys.push(k);
-        offs.push(items.len() as u64);
-        items.extend(v);
-    }
-    offs.push(items.len() as u64);
-    (keys, offs, items)
 }
 
 /// The range of global ids a segment covers, for callers that place it.
