@@ -615,11 +615,7 @@ impl Builder {
     /// with its sections set and the body hash left 0, for the caller to
     /// hash the body and write the header in place.
     fn write(self, rules: u64, w: &mut impl Write) -> std::io::Result<Header> {
-        let mut out = Sections {
-            w,
-            pos: 0,
-            sections: [[0; 2]; NSEC],
-        };
+        let mut out = Sections::new(w);
         let n_src = self.rows.len() as u32;
         let n_sent = self.sent_offs.len() as u32;
         let mut sent_offs = self.sent_offs;
@@ -727,14 +723,23 @@ impl Prepared {
     }
 }
 
-/// Where each section went while writing a segment, padding to 8 bytes.
+/// Where each section went while writing a segment, padding to 8 bytes:
+/// what a new segment and a merge of segments both write through.
 struct Sections<'w, W: Write> {
     w: &'w mut W,
     pos: u64,
     sections: [[u64; 2]; NSEC],
 }
 
-impl<W: Write> Sections<'_, W> {
+impl<'w, W: Write> Sections<'w, W> {
+    fn new(w: &'w mut W) -> Self {
+        Sections {
+            w,
+            pos: 0,
+            sections: [[0; 2]; NSEC],
+        }
+    }
+
     fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.w.write_all(bytes)?;
         self.pos += bytes.len() as u64;
@@ -794,34 +799,6 @@ pub fn ids(base: u32, count: u32) -> Range<u32> {
     base..base + count
 }
 
-/// Writes a bookkeeping of where each section went, padding to 8 bytes.
-struct SectionWriter {
-    w: std::io::BufWriter<std::fs::File>,
-    pos: u64,
-    sections: [[u64; 2]; NSEC],
-}
-
-impl SectionWriter {
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.w.write_all(bytes)?;
-        self.pos += bytes.len() as u64;
-        Ok(())
-    }
-
-    /// Writes a whole section.
-    fn section(&mut self, i: usize, bytes: &[u8]) -> std::io::Result<()> {
-        let start = self.pos;
-        self.put(bytes)?;
-        self.end(i, start)
-    }
-
-    fn end(&mut self, i: usize, start: u64) -> std::io::Result<()> {
-        self.sections[i] = [start, self.pos - start];
-        let pad = self.pos.next_multiple_of(8) - self.pos;
-        self.put(&[0u8; 8][..pad as usize])
-    }
-}
-
 /// Merges consecutive segments into one file, streaming: the result holds
 /// the same sources and sentences in the same order (so global ids do not
 /// change), with one table of each kind instead of one per segment. Memory
@@ -840,11 +817,8 @@ pub fn merge(segs: &[&Segment], rules: u64, path: &Path) -> Result<(), SegmentEr
         .truncate(true)
         .open(&tmp)
         .map_err(io)?;
-    let mut out = SectionWriter {
-        w: std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?),
-        pos: 0,
-        sections: [[0; 2]; NSEC],
-    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?);
+    let mut out = Sections::new(&mut w);
     let mut src_base = Vec::with_capacity(segs.len());
     let mut sent_base = Vec::with_capacity(segs.len());
     let (mut ns, mut nt, mut facts) = (0u32, 0u32, 0u64);
@@ -960,7 +934,7 @@ pub fn merge(segs: &[&Segment], rules: u64, path: &Path) -> Result<(), SegmentEr
 fn merge_lists<T: Pod>(
     segs: &[&Segment],
     [keys_i, offs_i, items_i]: [usize; 3],
-    out: &mut SectionWriter,
+    out: &mut Sections<'_, impl Write>,
     rebase: impl Fn(T, usize) -> T,
 ) -> std::io::Result<(Vec<u64>, Vec<u64>)> {
     use std::cmp::Reverse;
