@@ -220,52 +220,99 @@ fn row_fit_owned(index: &dyn Facts, id: u32, sent: &SentenceRec, words: &RowWord
     }
 }
 
-/// The other cells of the row of cell `id`, nearest first: cells are
-/// indexed row by row, so they stand within [`MAX_COLUMNS`] sentences of it.
-fn row_cells(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Vec<(u32, std::sync::Arc<SentenceRec>)> {
-    let Some(Locator::Cell { row, column }) = sent.locator else {
-        return Vec::new();
-    };
-    let same_row = |j: u32| -> Option<std::sync::Arc<SentenceRec>> {
-        let s = index.sentence(j);
-        (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row)).then_some(s)
-    };
-    let n = index.sentence_count() as u32;
-    let after = (id + 1..n.min(id.saturating_add(MAX_COLUMNS))).map_while(|j| same_row(j).map(|s| (j, s)));
-    let before = (id.saturating_sub(MAX_COLUMNS)..id)
-        .rev()
-        .map_while(|j| same_row(j).map(|s| (j, s)));
-    after
-        .chain(before)
-        .filter(|(_, s)| !matches!(s.locator, Some(Locator::Cell { column: c, .. }) if c == column))
-        .collect()
+/// A data cell's row, read once: the cell itself first, then every other
+/// sentence of its row (cells are indexed row by row, so they stand within
+/// [`MAX_COLUMNS`] sentences of it), each with its column, whether it holds
+/// a figure, and its outer words (headers, row label, caption, section).
+pub(super) struct Row {
+    cells: Vec<RowCell>,
 }
 
-/// The words only a cell's column header gives it: its outer context less
-/// what every other figure cell of its row shares (the row label, the
-/// caption, the section, not the headers). Against every cell, not one
-/// neighbour: "Renewable share" next to "Renewable share 2011 (%)" keeps
-/// its words, which the population column's cell does not have. `None` for
-/// a cell alone in its row.
-pub(super) fn header_keys(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Option<Vec<u64>> {
-    let outer = |s: &SentenceRec| -> FxHashSet<u64> {
-        s.terms
-            .iter()
-            .filter(|t| t.clause == OUTER_CLAUSE && t.pos != OUTER_QUALIFIER && t.event.is_none())
-            .map(|t| t.key)
-            .collect()
-    };
-    let mut shared: Option<FxHashSet<u64>> = None;
-    for (_, s) in row_cells(index, id, sent).iter().filter(|(_, s)| !s.figures.is_empty()) {
-        let theirs = outer(s);
-        shared = Some(match shared {
-            None => theirs,
-            Some(acc) => acc.intersection(&theirs).copied().collect(),
-        });
+struct RowCell {
+    column: u32,
+    figures: bool,
+    outer: FxHashSet<u64>,
+}
+
+impl RowCell {
+    fn of(s: &SentenceRec) -> RowCell {
+        RowCell {
+            column: match s.locator {
+                Some(Locator::Cell { column, .. }) => column,
+                _ => u32::MAX,
+            },
+            figures: !s.figures.is_empty(),
+            outer: s
+                .terms
+                .iter()
+                .filter(|t| t.clause == OUTER_CLAUSE && t.pos != OUTER_QUALIFIER && t.event.is_none())
+                .map(|t| t.key)
+                .collect(),
+        }
     }
-    let shared = shared?;
-    let mine: Vec<u64> = outer(sent).into_iter().filter(|k| !shared.contains(k)).collect();
-    (!mine.is_empty()).then_some(mine)
+}
+
+impl Row {
+    /// The row of the cell that sentence `id` is; the cell alone when it is
+    /// none.
+    pub(super) fn of(index: &dyn Facts, id: u32, sent: &SentenceRec) -> Row {
+        let mut cells = vec![RowCell::of(sent)];
+        if let Some(Locator::Cell { row, .. }) = sent.locator {
+            let same_row = |j: u32| -> Option<std::sync::Arc<SentenceRec>> {
+                let s = index.sentence(j);
+                (s.source == sent.source && matches!(s.locator, Some(Locator::Cell { row: r, .. }) if r == row))
+                    .then_some(s)
+            };
+            let n = index.sentence_count() as u32;
+            let after = (id + 1..n.min(id.saturating_add(MAX_COLUMNS))).map_while(same_row);
+            let before = (id.saturating_sub(MAX_COLUMNS)..id).rev().map_while(same_row);
+            cells.extend(after.chain(before).map(|s| RowCell::of(&s)));
+        }
+        Row { cells }
+    }
+
+    /// The words only the column header of cell `i` gives it: its outer
+    /// context less what every figure cell of the row's other columns shares
+    /// (the row label, the caption, the section, not the headers). Against
+    /// every cell, not one neighbour: "Renewable share" next to "Renewable
+    /// share 2011 (%)" keeps its words, which the population column's cell
+    /// does not have. `None` for a cell alone in its row.
+    fn own_words(&self, i: usize) -> Option<Vec<u64>> {
+        let me = &self.cells[i];
+        let mut shared: Option<FxHashSet<u64>> = None;
+        for c in self.cells.iter().filter(|c| c.figures && c.column != me.column) {
+            shared = Some(match shared {
+                None => c.outer.clone(),
+                Some(acc) => acc.intersection(&c.outer).copied().collect(),
+            });
+        }
+        let shared = shared?;
+        let mine: Vec<u64> = me.outer.iter().copied().filter(|k| !shared.contains(k)).collect();
+        (!mine.is_empty()).then_some(mine)
+    }
+
+    /// [`Row::own_words`] of the cell itself.
+    pub(super) fn header_keys(&self) -> Option<Vec<u64>> {
+        self.own_words(0)
+    }
+
+    /// Whether the cell's column is one of changes: its own header words hold
+    /// a rise, fall or change word of the `[arithmetic]` rules ("Seat
+    /// change", "Increase").
+    pub(super) fn change_column(&self, rules: &Rules) -> bool {
+        self.changes(rules, 0)
+    }
+
+    /// Whether another column of the row is one of changes.
+    pub(super) fn has_change_column(&self, rules: &Rules) -> bool {
+        let me = self.cells[0].column;
+        (1..self.cells.len()).any(|i| self.cells[i].column != me && self.changes(rules, i))
+    }
+
+    fn changes(&self, rules: &Rules, i: usize) -> bool {
+        self.own_words(i)
+            .is_some_and(|keys| keys.iter().any(|k| rules.arithmetic.names_change(*k)))
+    }
 }
 
 /// The words of a cell header's rate base ("sq km" of "People per sq km").
@@ -275,28 +322,6 @@ fn rate_base_keys(sent: &SentenceRec) -> Vec<u64> {
         .filter(|t| t.clause == OUTER_CLAUSE && t.pos == OUTER_BASE)
         .map(|t| t.key)
         .collect()
-}
-
-/// Whether a cell's column is one of changes: its own header words (not
-/// those its row's other columns share) hold a rise, fall or change word of
-/// the `[arithmetic]` rules ("Seat change", "Increase").
-pub(super) fn change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
-    use crate::rules::arithmetic::ArithWord;
-    header_keys(index, id, sent).is_some_and(|keys| {
-        keys.iter().any(|k| {
-            matches!(
-                rules.arithmetic.words.get(k),
-                Some(ArithWord::Rise | ArithWord::Fall | ArithWord::Change)
-            )
-        })
-    })
-}
-
-/// Whether the row of cell `id` has a column of changes ([`change_column`]).
-pub(super) fn row_has_change_column(rules: &Rules, index: &dyn Facts, id: u32, sent: &SentenceRec) -> bool {
-    row_cells(index, id, sent)
-        .into_iter()
-        .any(|(j, s)| change_column(rules, index, j, &s))
 }
 
 /// The events a cell's header names ("Killed", "Seriously injured"): a
@@ -390,10 +415,14 @@ pub(super) fn named_rows_only(index: &dyn Facts, words: &RowWords, fig: &Figure,
     let fit: Vec<Option<(usize, u8)>> = kept
         .iter()
         .map(|(c, f)| {
+            if *f != RowFit::Named {
+                return None;
+            }
             let sent = index.sentence(c.fact.sentence);
-            let owned = header_keys(index, c.fact.sentence, &sent)
+            let owned = Row::of(index, c.fact.sentence, &sent)
+                .header_keys()
                 .map(|h| h.iter().filter(|k| words.owns_key(**k)).count())
-                .filter(|n| *f == RowFit::Named && *n > 0)?;
+                .filter(|n| *n > 0)?;
             // A rate's column ("People per sq km") is the figure's only
             // where the sentence names the base too.
             let base = rate_base_keys(&sent);

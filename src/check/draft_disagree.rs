@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::{Agreement, Checker, Code, Finding, Related, normalize_label};
 use crate::corpus::Source;
@@ -54,13 +54,6 @@ impl Checker<'_> {
         };
         let index = Index::build_shared(&source, text.clone(), self.rules);
         let own = Checker::new(&index, self.rules, self.options);
-        // Words the draft writes in lower case somewhere: no names, though one
-        // opens a sentence ("Engineers checked 70 schools", "the engineers").
-        let common: FxHashSet<u64> = (0..index.sentence_count() as u32)
-            .flat_map(|i| index.sentence(i).terms.clone())
-            .filter(|t| !t.name && t.event.is_none())
-            .map(|t| t.key)
-            .collect();
         // Figure → the other figures it contradicts.
         let mut against: FxHashMap<FactRef, Vec<FactRef>> = FxHashMap::default();
         for sid in 0..index.sentence_count() as u32 {
@@ -124,7 +117,7 @@ impl Checker<'_> {
                         || compares(&other_rec.figures, c.fact.figure as usize)
                         || own.restates(fig, other)
                         || differ_in_time(&rec.figures, &other_rec.figures)
-                        || other_subjects(&common, (&rec, fi), (&other_rec, c.fact.figure as usize))
+                        || other_subjects((&rec, fi), (&other_rec, c.fact.figure as usize))
                     {
                         continue;
                     }
@@ -277,13 +270,15 @@ fn definite(text: &str, f: &Figure, rules: &crate::rules::Rules) -> bool {
 
 /// The names a figure is about: those of its own clause, else those of the
 /// sentence's clauses that hold no figure ("The Netherlands, with 17.5
-/// million people, had ..."), where the sentence's subject stands.
-fn subject_names(common: &FxHashSet<u64>, rec: &crate::index::SentenceRec, fi: usize) -> Vec<u64> {
+/// million people, had ..."), where the sentence's subject stands. (The
+/// draft's index already reads a capitalised opener the draft writes in
+/// lower case elsewhere as no name: "Engineers checked …", "the engineers".)
+fn subject_names(rec: &crate::index::SentenceRec, fi: usize) -> Vec<u64> {
     let fig = &rec.figures[fi];
     let named = |pick: &dyn Fn(u8) -> bool| -> Vec<u64> {
         rec.terms
             .iter()
-            .filter(|t| t.name && !common.contains(&t.key) && pick(t.clause) && !fig.toks.contains(&t.pos))
+            .filter(|t| t.name && pick(t.clause) && !fig.toks.contains(&t.pos))
             .map(|t| t.key)
             .collect()
     };
@@ -296,14 +291,9 @@ fn subject_names(common: &FxHashSet<u64>, rec: &crate::index::SentenceRec, fi: u
 
 /// Two figures about different named subjects ("The Netherlands, with 17.5
 /// million people" and "Poland's 37.8 million people") are two facts: each
-/// names someone or somewhere, and no name is shared. A word the draft
-/// writes in lower case elsewhere (`common`) is no name.
-fn other_subjects(
-    common: &FxHashSet<u64>,
-    (a, ai): (&crate::index::SentenceRec, usize),
-    (b, bi): (&crate::index::SentenceRec, usize),
-) -> bool {
-    let (na, nb) = (subject_names(common, a, ai), subject_names(common, b, bi));
+/// names someone or somewhere, and no name is shared.
+fn other_subjects((a, ai): (&crate::index::SentenceRec, usize), (b, bi): (&crate::index::SentenceRec, usize)) -> bool {
+    let (na, nb) = (subject_names(a, ai), subject_names(b, bi));
     !na.is_empty() && !nb.is_empty() && !na.iter().any(|n| nb.contains(n))
 }
 

@@ -115,18 +115,18 @@ impl<'a> Checker<'a> {
         let (rel, confusable, factor) = self.relation(d, s, &ctx.events, &s_events)?;
         let row = cells::row_fit(self.index, r.sentence, sent, &ctx.own_keys);
         let (rel, column_fits) = match row {
-            // A figure told as a change ("gained four House seats") is no
-            // level of the named row ("House seats: 36") where the table has
-            // a column of changes.
-            cells::RowFit::Named
-                if ctx.own_keys.told_as_change()
-                    && !cells::change_column(self.rules, self.index, r.sentence, sent)
-                    && cells::row_has_change_column(self.rules, self.index, r.sentence, sent) =>
-            {
-                return None;
-            }
             cells::RowFit::Named => {
-                let named = cells::header_keys(self.index, r.sentence, sent).is_some_and(|h| ctx.own_keys.owns_any(&h));
+                let cells_row = cells::Row::of(self.index, r.sentence, sent);
+                // A figure told as a change ("gained four House seats") is no
+                // level of the named row ("House seats: 36") where the table
+                // has a column of changes.
+                if ctx.own_keys.told_as_change()
+                    && !cells_row.change_column(self.rules)
+                    && cells_row.has_change_column(self.rules)
+                {
+                    return None;
+                }
+                let named = cells_row.header_keys().is_some_and(|h| ctx.own_keys.owns_any(&h));
                 let whole = cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events, named);
                 (whole, whole >= 1.0)
             }

@@ -108,22 +108,19 @@ fn rate_base(an: &Analyzer<'_>, header: &str) -> bool {
 /// 2011"): by a word of the `[arithmetic]` rules' change, rise or fall roles.
 /// Its year is where the change starts, not the time of its figures.
 fn change_header(an: &Analyzer<'_>, header: &str) -> bool {
-    use crate::rules::arithmetic::ArithWord;
     let rules = an.rules();
     header
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .any(|w| {
-            matches!(
-                rules.arithmetic.words.get(&rules.stem_hash(w)),
-                Some(ArithWord::Change | ArithWord::Rise | ArithWord::Fall)
-            )
-        })
+        .any(|w| rules.arithmetic.names_change(rules.stem_hash(w)))
 }
 
 /// The units headers give, read once per header.
 #[derive(Default)]
-pub(super) struct Units(FxHashMap<String, Option<Dim>>);
+pub(super) struct Units {
+    dims: FxHashMap<String, Option<Dim>>,
+    years: FxHashMap<String, Option<i32>>,
+}
 
 impl Units {
     /// The dimension a header's unit gives a bare number: the words in its
@@ -131,7 +128,7 @@ impl Units {
     /// reads any unit ("1 %", "1 sq km", "£1"). Counts and scales are no unit
     /// here (a column "(thousands)" is scaled elsewhere).
     fn of(&mut self, an: &mut Analyzer<'_>, header: &str) -> Option<Dim> {
-        if let Some(d) = self.0.get(header) {
+        if let Some(d) = self.dims.get(header) {
             return *d;
         }
         let mut found = None;
@@ -160,8 +157,37 @@ impl Units {
                 break;
             }
         }
-        self.0.insert(header.to_string(), found);
+        self.dims.insert(header.to_string(), found);
         found
+    }
+
+    /// The year a header dates its column's figures by: its one year
+    /// ("Renewable share 2011 (%)", "Population 2021"). A span of years
+    /// ("Change 2000-2010") is the change's, and dates none, nor does the
+    /// start of a change ("Change since mid-2019"). Years in brackets are
+    /// left out: they are the data note's clauses on the column ("with
+    /// 1981"). Read once per header.
+    fn year(&mut self, an: &mut Analyzer<'_>, header: &str) -> Option<i32> {
+        if let Some(y) = self.years.get(header) {
+            return *y;
+        }
+        let unbracketed: String = header
+            .split('(')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once(')').map_or("", |(_, rest)| rest)
+                }
+            })
+            .collect();
+        let year = match crate::corpus::data::years_in(&unbracketed).as_slice() {
+            [y] if !change_header(an, &unbracketed) => Some(*y),
+            _ => None,
+        };
+        self.years.insert(header.to_string(), year);
+        year
     }
 
     /// The dimension of a percentage, as the extractor reads "1 %".
@@ -277,27 +303,7 @@ pub(super) fn retype_cell(
     } else {
         None
     };
-    // A header of one year ("Renewable share 2011 (%)", "Population 2021")
-    // dates its column's figures; a span of years ("Change 2000-2010") is
-    // the change's, and dates none. Years in brackets are left out: they are
-    // the data note's clauses on the column ("with 1981").
-    let unbracketed: String = col
-        .1
-        .split('(')
-        .enumerate()
-        .map(|(i, part)| {
-            if i == 0 {
-                part
-            } else {
-                part.split_once(')').map_or("", |(_, rest)| rest)
-            }
-        })
-        .collect();
-    let header_years = crate::corpus::data::years_in(&unbracketed);
-    let header_year = match header_years.as_slice() {
-        [y] if !change_header(an, &unbracketed) => Some(*y),
-        _ => None,
-    };
+    let header_year = units.year(an, &col.1);
     let unit = units.of(an, &col.1);
     for f in sentences.iter_mut().flat_map(|s| s.figures.iter_mut()) {
         if let (

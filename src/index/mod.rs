@@ -354,11 +354,7 @@ pub fn dim_key(f: &Figure, rules: &Rules) -> u64 {
 /// Dates get a key per pair of parts they have, so "February 19" meets
 /// "February 19, 2014".
 pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
-    let fam = mix(word_hash("\u{2}value"), &[family(f, rules)]);
-    let factor = match f.dim {
-        Dim::Measure(u) => rules.units[u as usize].factor,
-        _ => 1.0,
-    };
+    let (fam, factor) = value_base(f, rules);
     match f.value {
         Value::Num { lo, hi } => {
             let (lo, hi) = (canonical(lo * factor), canonical(hi * factor));
@@ -390,6 +386,16 @@ pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
     }
 }
 
+/// What a figure's value keys are made of: the key of its dimension's
+/// family, and the factor to its unit's base ("km" to metres).
+fn value_base(f: &Figure, rules: &Rules) -> (u64, f64) {
+    let factor = match f.dim {
+        Dim::Measure(u) => rules.units[u as usize].factor,
+        _ => 1.0,
+    };
+    (mix(word_hash("\u{2}value"), &[family(f, rules)]), factor)
+}
+
 /// Keys of a figure's exact value rounded to three and to two significant
 /// digits, where that changes it: 10,298,000 also under 10,300,000 and
 /// 10,000,000. Not for ranges, dates, ranks or scores.
@@ -400,11 +406,7 @@ pub fn rounded_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
     if lo != hi || !matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)) || lo == 0.0 {
         return Vec::new();
     }
-    let fam = mix(word_hash("\u{2}value"), &[family(f, rules)]);
-    let factor = match f.dim {
-        Dim::Measure(u) => rules.units[u as usize].factor,
-        _ => 1.0,
-    };
+    let (fam, factor) = value_base(f, rules);
     let v = lo * factor;
     let exact = canonical(v);
     let mut out: Vec<u64> = Vec::new();

@@ -111,6 +111,16 @@ pub struct ArithmeticRules {
 }
 
 impl ArithmeticRules {
+    /// Whether a word (by stem key) names a change in a table header: a
+    /// rise, fall or `change` word ("Seat change", "Increase", "Change
+    /// since 2019").
+    pub fn names_change(&self, key: u64) -> bool {
+        matches!(
+            self.words.get(&key),
+            Some(ArithWord::Rise | ArithWord::Fall | ArithWord::Change)
+        )
+    }
+
     pub(super) fn compile(s: &ArithmeticSection, stem: impl Fn(&str) -> u64) -> ArithmeticRules {
         let lists: [(&[String], ArithWord); 10] = [
             (&s.change, ArithWord::Change),

@@ -450,23 +450,18 @@ impl<'a> Scan<'a> {
         use crate::rules::arithmetic::ArithWord;
         use crate::rules::revision::RevisionWord;
         const REACH: usize = 4;
-        if start == 0 || self.rules.revision.words.get(&self.infos[start - 1].stem) != Some(&RevisionWord::Earlier) {
+        if start == 0 || self.revision_role(start - 1) != Some(RevisionWord::Earlier) {
             return false;
         }
-        let role = |k: usize| {
-            self.infos
-                .get(k)
-                .and_then(|i| self.rules.revision.words.get(&i.stem))
-                .copied()
-        };
-        if role(end) == Some(RevisionWord::Newer) {
+        if self.revision_role(end) == Some(RevisionWord::Newer) {
             return true;
         }
         (start.saturating_sub(1 + REACH)..start - 1).any(|k| {
-            matches!(
-                self.rules.arithmetic.words.get(&self.infos[k].stem),
-                Some(ArithWord::Rise | ArithWord::Fall | ArithWord::RiseOfObject | ArithWord::FallOfObject)
-            ) || self.rules.revision.words.get(&self.infos[k].stem) == Some(&RevisionWord::Change)
+            self.change_word(k)
+                || matches!(
+                    self.rules.arithmetic.words.get(&self.infos[k].stem),
+                    Some(ArithWord::RiseOfObject | ArithWord::FallOfObject)
+                )
         })
     }
 

@@ -169,6 +169,26 @@ const PREMODIFIERS: &[&str] = &["such", "other", "more", "further", "another", "
 pub(crate) const POSSESSIVES: &[&str] = &["their", "his", "her", "its", "our", "my", "your"];
 
 impl<'a> Scan<'a> {
+    /// The `[revision]` role of token `k` ("from", "to", "by", "revised"), if
+    /// any; `None` past the end.
+    pub(super) fn revision_role(&self, k: usize) -> Option<crate::rules::revision::RevisionWord> {
+        self.infos
+            .get(k)
+            .and_then(|i| self.rules.revision.words.get(&i.stem))
+            .copied()
+    }
+
+    /// Whether token `k` tells a change: a rise or fall word of the
+    /// `[arithmetic]` rules ("rose", "cut") or a verb of revision ("revised").
+    pub(super) fn change_word(&self, k: usize) -> bool {
+        use crate::rules::arithmetic::ArithWord;
+        use crate::rules::revision::RevisionWord;
+        matches!(
+            self.rules.arithmetic.words.get(&self.infos[k].stem),
+            Some(ArithWord::Rise | ArithWord::Fall)
+        ) || self.revision_role(k) == Some(RevisionWord::Change)
+    }
+
     /// Whether the token before `start` opens a rate's denominator ("per
     /// 100,000 people"): such a figure lends no noun to the next.
     pub(super) fn after_rate_word(&self, start: usize) -> bool {

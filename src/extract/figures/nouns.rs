@@ -168,18 +168,12 @@ impl<'a> Scan<'a> {
     /// know as a counted thing and that is no preposition's object ("of the
     /// ferry", "from the capsizing" are not what rose).
     pub(super) fn subject_of_change(&self, start: usize) -> Option<Noun> {
-        use crate::rules::arithmetic::ArithWord;
         use crate::rules::revision::RevisionWord;
         if start < 2 {
             return None;
         }
-        let role = |k: usize| self.rules.revision.words.get(&self.infos[k].stem).copied();
-        let change = |k: usize| {
-            matches!(
-                self.rules.arithmetic.words.get(&self.infos[k].stem),
-                Some(ArithWord::Rise | ArithWord::Fall)
-            ) || role(k) == Some(RevisionWord::Change)
-        };
+        let role = |k: usize| self.revision_role(k);
+        let change = |k: usize| self.change_word(k);
         // "rose to 21", "rose from 48", "reached 260", "stood at 41". The
         // earlier value opens the change only where no figure comes before
         // it: in "60 square kilometres, up from 25" it is 60's.
@@ -191,7 +185,7 @@ impl<'a> Scan<'a> {
             && change(start - 2)
         {
             start - 2
-        } else if let Some(v) = self.verb_before_aside(start, &change) {
+        } else if let Some(v) = self.verb_before_aside(start) {
             v
         } else if role(start - 1) == Some(RevisionWord::Level) {
             start - 1
@@ -238,20 +232,17 @@ impl<'a> Scan<'a> {
 
     /// The change verb before an aside set off by commas between it and the
     /// preposition of the new value: "deaths rose, by 3 per cent, to 661".
-    fn verb_before_aside(&self, start: usize, change: &dyn Fn(usize) -> bool) -> Option<usize> {
+    fn verb_before_aside(&self, start: usize) -> Option<usize> {
         use crate::rules::revision::RevisionWord;
         /// How long an aside may be, commas included.
         const ASIDE: usize = 8;
-        if start < 4
-            || self.rules.revision.words.get(&self.infos[start - 1].stem) != Some(&RevisionWord::Newer)
-            || self.s(start - 2) != ","
-        {
+        if start < 4 || self.revision_role(start - 1) != Some(RevisionWord::Newer) || self.s(start - 2) != "," {
             return None;
         }
         let open = (start.saturating_sub(2 + ASIDE)..start - 2)
             .rev()
             .find(|&k| self.s(k) == ",")?;
-        (open > 0 && change(open - 1)).then_some(open - 1)
+        (open > 0 && self.change_word(open - 1)).then_some(open - 1)
     }
 
     /// "of the workforce" after a percentage.
