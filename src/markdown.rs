@@ -477,10 +477,10 @@ impl Document {
         for (event, r) in parser {
             let r = r.start + body_start..r.end + body_start;
             // A top-level block starts on its line (an indented code block's
-            // range starts after the indent).
+            // range starts after the indent); a lone CR ends a line too.
             let mut top = |at: usize| {
                 let line = src[body_start..at]
-                    .rfind('\n')
+                    .rfind(['\n', '\r'])
                     .map_or(body_start, |i| body_start + i + 1);
                 if tops.last() != Some(&line) {
                     tops.push(line);

@@ -23,6 +23,8 @@ use scoring::ScoringSection;
 pub mod arithmetic;
 pub mod dates;
 pub mod revision;
+pub mod rates;
+pub mod periods;
 mod words;
 
 /// The default rule files, embedded at build time.
@@ -142,6 +144,8 @@ pub struct RuleFile {
     dates: Option<dates::DatesSection>,
     arithmetic: Option<arithmetic::ArithmeticSection>,
     revision: Option<revision::RevisionSection>,
+    rates: Option<rates::RatesSection>,
+    periods: Option<periods::PeriodsSection>,
 }
 
 /// Quotation marks, speech verbs, honorifics: what `extract::quotes` reads.
@@ -334,6 +338,8 @@ pub struct RuleSet {
     dates: dates::DatesSection,
     arithmetic: arithmetic::ArithmeticSection,
     revision: revision::RevisionSection,
+    rates: rates::RatesSection,
+    periods: periods::PeriodsSection,
 }
 
 /// Replaces the entry of the same name, or appends.
@@ -431,6 +437,12 @@ impl RuleSet {
         }
         if let Some(r) = file.revision {
             self.revision.merge(r);
+        }
+        if let Some(r) = file.rates {
+            self.rates.merge(r);
+        }
+        if let Some(p) = file.periods {
+            self.periods.merge(p);
         }
     }
 
@@ -673,6 +685,10 @@ pub struct Rules {
     pub dates: dates::DateRules,
     /// Words of the arithmetic a sentence states between its figures.
     pub arithmetic: arithmetic::ArithmeticRules,
+    /// Words of a rate's period or base ("$2,600 a year").
+    pub rates: rates::RateRules,
+    /// Phrases of a reporting period ("first-half", "full-year").
+    pub periods: periods::PeriodRules,
     /// Words of the grammar of revision ("rose to 52 from 40").
     pub revision: revision::RevisionRules,
     /// A fingerprint of the rule data, so persisted indexes can tell a rules change.
@@ -784,6 +800,8 @@ impl Rules {
             quotes: QuoteRules::default(),
             dates: dates::DateRules::compile(&set.dates)?,
             arithmetic: arithmetic::ArithmeticRules::default(),
+            rates: rates::RateRules::default(),
+            periods: periods::PeriodRules::default(),
             revision: revision::RevisionRules::default(),
             fingerprint: 0,
             scoring,
@@ -1043,6 +1061,16 @@ impl Rules {
 
         rules.arithmetic = arithmetic::ArithmeticRules::compile(&set.arithmetic, |w| rules.stem_hash(w));
         rules.revision = revision::RevisionRules::compile(&set.revision, |w| rules.stem_hash(w));
+        rules.periods = periods::PeriodRules::compile(&set.periods, |p| rules.phrase_keys(p, true));
+        rules.rates = rates::RateRules::compile(
+            &set.rates,
+            |w| rules.stem_hash(w),
+            |u| rules.units.iter().position(|x| x.name == u).map(|i| i as UnitId),
+        )
+        .map_err(|message| RulesError::Parse {
+            path: PathBuf::from("[rates]"),
+            message,
+        })?;
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }

@@ -4,7 +4,7 @@
 
 use super::context::DraftCtx;
 use super::{Agreement, Checker, compare};
-use crate::extract::{Dim, Figure, Noun, OUTER_CLAUSE};
+use crate::extract::{Dim, Figure, Noun, OUTER_CLAUSE, Rate};
 use crate::index::SentenceRec;
 use crate::rules::{EventId, Scoring};
 
@@ -61,6 +61,39 @@ impl<'a> Checker<'a> {
     /// source's unit or noun is a confusable one, and the factor that converts
     /// the source's number into the draft's unit.
     pub(super) fn relation(
+        &self,
+        d: &Figure,
+        s: &Figure,
+        d_events: &[EventId],
+        s_events: &[EventId],
+    ) -> Option<(f32, bool, f64)> {
+        let other_period = self.rate_relation(d.rate, s.rate)?;
+        let (w, confusable, factor) = self.measure_relation(d, s, d_events, s_events)?;
+        Some((w, confusable || other_period, factor))
+    }
+
+    /// Two rates' periods or bases: `Some(true)` for two periods of one
+    /// dimension ("$2,600 a month" for "$2,600 a year": the same measure
+    /// told per another span, a `unit-mismatch` when the number is the
+    /// same); `None` for bases of different things ("$5 a share", "$5 a
+    /// barrel"), which are different facts. A rate against a figure stated
+    /// without one is no evidence either way.
+    fn rate_relation(&self, a: Option<Rate>, b: Option<Rate>) -> Option<bool> {
+        match (a, b) {
+            (Some(x), Some(y)) if x != y => match (x, y) {
+                (Rate::Unit(u), Rate::Unit(v))
+                    if self.rules.units[u as usize].dimension == self.rules.units[v as usize].dimension =>
+                {
+                    Some(true)
+                }
+                _ => None,
+            },
+            _ => Some(false),
+        }
+    }
+
+    /// [`Self::relation`] without the rates.
+    fn measure_relation(
         &self,
         d: &Figure,
         s: &Figure,

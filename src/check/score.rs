@@ -107,6 +107,12 @@ impl<'a> Checker<'a> {
         {
             return None;
         }
+        // So is the reporting period: first-half and full-year profit.
+        if let (Some(a), Some(b)) = (d.period, s.period)
+            && a != b
+        {
+            return None;
+        }
         if other_subject(d, s, sent, ctx) {
             return None;
         }

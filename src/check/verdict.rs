@@ -107,10 +107,19 @@ impl<'a> Checker<'a> {
             .iter()
             .filter(|c| seen_sources.insert(self.index.sentence(c.fact.sentence).source))
             .collect();
+        // A source that gives the draft figure's rate another period speaks
+        // to the rate; one silent on the rate does not, so it leaves the
+        // other unanswered ("$2,600 a month" against "$2,600 a year" and a
+        // bare "$2,600").
+        let rate_contested = fig.rate.is_some()
+            && per_source.iter().any(|c| {
+                c.confusable && c.score >= w.t_conflict && self.index.figure(c.fact).rate.is_some_and(|r| Some(r) != fig.rate)
+            });
         let supports: Vec<&Cand> = per_source
             .iter()
             .copied()
             .filter(|c| c.agreement != Agreement::Conflict && !c.confusable)
+            .filter(|c| !rate_contested || self.index.figure(c.fact).rate.is_some())
             .collect();
         let conflicts: Vec<&Cand> = per_source
             .iter()
@@ -316,13 +325,14 @@ impl<'a> Checker<'a> {
                     .filter(|q| normalize_label(&q.figure_text) == normalize_label(&p.figure_text))
                     .collect();
                 let src_text = normalize_label(&p.figure_text);
+                let period = self.period_outside(best.fact, &p.figure_text);
                 let mut passages = vec![p];
                 passages.append(&mut others);
                 finding.passages = dedupe(passages);
                 let keys = finding.source_keys().join(", ");
                 finding.message = match code {
                     Code::UnitMismatch => {
-                        format!("the sources say {src_text}, not {} ({keys})", normalize_label(&text))
+                        format!("the sources say {src_text}{period}, not {} ({keys})", normalize_label(&text))
                     }
                     Code::QualifierMismatch => format!(
                         "{:?} does not fit the sources: {src_text} ({keys})",
@@ -333,6 +343,23 @@ impl<'a> Checker<'a> {
             }
         }
         finding
+    }
+
+    /// The period of a source figure's rate when its words stand apart from
+    /// the figure ("every day, 3,000 children …"): " per day".
+    fn period_outside(&self, fact: crate::index::FactRef, figure_text: &str) -> String {
+        match self.index.figure(fact).rate {
+            Some(crate::extract::Rate::Unit(u)) => {
+                let unit = &self.rules.units[u as usize];
+                let written = unit.display.split_whitespace().next().unwrap_or(&unit.display);
+                if figure_text.to_lowercase().contains(&written.to_lowercase()) {
+                    String::new()
+                } else {
+                    format!(" per {}", unit.display)
+                }
+            }
+            _ => String::new(),
+        }
     }
 
     pub(super) fn mismatch_code(&self, fig: &Figure, c: &Cand) -> Code {

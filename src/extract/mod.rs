@@ -125,6 +125,22 @@ pub struct Figure {
     /// "rose from 13.2 per cent to 20.7"): of a time before the sentence's
     /// own, so a source's dated earlier figure fits it.
     pub earlier: bool,
+    /// The period or base of a rate the figure is ("$2,600 a year", "15
+    /// cents a share", "every day, 3,000 children …"): a slot of the fact.
+    pub rate: Option<Rate>,
+    /// The reporting period the figure's clause gives ("first-half profit",
+    /// "full-year revenue"): a slot of the fact, like its year.
+    pub period: Option<crate::rules::periods::PeriodId>,
+}
+
+/// A rate's period or base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Rate {
+    /// A unit of measure: a period of time ("a year", "an hour") or a
+    /// quantity ("per barrel", "a tonne").
+    Unit(crate::rules::UnitId),
+    /// Another base, by stem key ("a share", "per person").
+    Base(u64),
 }
 
 /// The direction a figure is told to have changed in, when it is told as a

@@ -158,14 +158,14 @@ fn a_change_by_a_size_to_a_level_is_no_range() {
         &["0.2 | count 0.2", "5.4 per cent | measure:percent 5.4"],
     );
     // Without the size word it is a range.
-    check("Arrivals of 30 to 150 a day.", &["30 to 150 | count 30..150"]);
+    check("Arrivals of 30 to 150 a day.", &["30 to 150 a day | count 30..150 per day"]);
 }
 
 #[test]
 fn ranges() {
     check(
         "as high as 10,000 to 20,000 children per year",
-        &["as high as 10,000 to 20,000 children | count 10000..20000 atmost [child]"],
+        &["as high as 10,000 to 20,000 children per year | count 10000..20000 atmost [child] per year"],
     );
     check(
         "Between 4,000 and 5,000 firefighters",
@@ -343,7 +343,7 @@ fn a_score_needs_bare_runs() {
 
 #[test]
 fn pence_are_a_currency() {
-    check("a dividend of 7.5p a share", &["7.5p | money:penny 7.5"]);
+    check("a dividend of 7.5p a share", &["7.5p a share | money:penny 7.5 per base"]);
     check("shares rose to 1,284 pence", &["1,284 pence | money:penny 1284"]);
     // Not a spaced "p": a table's games-played column.
     check("Rovers, 28 P, top of the table", &["28 P | count 28 [?]"]);
@@ -386,7 +386,7 @@ fn nouns_and_their_classes() {
 fn a_count_can_be_named_before_it() {
     check(
         "groups put the number of children taken each year at 10,000 to 20,000.",
-        &["10,000 to 20,000 | count 10000..20000 [child^]"],
+        &["10,000 to 20,000 | count 10000..20000 [child^] per year"],
     );
 }
 
@@ -417,7 +417,7 @@ fn wire_style_scales_currencies_and_percentages() {
     check("a stake of 22.5 pct", &["22.5 pct | measure:percent 22.5 [?]"]);
     check("revenue of 1.5 bln yen", &["1.5 bln yen | money:JPY 1500000000"]);
     check("sales of 40 mln stg", &["40 mln stg | money:GBP 40000000"]);
-    check("earned 15 cts a share", &["15 cts | money:cent 15"]);
+    check("earned 15 cts a share", &["15 cts a share | money:cent 15 per base"]);
     check("It paid 12 mln U.S. dlrs.", &["12 mln U.S. dlrs | money:USD 12000000"]);
     check("for 3 mln Canadian dlrs", &["3 mln Canadian dlrs | money:CAD 3000000"]);
     // The words alone are no figure.
@@ -758,6 +758,75 @@ fn crowns_are_a_currency_and_a_country_s_crown_is_one_of_them() {
     );
     check(
         "Earnings were 3.12 crowns a share.",
-        &["3.12 crowns | money:crown 3.12"],
+        &["3.12 crowns a share | money:crown 3.12 per base"],
+    );
+}
+
+#[test]
+fn a_rate_has_its_period_or_base() {
+    check("vouchers worth $2,600 a year", &["$2,600 a year | money:dollar 2600 per year"]);
+    check("worked for $4.25 an hour", &["$4.25 an hour | money:dollar 4.25 per hour"]);
+    check("3,000 children a week start smoking", &["3,000 children a week | count 3000 [child] per week"]);
+    check("profit of 15 cts a share", &["15 cts a share | money:cent 15 per base"]);
+    check("output of 500 barrels per day", &["500 barrels per day | measure:barrel 500 [?] per day"]);
+    check("a levy of $30 per tonne", &["$30 per tonne | money:dollar 30 per tonne"]);
+    check("fees of $400 paid annually", &["$400 | money:dollar 400"]);
+    check("fees of $400 annually", &["$400 annually | money:dollar 400 per year"]);
+    // A distributive period anywhere in the sentence.
+    check(
+        "Every day, 3,000 children start smoking.",
+        &["3,000 children | count 3000 [child] per day"],
+    );
+}
+
+#[test]
+fn a_time_ago_or_a_span_is_no_rate() {
+    // "a year earlier" dates the figure; it is not its period.
+    check(
+        "profit of $2.4 million a year earlier",
+        &["$2.4 million | money:dollar 2400000"],
+    );
+    check("sales of $76 million a week ago", &["$76 million | money:dollar 76000000"]);
+    // "every year since 1990" is a span, not a rate.
+    check(
+        "Every year since 1990, the town has grown to 40,000 people.",
+        &["1990 | date 1990-?-?", "40,000 people | count 40000 [person]"],
+    );
+    // Two distributive periods: no one rate for the sentence.
+    check(
+        "Every day 300 cars and every week 40 lorries pass.",
+        &["300 cars | count 300 [vehicle]", "40 lorries | count 40 [?]"],
+    );
+    // "per" before a named thing or a number is not a base.
+    check(
+        "12.3 murders per 100,000 people",
+        &["12.3 murders | count 12.3 [?]", "100,000 people | count 100000 [person] weak"],
+    );
+    // Nor is a time ago after a bare number.
+    check("He was 45 a year ago.", &["45 | count 45"]);
+    // Dates and ranks take no rate.
+    check("It opened in 1994 a year after the war.", &["1994 | date 1994-?-?"]);
+}
+
+#[test]
+fn a_reporting_period_is_a_slot_of_the_figure() {
+    check(
+        "Halden reported a 9 pct rise in first-half profit to 318 mln stg.",
+        &["9 pct | measure:percent 9 in H1", "318 mln stg | money:GBP 318000000 in H1"],
+    );
+    check(
+        "It expects full-year profit of £640 million.",
+        &["£640 million | money:GBP 640000000 in FY"],
+    );
+    // After the figure in its clause.
+    check(
+        "Profit was 418 million crowns in the third quarter.",
+        &["418 million crowns | money:crown 418000000 in Q3", "third quarter | ordinal 3 [?]"],
+    );
+    // No period phrase: none; an age or a date takes none.
+    check("Profit was 418 million crowns.", &["418 million crowns | money:crown 418000000"]);
+    check(
+        "The first-half report, published on 3 March, named Ms Lund, 54.",
+        &["3 March | date ?-3-3", "54 | age 54"],
     );
 }

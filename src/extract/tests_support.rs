@@ -3,7 +3,7 @@
 use super::{Dim, Figure, Value};
 use crate::rules::Rules;
 
-/// Renders a figure as `text | dimension value bound [noun class]`.
+/// Renders a figure as `text | dimension value bound [noun class] per rate`.
 pub fn describe(rules: &Rules, text: &str, f: &Figure) -> String {
     let dim = match f.dim {
         Dim::Count => "count".to_string(),
@@ -42,8 +42,17 @@ pub fn describe(rules: &Rules, text: &str, f: &Figure) -> String {
         None => String::new(),
     };
     let weak = if f.weak { " weak" } else { "" };
+    let rate = match f.rate {
+        Some(super::Rate::Unit(u)) => format!(" per {}", rules.units[u as usize].name),
+        Some(super::Rate::Base(_)) => " per base".to_string(),
+        None => String::new(),
+    };
+    let period = f
+        .period
+        .map(|p| format!(" in {}", rules.periods.labels[p as usize]))
+        .unwrap_or_default();
     format!(
-        "{} | {dim} {value}{bound}{noun}{weak}",
+        "{} | {dim} {value}{bound}{noun}{weak}{rate}{period}",
         &text[f.span.start as usize..f.span.end as usize]
     )
 }

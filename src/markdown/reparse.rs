@@ -266,6 +266,17 @@ mod tests {
         }
     }
 
+    /// A lone CR ends a line: a block after one starts there, not at the
+    /// last LF before it (which lay inside the paragraph the CR closed).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "Line one 1\nText with `code 8`.\r<div>See 34 people.\n\n- 12 in\n";
+        let doc = Document::parse(text.to_string());
+        assert_eq!(doc.tops, [0, text.find("<div>").unwrap(), text.find("- 12").unwrap()]);
+        let edited = text.replacen("12 in", "12 inside", 1);
+        assert_same(&doc.reparse(edited.clone()), &Document::parse(edited));
+    }
+
     fn markdown() -> impl Strategy<Value = String> {
         let piece = prop::sample::select(vec![
             "Police rescued 382 babies in 27 cities.\n\n",

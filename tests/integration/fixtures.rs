@@ -430,3 +430,52 @@ fn a_common_word_that_opens_the_draft_sentence_is_no_name_to_hold_the_source_to(
         "#,
     );
 }
+
+#[test]
+fn a_rate_per_another_period_is_a_unit_mismatch() {
+    check(
+        r#"
+        //- sources/speech.txt
+        Workers who are laid off can get a voucher worth $2,600 a year for up to two years.
+        Tomorrow, like every day, 3,000 children will start smoking.
+        The minimum wage is $4.25 an hour.
+        //- sources/later.txt
+        The plan turns training programmes into a voucher worth $2,600 for laid-off workers.
+        //- draft.md
+        Laid-off workers can get a voucher worth [[$2,600 a month|unit-mismatch]] for training.
+
+        Some [[3,000 children a week|unit-mismatch]] start smoking.
+
+        The minimum wage is [[$4.25 an hour|ok]].
+        "#,
+    );
+}
+
+#[test]
+fn a_rate_the_sources_state_without_a_period_is_backed() {
+    check(
+        r#"
+        //- sources/later.txt
+        The plan turns training programmes into a voucher worth $2,600 for laid-off workers.
+        //- draft.md
+        Laid-off workers can get a voucher worth [[$2,600 a year|ok]] for training.
+        "#,
+    );
+}
+
+#[test]
+fn a_reporting_period_is_part_of_the_fact() {
+    check(
+        r#"
+        //- sources/release.txt
+        Halden Foods said its full-year operating profit was £640 million.
+        Its third-quarter revenue rose to £1.2 billion.
+        //- draft.md
+        Halden Foods said its first-half operating profit was [[£318 million|unsourced-figure]].
+
+        Halden Foods said its full-year operating profit was [[£460 million|figure-mismatch]].
+
+        Third-quarter revenue rose to [[£1.2 billion|ok]].
+        "#,
+    );
+}

@@ -34,6 +34,7 @@ impl<'a> Scan<'a> {
             modifiers: Words::default(),
             weak: num.weak,
             locative: false,
+            rate: None,
         };
         // Currency sign before, then a qualifier before that.
         let mut lead = num.start;
@@ -438,6 +439,8 @@ impl<'a> Scan<'a> {
             time: None,
             change: self.change_told(f.start, clause, clauses),
             earlier: self.told_earlier(f.start, f.end),
+            rate: f.rate,
+            period: None,
         }
     }
 

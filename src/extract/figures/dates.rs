@@ -281,6 +281,7 @@ impl<'a> Scan<'a> {
             modifiers: Words::default(),
             weak: false,
             locative: false,
+            rate: None,
         })
     }
 
@@ -341,6 +342,7 @@ impl<'a> Scan<'a> {
             modifiers: Words::default(),
             weak: false,
             locative: false,
+            rate: None,
         })
     }
 }
@@ -360,5 +362,6 @@ fn date_found(start: usize, end: usize, d: DateVal) -> Found {
         modifiers: Words::default(),
         weak: false,
         locative: false,
+        rate: None,
     }
 }

@@ -11,9 +11,11 @@ mod gapping;
 mod measures;
 mod nouns;
 mod numbers;
+mod periods;
+mod rates;
 mod subjects;
 
-use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Term, Value, Words};
+use super::{Analyzer, DateVal, Dim, Figure, Info, Noun, Rate, Term, Value, Words};
 use crate::rules::{Bound, Rules};
 use crate::text::{Token, TokenKind};
 
@@ -57,7 +59,8 @@ pub(super) fn find(
                     scan.figure(i, antecedent)
                 });
         match hit {
-            Some(f) => {
+            Some(mut f) => {
+                scan.take_rate(&mut f);
                 i = f.end.max(i + 1);
                 found.push(f);
             }
@@ -67,6 +70,11 @@ pub(super) fn find(
     scan.share_units(&mut found);
     scan.share_gapped(&mut found);
     scan.share_elided_currency(&mut found);
+    if let Some(rate) = scan.sentence_rate(&found) {
+        for f in found.iter_mut().filter(|f| f.rate.is_none() && Scan::may_be_rate(f.dim)) {
+            f.rate = Some(rate);
+        }
+    }
     let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
     let mut marks: Vec<(u16, u8, Option<i32>)> = figs
         .iter()
@@ -87,6 +95,7 @@ pub(super) fn find(
     }
     marks.sort_by_key(|m| m.0);
     assign_times(&mut figs, &marks);
+    periods::assign_periods(&mut figs, &scan.period_marks(clauses));
     subjects::assign_subjects(&mut figs, terms, |i| i < toks.len() && scan.is_any(i, LOCATIVE));
     figs
 }
@@ -128,6 +137,8 @@ struct Found {
     /// Introduced by a preposition of place ("in 30 provinces"): names where,
     /// not what, so later bare numbers do not take its noun.
     locative: bool,
+    /// The rate's period or base ("a year", "a share"), read after the figure.
+    rate: Option<Rate>,
 }
 
 /// A number phrase: digits or words, with scale.
