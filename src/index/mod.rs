@@ -22,14 +22,18 @@ use rustc_hash::FxHashSet;
 
 pub use facts::Facts;
 
+mod analyse;
 mod columns;
+mod keys;
 mod rows;
+pub use analyse::{Analysed, analyse_file, analyze_source, info_of};
+use analyse::absolute;
+pub use keys::{Keys, dim_key, rounded_keys, value_keys};
 pub use segment::{SourceInfo, Stamp};
 
 use crate::corpus::{Corpus, Source};
-use crate::extract::{Analyzer, DateVal, Dim, Figure, Sentence, Term, Value};
+use crate::extract::{Analyzer, Figure, Term};
 use crate::rules::Rules;
-use crate::text::word_hash;
 
 /// A source sentence, with spans in the source file's bytes.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -43,39 +47,6 @@ pub struct SentenceRec {
     /// Where the sentence is in the original file (page, cell, time), for
     /// sources read through a rendition.
     pub locator: Option<crate::corpus::Locator>,
-}
-
-/// A figure's index keys: up to three value keys and its dimension key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Keys {
-    vals: [u64; 3],
-    n: u8,
-    pub dim: u64,
-}
-
-impl Keys {
-    /// A source figure's keys: its value's, and those of the value rounded
-    /// as a writer rounds it ([`rounded_keys`]), so "10.3 million" finds the
-    /// cell 10298 of a column in thousands and "about 1,300" the 1,284 of a
-    /// report. Only the index side rounds: a draft figure looks up its own
-    /// value, and the candidates it finds are compared at its precision.
-    pub fn of(f: &Figure, rules: &Rules) -> Keys {
-        let mut k = Keys {
-            dim: dim_key(f, rules),
-            ..Keys::default()
-        };
-        for v in value_keys(f, rules).into_iter().chain(rounded_keys(f, rules)) {
-            if (k.n as usize) < k.vals.len() {
-                k.vals[k.n as usize] = v;
-                k.n += 1;
-            }
-        }
-        k
-    }
-
-    pub fn values(&self) -> &[u64] {
-        &self.vals[..self.n as usize]
-    }
 }
 
 /// A figure in the index: sentence id and position in it.
@@ -135,335 +106,6 @@ impl Default for Index {
 const SENTENCE_CACHE: usize = 65_536;
 /// Source texts kept for reuse.
 const TEXT_CACHE: usize = 256;
-
-/// Analyses one source into sentence records. A table cell's context (its
-/// column and row headers, the caption) is read as a draft table cell's is:
-/// its words help find the cell, and the column header names what a bare
-/// number counts. A paragraph is read alone, its section heading aside, so
-/// an article reads the same whether kept as text or as a page.
-pub fn analyze_source(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
-    // A dated source's "last year" is a year (the source's year less one).
-    let year = source
-        .date
-        .as_deref()
-        .and_then(|d| crate::dateline::parse_with(an, d))
-        .or_else(|| crate::dateline::from_head_with(an, &source.text))
-        .and_then(|d| d.value.year);
-    an.set_text_year(year);
-    let out = analyze_blocks(an, source, source_id);
-    an.set_text_year(None);
-    out
-}
-
-fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec<SentenceRec> {
-    let mut out = Vec::new();
-    let years = columns::year_columns(&source.blocks);
-    let mut units = columns::Units::default();
-    let fractions = columns::fraction_columns(an, &mut units, &source.blocks);
-    // The front matter's title (`corpus::title_block`) is indexed for the
-    // figures it states; without one it adds nothing to check against, and
-    // its names would only make the story's names look common.
-    let title_ends = crate::markdown::front_matter(&source.text).map(|f| f.range.end);
-    let distinct = rows::distinct_label_words(an, &source.blocks);
-    for (bi, block) in source.blocks.iter().enumerate() {
-        let title = title_ends.is_some_and(|end| block.map.start(0) < end);
-        let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
-        let mut sentences = if !cell || block.context.is_empty() {
-            an.analyze(&block.text)
-        } else {
-            let outer = outer_context(an, block);
-            let mut sentences = an.analyze_with(&block.text, &outer);
-            columns::sign_cell(an, block, &mut sentences);
-            columns::retype_cell(an, &mut units, &years, &fractions, block, &outer, &mut sentences);
-            sentences
-        };
-        if title && sentences.iter().all(|s| s.figures.is_empty()) {
-            continue;
-        }
-        for s in &mut sentences {
-            s.terms.extend(distinct[bi].iter().copied());
-        }
-        if let Some(scale) = column_scale(an.rules(), block) {
-            for s in &mut sentences {
-                for f in &mut s.figures {
-                    if let Value::Num { lo, hi } = f.value {
-                        f.value = Value::Num {
-                            lo: lo * scale,
-                            hi: hi * scale,
-                        };
-                    }
-                }
-            }
-        }
-        for s in sentences {
-            let mut rec = to_file_offsets(s, block, source_id, an.rules());
-            rec.locator = source.locator_at(rec.span.start as usize);
-            out.push(rec);
-        }
-    }
-    demote_common_openers(&mut out);
-    out
-}
-
-/// A capitalised word that opens a sentence is read as a name unless the
-/// rules know it ("Inactivity because of long-term sickness ..."); one the
-/// same text writes in lower case elsewhere ("the economic inactivity rate")
-/// is no name after all.
-fn demote_common_openers(sentences: &mut [SentenceRec]) {
-    let lower: FxHashSet<u64> = sentences
-        .iter()
-        .flat_map(|s| s.terms.iter())
-        .filter(|t| !t.name && t.event.is_none() && t.clause != crate::extract::OUTER_CLAUSE)
-        .map(|t| t.key)
-        .collect();
-    for s in sentences {
-        for t in &mut s.terms {
-            if t.name && t.pos == 0 && t.clause != crate::extract::OUTER_CLAUSE && lower.contains(&t.key) {
-                t.name = false;
-            }
-        }
-    }
-}
-
-/// The scale a table column's header gives its bare numbers: 1,000 for
-/// "Population (thousands)", from the rules' scale words. Only a cell that
-/// is a bare number takes it ("4512", not "4.5 million").
-fn column_scale(rules: &Rules, block: &crate::markdown::Block) -> Option<f64> {
-    if !matches!(block.kind, crate::markdown::BlockKind::TableCell { .. })
-        || block.text.chars().any(char::is_alphabetic)
-    {
-        return None;
-    }
-    let header = block.context.first()?;
-    // A scale word after a rate word is the rate's base ("Deaths per million
-    // inhabitants"), not the scale of the column's numbers.
-    let words: Vec<&str> = header
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let before_rate = words
-        .iter()
-        .position(|w| rules.rate_words.contains(&word_hash(&w.to_lowercase())))
-        .unwrap_or(words.len());
-    words[..before_rate].iter().find_map(|w| {
-        let w = w.to_lowercase();
-        let singular = w.strip_suffix('s').unwrap_or(&w);
-        match rules.number_words.get(&word_hash(singular)) {
-            Some(crate::rules::NumWord::Scale(v)) if *v >= 1000.0 => Some(*v),
-            _ => None,
-        }
-    })
-}
-
-/// The context of a source block from outside its text.
-fn outer_context(an: &mut Analyzer<'_>, block: &crate::markdown::Block) -> crate::extract::OuterContext {
-    let mut outer = crate::extract::OuterContext::default();
-    for (i, c) in block.context.iter().enumerate() {
-        let ctx = an.outer_context(c);
-        outer.terms.extend(ctx.terms);
-        if i == 0 && matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }) {
-            outer.noun = ctx.noun;
-        }
-    }
-    outer
-}
-
-fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rules: &Rules) -> SentenceRec {
-    let map = |r: &Range<u32>| {
-        let o = block.map.range(r.clone());
-        o.start as u32..o.end as u32
-    };
-    let figures = s
-        .figures
-        .into_iter()
-        .map(|mut f| {
-            f.span = map(&f.span);
-            f.num_span = map(&f.num_span);
-            f.qual_span = f.qual_span.as_ref().map(map);
-            f.noun_span = f.noun_span.as_ref().map(map);
-            f
-        })
-        .collect();
-    let figures: Vec<Figure> = figures;
-    SentenceRec {
-        source,
-        span: map(&s.span),
-        terms: s.terms,
-        keys: figures.iter().map(|f| Keys::of(f, rules)).collect(),
-        figures,
-        locator: None,
-    }
-}
-
-/// Rounds to 6 significant digits so "1.2 million" and "1,200,000" share a key.
-fn canonical(v: f64) -> i64 {
-    if v == 0.0 {
-        return 0;
-    }
-    let mag = v.abs().log10().floor() as i32;
-    let scale = 10f64.powi(5 - mag);
-    ((v * scale).round() / scale * 1000.0).round() as i64
-}
-
-/// A path made absolute without touching the file system.
-fn absolute(p: &std::path::Path) -> std::path::PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// Combines a tag and numbers into one key.
-fn mix(tag: u64, parts: &[u64]) -> u64 {
-    let mut h = tag;
-    for &p in parts {
-        h = xxhash_rust::xxh3::xxh3_64_with_seed(&p.to_le_bytes(), h);
-    }
-    h
-}
-
-/// The family of a dimension: what values compare across (all lengths, all
-/// dollar amounts).
-fn family(f: &Figure, rules: &Rules) -> u64 {
-    match f.dim {
-        Dim::Count => word_hash("count"),
-        Dim::Money(c) => mix(word_hash("money"), &[word_hash(&rules.currencies[c as usize].family)]),
-        Dim::Measure(u) => mix(word_hash("measure"), &[word_hash(&rules.units[u as usize].dimension)]),
-        Dim::Age => word_hash("age"),
-        Dim::Date => word_hash("date"),
-        Dim::Ordinal => word_hash("ordinal"),
-        Dim::Fraction => word_hash("fraction"),
-        Dim::Time => word_hash("time"),
-        Dim::Score => word_hash("score"),
-    }
-}
-
-/// A key for the kind of thing a figure measures (a noun class, a unit's
-/// dimension, a currency family), so retrieval favours sentences with a
-/// figure of the same kind.
-pub fn dim_key(f: &Figure, rules: &Rules) -> u64 {
-    let tag = word_hash("\u{3}dim");
-    match (f.dim, f.noun) {
-        (Dim::Count, Some(n)) => match n.class {
-            Some(c) => mix(tag, &[1, c as u64]),
-            None => mix(tag, &[2, n.head]),
-        },
-        _ => mix(tag, &[3, family(f, rules)]),
-    }
-}
-
-/// Keys under which a figure's value is indexed. Figures that could state the
-/// same fact share a key: same kind of dimension, same value in base units.
-/// Dates get a key per pair of parts they have, so "February 19" meets
-/// "February 19, 2014".
-pub fn value_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
-    let (fam, factor) = value_base(f, rules);
-    match f.value {
-        Value::Num { lo, hi } => {
-            let (lo, hi) = (canonical(lo * factor), canonical(hi * factor));
-            if lo == hi {
-                vec![mix(fam, &[lo as u64])]
-            } else {
-                vec![mix(fam, &[lo as u64, hi as u64])]
-            }
-        }
-        Value::Date(DateVal { year, month, day }) => {
-            let (y, m, d) = (year.map(|y| y as u64), month.map(u64::from), day.map(u64::from));
-            let mut keys = Vec::new();
-            if let (Some(m), Some(d)) = (m, d) {
-                keys.push(mix(fam, &[1, m, d]));
-            }
-            if let (Some(y), Some(m)) = (y, m) {
-                keys.push(mix(fam, &[2, y, m]));
-            }
-            if let Some(y) = y {
-                keys.push(mix(fam, &[3, y]));
-            }
-            if keys.is_empty()
-                && let Some(m) = m
-            {
-                keys.push(mix(fam, &[4, m]));
-            }
-            keys
-        }
-    }
-}
-
-/// What a figure's value keys are made of: the key of its dimension's
-/// family, and the factor to its unit's base ("km" to metres).
-fn value_base(f: &Figure, rules: &Rules) -> (u64, f64) {
-    let factor = match f.dim {
-        Dim::Measure(u) => rules.units[u as usize].factor,
-        _ => 1.0,
-    };
-    (mix(word_hash("\u{2}value"), &[family(f, rules)]), factor)
-}
-
-/// Keys of a figure's exact value rounded to three and to two significant
-/// digits, where that changes it: 10,298,000 also under 10,300,000 and
-/// 10,000,000. Not for ranges, dates, ranks or scores.
-pub fn rounded_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
-    let Value::Num { lo, hi } = f.value else {
-        return Vec::new();
-    };
-    if lo != hi || !matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)) || lo == 0.0 {
-        return Vec::new();
-    }
-    let (fam, factor) = value_base(f, rules);
-    let v = lo * factor;
-    let exact = canonical(v);
-    let mut out: Vec<u64> = Vec::new();
-    for digits in [3, 2] {
-        let step = 10f64.powi(v.abs().log10().floor() as i32 + 1 - digits);
-        let r = canonical((v / step).round() * step);
-        let key = mix(fam, &[r as u64]);
-        if r != exact && !out.contains(&key) {
-            out.push(key);
-        }
-    }
-    out
-}
-
-/// A source read and analysed, ready to be added to a segment.
-pub struct Analysed {
-    pub info: SourceInfo,
-    pub stamp: Stamp,
-    pub sentences: Vec<SentenceRec>,
-}
-
-/// What the index keeps of a source read from `source`.
-pub fn info_of(source: &Source) -> SourceInfo {
-    SourceInfo {
-        key: source.key.clone(),
-        title: source.title.clone(),
-        path: absolute(&source.path),
-        date: source.date.clone(),
-        url: source.url.clone(),
-        publisher: source.publisher.clone(),
-        author: source.author.clone(),
-        format: source.format,
-    }
-}
-
-/// Reads and analyses one file. `Err` is a file that could not be used.
-pub fn analyse_file(
-    an: &mut Analyzer<'_>,
-    path: &std::path::Path,
-) -> Result<(Source, Vec<SentenceRec>, Stamp, Option<crate::corpus::CorpusWarning>), crate::corpus::CorpusWarning> {
-    let meta = std::fs::metadata(path).map_err(|e| crate::corpus::CorpusWarning {
-        path: path.to_path_buf(),
-        message: format!("cannot read: {e}"),
-    })?;
-    match crate::corpus::read_source(path) {
-        crate::corpus::ReadOutcome::Source(mut s, w) => {
-            let sentences = analyze_source(an, &s, 0);
-            s.blocks = Vec::new();
-            let mut stamp = Stamp::of_metadata(&meta);
-            stamp.hash = xxhash_rust::xxh3::xxh3_64(s.text.as_bytes());
-            s.text = String::new();
-            s.lines = crate::text::LineIndex::default();
-            Ok((*s, sentences, stamp, w))
-        }
-        crate::corpus::ReadOutcome::Skipped(w) => Err(w),
-    }
-}
 
 impl Index {
     fn empty() -> Index {
@@ -1185,6 +827,7 @@ fn top(v: &mut Vec<(u32, f32)>, k: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::Value;
     use std::path::Path;
 
     fn corpus(files: &[(&str, &str)]) -> Corpus {
