@@ -22,9 +22,9 @@ pub use scoring::Scoring;
 use scoring::ScoringSection;
 pub mod arithmetic;
 pub mod dates;
-pub mod revision;
-pub mod rates;
 pub mod periods;
+pub mod rates;
+pub mod revision;
 mod words;
 
 /// The default rule files, embedded at build time.

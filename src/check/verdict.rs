@@ -113,7 +113,9 @@ impl<'a> Checker<'a> {
         // bare "$2,600").
         let rate_contested = fig.rate.is_some()
             && per_source.iter().any(|c| {
-                c.confusable && c.score >= w.t_conflict && self.index.figure(c.fact).rate.is_some_and(|r| Some(r) != fig.rate)
+                c.confusable
+                    && c.score >= w.t_conflict
+                    && self.index.figure(c.fact).rate.is_some_and(|r| Some(r) != fig.rate)
             });
         let supports: Vec<&Cand> = per_source
             .iter()
@@ -332,7 +334,10 @@ impl<'a> Checker<'a> {
                 let keys = finding.source_keys().join(", ");
                 finding.message = match code {
                     Code::UnitMismatch => {
-                        format!("the sources say {src_text}{period}, not {} ({keys})", normalize_label(&text))
+                        format!(
+                            "the sources say {src_text}{period}, not {} ({keys})",
+                            normalize_label(&text)
+                        )
                     }
                     Code::QualifierMismatch => format!(
                         "{:?} does not fit the sources: {src_text} ({keys})",

@@ -158,7 +158,10 @@ fn a_change_by_a_size_to_a_level_is_no_range() {
         &["0.2 | count 0.2", "5.4 per cent | measure:percent 5.4"],
     );
     // Without the size word it is a range.
-    check("Arrivals of 30 to 150 a day.", &["30 to 150 a day | count 30..150 per day"]);
+    check(
+        "Arrivals of 30 to 150 a day.",
+        &["30 to 150 a day | count 30..150 per day"],
+    );
 }
 
 #[test]
@@ -343,7 +346,10 @@ fn a_score_needs_bare_runs() {
 
 #[test]
 fn pence_are_a_currency() {
-    check("a dividend of 7.5p a share", &["7.5p a share | money:penny 7.5 per base"]);
+    check(
+        "a dividend of 7.5p a share",
+        &["7.5p a share | money:penny 7.5 per base"],
+    );
     check("shares rose to 1,284 pence", &["1,284 pence | money:penny 1284"]);
     // Not a spaced "p": a table's games-played column.
     check("Rovers, 28 P, top of the table", &["28 P | count 28 [?]"]);
@@ -764,12 +770,27 @@ fn crowns_are_a_currency_and_a_country_s_crown_is_one_of_them() {
 
 #[test]
 fn a_rate_has_its_period_or_base() {
-    check("vouchers worth $2,600 a year", &["$2,600 a year | money:dollar 2600 per year"]);
-    check("worked for $4.25 an hour", &["$4.25 an hour | money:dollar 4.25 per hour"]);
-    check("3,000 children a week start smoking", &["3,000 children a week | count 3000 [child] per week"]);
+    check(
+        "vouchers worth $2,600 a year",
+        &["$2,600 a year | money:dollar 2600 per year"],
+    );
+    check(
+        "worked for $4.25 an hour",
+        &["$4.25 an hour | money:dollar 4.25 per hour"],
+    );
+    check(
+        "3,000 children a week start smoking",
+        &["3,000 children a week | count 3000 [child] per week"],
+    );
     check("profit of 15 cts a share", &["15 cts a share | money:cent 15 per base"]);
-    check("output of 500 barrels per day", &["500 barrels per day | measure:barrel 500 [?] per day"]);
-    check("a levy of $30 per tonne", &["$30 per tonne | money:dollar 30 per tonne"]);
+    check(
+        "output of 500 barrels per day",
+        &["500 barrels per day | measure:barrel 500 [?] per day"],
+    );
+    check(
+        "a levy of $30 per tonne",
+        &["$30 per tonne | money:dollar 30 per tonne"],
+    );
     check("fees of $400 paid annually", &["$400 | money:dollar 400"]);
     check("fees of $400 annually", &["$400 annually | money:dollar 400 per year"]);
     // A distributive period anywhere in the sentence.
@@ -786,7 +807,10 @@ fn a_time_ago_or_a_span_is_no_rate() {
         "profit of $2.4 million a year earlier",
         &["$2.4 million | money:dollar 2400000"],
     );
-    check("sales of $76 million a week ago", &["$76 million | money:dollar 76000000"]);
+    check(
+        "sales of $76 million a week ago",
+        &["$76 million | money:dollar 76000000"],
+    );
     // "every year since 1990" is a span, not a rate.
     check(
         "Every year since 1990, the town has grown to 40,000 people.",
@@ -800,7 +824,10 @@ fn a_time_ago_or_a_span_is_no_rate() {
     // "per" before a named thing or a number is not a base.
     check(
         "12.3 murders per 100,000 people",
-        &["12.3 murders | count 12.3 [?]", "100,000 people | count 100000 [person] weak"],
+        &[
+            "12.3 murders | count 12.3 [?]",
+            "100,000 people | count 100000 [person] weak",
+        ],
     );
     // Nor is a time ago after a bare number.
     check("He was 45 a year ago.", &["45 | count 45"]);
@@ -812,7 +839,10 @@ fn a_time_ago_or_a_span_is_no_rate() {
 fn a_reporting_period_is_a_slot_of_the_figure() {
     check(
         "Halden reported a 9 pct rise in first-half profit to 318 mln stg.",
-        &["9 pct | measure:percent 9 in H1", "318 mln stg | money:GBP 318000000 in H1"],
+        &[
+            "9 pct | measure:percent 9 in H1",
+            "318 mln stg | money:GBP 318000000 in H1",
+        ],
     );
     check(
         "It expects full-year profit of £640 million.",
@@ -821,10 +851,16 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
     // After the figure in its clause.
     check(
         "Profit was 418 million crowns in the third quarter.",
-        &["418 million crowns | money:crown 418000000 in Q3", "third quarter | ordinal 3 [?]"],
+        &[
+            "418 million crowns | money:crown 418000000 in Q3",
+            "third quarter | ordinal 3 [?]",
+        ],
     );
     // No period phrase: none; an age or a date takes none.
-    check("Profit was 418 million crowns.", &["418 million crowns | money:crown 418000000"]);
+    check(
+        "Profit was 418 million crowns.",
+        &["418 million crowns | money:crown 418000000"],
+    );
     check(
         "The first-half report, published on 3 March, named Ms Lund, 54.",
         &["3 March | date ?-3-3", "54 | age 54"],

@@ -177,7 +177,6 @@ pub(super) fn absolute(p: &std::path::Path) -> std::path::PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-
 /// A source read and analysed, ready to be added to a segment.
 pub struct Analysed {
     pub info: SourceInfo,

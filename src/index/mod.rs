@@ -26,8 +26,8 @@ mod analyse;
 mod columns;
 mod keys;
 mod rows;
-pub use analyse::{Analysed, analyse_file, analyze_source, info_of};
 use analyse::absolute;
+pub use analyse::{Analysed, analyse_file, analyze_source, info_of};
 pub use keys::{Keys, dim_key, rounded_keys, value_keys};
 pub use segment::{SourceInfo, Stamp};
 

@@ -71,7 +71,10 @@ pub(super) fn find(
     scan.share_gapped(&mut found);
     scan.share_elided_currency(&mut found);
     if let Some(rate) = scan.sentence_rate(&found) {
-        for f in found.iter_mut().filter(|f| f.rate.is_none() && Scan::may_be_rate(f.dim)) {
+        for f in found
+            .iter_mut()
+            .filter(|f| f.rate.is_none() && Scan::may_be_rate(f.dim))
+        {
             f.rate = Some(rate);
         }
     }

@@ -38,11 +38,17 @@ pub(super) fn assign_periods(figs: &mut [Figure], marks: &[(u16, u8, PeriodId)])
     if marks.is_empty() {
         return;
     }
-    for f in figs.iter_mut().filter(|f| matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_))) {
+    for f in figs
+        .iter_mut()
+        .filter(|f| matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)))
+    {
         let at = f.toks.start;
         let outside = |p: u16| p < f.toks.start || p >= f.toks.end;
         let after = marks.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
-        let before_same = marks.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause && outside(*p));
+        let before_same = marks
+            .iter()
+            .rev()
+            .find(|(p, c, _)| *p < at && *c == f.clause && outside(*p));
         let before_any = marks.iter().rev().find(|(p, _, _)| *p < at);
         f.period = after.or(before_same).or(before_any).map(|&(_, _, id)| id);
     }
