@@ -1062,15 +1062,12 @@ impl Rules {
         rules.arithmetic = arithmetic::ArithmeticRules::compile(&set.arithmetic, |w| rules.stem_hash(w));
         rules.revision = revision::RevisionRules::compile(&set.revision, |w| rules.stem_hash(w));
         rules.periods = periods::PeriodRules::compile(&set.periods, |p| rules.phrase_keys(p, true));
-        rules.rates = rates::RateRules::compile(
-            &set.rates,
-            |w| rules.stem_hash(w),
-            |u| rules.units.iter().position(|x| x.name == u).map(|i| i as UnitId),
-        )
-        .map_err(|message| RulesError::Parse {
-            path: PathBuf::from("[rates]"),
-            message,
-        })?;
+        rules.rates = rates::RateRules::compile(&set.rates, |w| rules.stem_hash(w), |u| rules.unit_named(u)).map_err(
+            |message| RulesError::Parse {
+                path: PathBuf::from("[rates]"),
+                message,
+            },
+        )?;
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }

@@ -89,16 +89,10 @@ impl HasTerms for Sentence {
 
 impl<'a> Checker<'a> {
     pub(super) fn outer_context(&self, an: &mut Analyzer<'_>, block: &Block) -> OuterContext {
-        let mut outer = OuterContext::default();
-        for (i, c) in block.context.iter().enumerate() {
-            let ctx = an.outer_context(c);
-            outer.terms.extend(ctx.terms);
-            // Only a table's column header names the counted thing.
-            if i == 0 && matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }) {
-                outer.noun = ctx.noun;
-            }
-        }
-        outer
+        an.block_context(
+            &block.context,
+            matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }),
+        )
     }
 
     pub(super) fn draft_context(

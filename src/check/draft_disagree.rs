@@ -68,10 +68,7 @@ impl Checker<'_> {
             };
             let fig_keys: Vec<Vec<u64>> = rec.figures.iter().map(|f| value_keys(f, self.rules)).collect();
             for (fi, fig) in rec.figures.iter().enumerate() {
-                if fig.weak
-                    || !matches!(fig.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_))
-                    || compares(&rec.figures, fi)
-                {
+                if fig.weak || !fig.dim.is_quantity() || compares(&rec.figures, fi) {
                     continue;
                 }
                 let me = FactRef {

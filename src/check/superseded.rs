@@ -18,7 +18,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::passage::dedupe;
 use super::score::Cand;
 use super::{Agreement, Checker, Code, Finding, compare, normalize_label};
-use crate::extract::{Analyzer, Dim, Figure, Sentence};
+use crate::extract::{Analyzer, Figure, Sentence};
 use crate::index::FactRef;
 use crate::markdown::{Block, Document};
 use crate::rules::arithmetic::ArithWord;
@@ -308,7 +308,7 @@ impl Checker<'_> {
 /// kind that is revised (counts, money, measures), about the same counted
 /// thing when both name one.
 pub(super) fn same_kind(a: &Figure, b: &Figure) -> bool {
-    let revisable = matches!(a.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_));
+    let revisable = a.dim.is_quantity();
     let nouns_fit = match (a.noun, b.noun) {
         (Some(x), Some(y)) if !x.inherited && !y.inherited => match (x.class, y.class) {
             (Some(p), Some(q)) => p == q,

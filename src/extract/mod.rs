@@ -47,6 +47,16 @@ pub enum Dim {
     Score,
 }
 
+impl Dim {
+    /// Amounts, counts and measures: the dimensions a value is stated in,
+    /// as against dates, ages, ranks, shares in words, clock times and
+    /// scores. Only these can be rates, have a reporting period, or be
+    /// rounded as a writer rounds them.
+    pub fn is_quantity(self) -> bool {
+        matches!(self, Dim::Count | Dim::Money(_) | Dim::Measure(_))
+    }
+}
+
 /// A calendar date; any part may be missing ("February 19", "April 2009", "2010").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct DateVal {
@@ -381,6 +391,22 @@ impl<'r> Analyzer<'r> {
             .into_iter()
             .map(|(r, continues)| self.sentence(text, &tokens[r.clone()], &infos[r], outer, continues))
             .collect()
+    }
+
+    /// The outer context of a block from its context lines (headings, a
+    /// table cell's column and row headers, a caption): the words of all,
+    /// and, for a table cell, the counted noun its column header (the first
+    /// line) names. Drafts and sources read blocks' context the same way.
+    pub fn block_context(&mut self, context: &[String], table_cell: bool) -> OuterContext {
+        let mut outer = OuterContext::default();
+        for (i, c) in context.iter().enumerate() {
+            let ctx = self.outer_context(c);
+            outer.terms.extend(ctx.terms);
+            if i == 0 && table_cell {
+                outer.noun = ctx.noun;
+            }
+        }
+        outer
     }
 
     /// Reads a short text (a table header) as outer context: its content words,

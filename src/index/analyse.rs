@@ -134,15 +134,10 @@ fn column_scale(rules: &Rules, block: &crate::markdown::Block) -> Option<f64> {
 
 /// The context of a source block from outside its text.
 fn outer_context(an: &mut Analyzer<'_>, block: &crate::markdown::Block) -> crate::extract::OuterContext {
-    let mut outer = crate::extract::OuterContext::default();
-    for (i, c) in block.context.iter().enumerate() {
-        let ctx = an.outer_context(c);
-        outer.terms.extend(ctx.terms);
-        if i == 0 && matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }) {
-            outer.noun = ctx.noun;
-        }
-    }
-    outer
+    an.block_context(
+        &block.context,
+        matches!(block.kind, crate::markdown::BlockKind::TableCell { .. }),
+    )
 }
 
 fn to_file_offsets(s: Sentence, block: &crate::markdown::Block, source: u32, rules: &Rules) -> SentenceRec {

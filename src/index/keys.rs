@@ -145,7 +145,7 @@ pub fn rounded_keys(f: &Figure, rules: &Rules) -> Vec<u64> {
     let Value::Num { lo, hi } = f.value else {
         return Vec::new();
     };
-    if lo != hi || !matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)) || lo == 0.0 {
+    if lo != hi || !f.dim.is_quantity() || lo == 0.0 {
         return Vec::new();
     }
     let (fam, factor) = value_base(f, rules);

@@ -71,10 +71,7 @@ pub(super) fn find(
     scan.share_gapped(&mut found);
     scan.share_elided_currency(&mut found);
     if let Some(rate) = scan.sentence_rate(&found) {
-        for f in found
-            .iter_mut()
-            .filter(|f| f.rate.is_none() && Scan::may_be_rate(f.dim))
-        {
+        for f in found.iter_mut().filter(|f| f.rate.is_none() && f.dim.is_quantity()) {
             f.rate = Some(rate);
         }
     }
@@ -115,12 +112,20 @@ fn assign_times(figs: &mut [Figure], years: &[(u16, u8, Option<i32>)]) {
         return;
     }
     for f in figs.iter_mut().filter(|f| f.dim != Dim::Date) {
-        let at = f.toks.start;
-        let after = years.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
-        let before_same = years.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause);
-        let before_any = years.iter().rev().find(|(p, _, _)| *p < at);
-        f.time = after.or(before_same).or(before_any).and_then(|&(_, _, y)| y);
+        f.time = nearest_mark(f, years).and_then(|&y| y);
     }
+}
+
+/// The mark (token position, clause, what it says) that a figure takes, as a
+/// year or a reporting period: the first after it in its clause, else the
+/// nearest before it in its clause, else the nearest before it in the
+/// sentence.
+fn nearest_mark<'m, T>(f: &Figure, marks: &'m [(u16, u8, T)]) -> Option<&'m T> {
+    let at = f.toks.start;
+    let after = marks.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
+    let before_same = marks.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause);
+    let before_any = marks.iter().rev().find(|(p, _, _)| *p < at);
+    after.or(before_same).or(before_any).map(|(_, _, t)| t)
 }
 
 /// A figure before byte spans and context are attached. Indices are tokens.

@@ -2,8 +2,8 @@
 //! the phrases of `[periods]` in `rules/dates.toml`, given to the figures of
 //! their clause, or of the clauses after them in the sentence, as a year is.
 
-use super::Scan;
-use crate::extract::{Dim, Figure};
+use super::{Scan, nearest_mark};
+use crate::extract::Figure;
 use crate::rules::periods::PeriodId;
 
 impl<'a> Scan<'a> {
@@ -30,26 +30,14 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// Gives each amount, count and measure the period of its clause: the
-/// nearest phrase after it in its clause ("418 million crowns in the first
-/// half"), else before it in its clause, else before it in the sentence.
-/// Dates, ages, ranks and the like have none.
+/// Gives each amount, count and measure the period of its clause, as a
+/// year is given ("418 million crowns in the first half"). Dates, ages,
+/// ranks and the like have none.
 pub(super) fn assign_periods(figs: &mut [Figure], marks: &[(u16, u8, PeriodId)]) {
     if marks.is_empty() {
         return;
     }
-    for f in figs
-        .iter_mut()
-        .filter(|f| matches!(f.dim, Dim::Count | Dim::Money(_) | Dim::Measure(_)))
-    {
-        let at = f.toks.start;
-        let outside = |p: u16| p < f.toks.start || p >= f.toks.end;
-        let after = marks.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
-        let before_same = marks
-            .iter()
-            .rev()
-            .find(|(p, c, _)| *p < at && *c == f.clause && outside(*p));
-        let before_any = marks.iter().rev().find(|(p, _, _)| *p < at);
-        f.period = after.or(before_same).or(before_any).map(|&(_, _, id)| id);
+    for f in figs.iter_mut().filter(|f| f.dim.is_quantity()) {
+        f.period = nearest_mark(f, marks).copied();
     }
 }

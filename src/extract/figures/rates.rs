@@ -5,15 +5,9 @@
 //! `rules/units.toml`.
 
 use super::{Found, Scan};
-use crate::extract::{Dim, Rate};
+use crate::extract::Rate;
 
 impl<'a> Scan<'a> {
-    /// Whether a figure of this dimension can be a rate: amounts, counts and
-    /// measures, not dates, ages, ranks, shares in words, clock times or scores.
-    pub(super) fn may_be_rate(dim: Dim) -> bool {
-        matches!(dim, Dim::Count | Dim::Money(_) | Dim::Measure(_))
-    }
-
     /// The rate's period or base right after token `j` and where it ends:
     /// "a year", "per barrel", "a share", "annually". Not a time ago ("a year
     /// earlier"), nor "per" before a number ("per 100,000 people", the
@@ -32,7 +26,7 @@ impl<'a> Scan<'a> {
         }
         let k = j + 1;
         if let Some((u, end)) = self.unit_at(k) {
-            let ago = self.is_time_unit(u) && self.word(end) && r.not_before.contains(&self.infos[end].stem);
+            let ago = self.is_time_unit(u) && self.time_ago(end);
             return (!ago).then_some((Rate::Unit(u), end));
         }
         let base = &self.infos[k];
@@ -40,9 +34,15 @@ impl<'a> Scan<'a> {
         (r.bases.contains(&base.stem) || open).then_some((Rate::Base(base.stem), k + 1))
     }
 
+    /// Whether the word at `end`, after a time unit, makes it a time ago or
+    /// a span ("a year earlier", "every year since"), not a period.
+    fn time_ago(&self, end: usize) -> bool {
+        self.word(end) && self.rules.rates.not_before.contains(&self.infos[end].stem)
+    }
+
     /// Extends a found figure over the rate written right after it.
     pub(super) fn take_rate(&self, f: &mut Found) {
-        if f.rate.is_some() || !Self::may_be_rate(f.dim) {
+        if f.rate.is_some() || !f.dim.is_quantity() {
             return;
         }
         if let Some((rate, end)) = self.rate_after(f.end) {
@@ -61,8 +61,7 @@ impl<'a> Scan<'a> {
             .filter(|&k| self.word(k) && r.distributive.contains(&self.infos[k].stem) && !inside(k))
             .filter_map(|k| {
                 let (u, end) = self.unit_at(k + 1)?;
-                let ago = self.word(end) && r.not_before.contains(&self.infos[end].stem);
-                (self.is_time_unit(u) && !ago).then_some(Rate::Unit(u))
+                (self.is_time_unit(u) && !self.time_ago(end)).then_some(Rate::Unit(u))
             });
         let first = rates.next()?;
         rates.all(|x| x == first).then_some(first)
