@@ -723,9 +723,11 @@ fn figures(files: Vec<PathBuf>) -> Result<ExitCode> {
         for b in &src.blocks {
             for s in an.analyze(&b.text) {
                 for fig in &s.figures {
+                    // The time slot, which the extraction tables leave out.
+                    let time = fig.time.map(|y| format!(" @{y}")).unwrap_or_default();
                     writeln!(
                         out,
-                        "{}: {}",
+                        "{}: {}{time}",
                         f.display(),
                         copydesk::extract::describe(&rules, &b.text, fig)
                     )?;

@@ -284,6 +284,9 @@ struct LexiconSection {
     not_names: Vec<String>,
     #[serde(default)]
     clause_openers: Vec<String>,
+    /// Conjunctions that, opening a sentence, make its first comma a clause end.
+    #[serde(default)]
+    subordinators: Vec<String>,
     #[serde(default)]
     rate_words: Vec<String>,
     #[serde(default)]
@@ -298,6 +301,9 @@ struct LexiconSection {
     /// Prepositions of time ("by 2000 crime had fallen").
     #[serde(default)]
     time_prepositions: Vec<String>,
+    /// Prepositions that let a date after a figure date it ("in 1986").
+    #[serde(default)]
+    dating_prepositions: Vec<String>,
     /// Adjectives of place and nation, read as the place: "British" as "Britain".
     #[serde(default)]
     demonyms: BTreeMap<String, String>,
@@ -309,6 +315,10 @@ struct LexiconSection {
     /// year" = -1): they are its time, not the year of a neighbouring clause.
     #[serde(default)]
     relative_years: BTreeMap<String, i32>,
+    /// Phrases that date a figure relative to the year its sentence names
+    /// before them ("the following year"), else to the text's date.
+    #[serde(default)]
+    anaphoric_years: BTreeMap<String, i32>,
 }
 
 impl RuleFile {
@@ -409,14 +419,17 @@ impl RuleSet {
             }
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
+            dst.subordinators.extend(l.subordinators);
             dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
             dst.irregular_plurals.extend(l.irregular_plurals);
             dst.time_prepositions.extend(l.time_prepositions);
+            dst.dating_prepositions.extend(l.dating_prepositions);
             dst.demonyms.extend(l.demonyms);
             dst.header_abbreviations.extend(l.header_abbreviations);
             dst.relative_years.extend(l.relative_years);
+            dst.anaphoric_years.extend(l.anaphoric_years);
         }
         if let Some(q) = file.quotes {
             let dst = &mut self.quotes;
@@ -489,6 +502,18 @@ pub type CurrencyId = u16;
 pub type EventId = u16;
 
 /// A class of counted things.
+/// A phrase that dates a figure by a number of years from another date
+/// ("last year" = -1 from the text's date; "the following year" = +1 from
+/// the year its sentence names).
+#[derive(Debug, Clone)]
+pub struct RelativeYear {
+    /// The phrase as lowercase word keys.
+    pub words: Vec<u64>,
+    pub offset: i32,
+    /// Counts from the year the sentence names before it, not the text's date.
+    pub anaphoric: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct NounClass {
     pub name: String,
@@ -667,6 +692,8 @@ pub struct Rules {
     pub months: FxHashMap<u64, u8>,
     pub not_names: FxHashSet<u64>,
     pub clause_openers: FxHashSet<u64>,
+    /// Conjunctions that, opening a sentence, make its first comma a clause end.
+    pub subordinators: FxHashSet<u64>,
     /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
     pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
@@ -676,6 +703,8 @@ pub struct Rules {
     pub irregular_plurals: FxHashSet<u64>,
     /// Prepositions of time, by lowercase hash.
     pub time_prepositions: FxHashSet<u64>,
+    /// Prepositions that let a date after a figure date it ("in 1986").
+    pub dating_prepositions: FxHashSet<u64>,
     /// Demonym (lowercase hash) → the stem hash of its place.
     pub demonyms: FxHashMap<u64, u64>,
     /// A table header as written → the words it abbreviates.
@@ -695,8 +724,10 @@ pub struct Rules {
     pub fingerprint: u64,
     /// Weights and thresholds of the same-fact judgement.
     pub scoring: Scoring,
-    /// Relative year phrases as lowercase word keys, with their offset in years.
-    pub relative_years: Vec<(Vec<u64>, i32)>,
+    /// Relative year phrases as lowercase word keys, with their offset in
+    /// years and whether they count from the sentence's own year
+    /// (anaphoric: "the following year") rather than the text's date.
+    pub relative_years: Vec<RelativeYear>,
 }
 
 impl std::fmt::Debug for Rules {
@@ -790,11 +821,13 @@ impl Rules {
             months: FxHashMap::default(),
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
+            subordinators: FxHashSet::default(),
             rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
             irregular_plurals: FxHashSet::default(),
             time_prepositions: FxHashSet::default(),
+            dating_prepositions: FxHashSet::default(),
             demonyms: FxHashMap::default(),
             header_abbreviations: set.lexicon.header_abbreviations.clone().into_iter().collect(),
             quotes: QuoteRules::default(),
@@ -1005,9 +1038,14 @@ impl Rules {
         for w in &lx.abbreviations {
             rules.abbreviations.insert(w.to_lowercase());
         }
-        for (phrase, offset) in &lx.relative_years {
-            let keys: Vec<u64> = phrase.split_whitespace().map(lower).collect();
-            rules.relative_years.push((keys, *offset));
+        for (table, anaphoric) in [(&lx.relative_years, false), (&lx.anaphoric_years, true)] {
+            for (phrase, offset) in table {
+                rules.relative_years.push(RelativeYear {
+                    words: phrase.split_whitespace().map(lower).collect(),
+                    offset: *offset,
+                    anaphoric,
+                });
+            }
         }
         for (i, names) in lx.months.iter().enumerate() {
             for name in names {
@@ -1019,6 +1057,9 @@ impl Rules {
         }
         for w in &lx.clause_openers {
             rules.clause_openers.insert(lower(w));
+        }
+        for w in &lx.subordinators {
+            rules.subordinators.insert(lower(w));
         }
         for w in &lx.rate_words {
             rules.rate_words.insert(lower(w));
@@ -1034,6 +1075,9 @@ impl Rules {
         }
         for w in &lx.time_prepositions {
             rules.time_prepositions.insert(lower(w));
+        }
+        for w in &lx.dating_prepositions {
+            rules.dating_prepositions.insert(lower(w));
         }
 
         let q = &set.quotes;

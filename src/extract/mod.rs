@@ -611,10 +611,16 @@ impl<'r> Analyzer<'r> {
 /// Assigns every token a clause index. A clause ends at `;`, `:`, brackets and
 /// dashes, at a comma followed by a clause opener (", while", ", where"), and at
 /// "and"/"but"/"while" followed by a figure or a verb ("arrested and 11 babies
-/// rescued", "killing its pilot and cutting a path").
+/// rescued", "killing its pilot and cutting a path"), and after the first
+/// comma of a sentence that opens with a subordinator ("If ..., ...").
 fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8> {
     let mut out = Vec::with_capacity(toks.len());
     let mut clause: u8 = 0;
+    // In a subordinate clause that opened the sentence or a clause after
+    // ";" or ":", whose first comma ends it.
+    let mut subordinate = false;
+    let mut after_subordinate = false;
+    let mut at_start = true;
     // Whether the current clause has a verb yet: "Three US troops and five
     // others were killed" is one clause with a coordinated subject.
     let mut has_verb = false;
@@ -655,7 +661,16 @@ fn clauses(text: &str, toks: &[Token], infos: &[Info], rules: &Rules) -> Vec<u8>
                 after_comma || next_is_figure && has_verb || next_is_verb
             }
             _ => false,
-        };
+        } || after_subordinate;
+        after_subordinate = false;
+        if at_start && toks[i].kind == TokenKind::Word {
+            subordinate = rules.subordinators.contains(&infos[i].lower);
+        }
+        at_start = matches!(s, ";" | ":");
+        if subordinate && s == "," {
+            subordinate = false;
+            after_subordinate = true;
+        }
         if boundary_here && i > 0 {
             clause = clause.saturating_add(1).min(OUTER_CLAUSE - 1);
             has_verb = false;

@@ -363,6 +363,20 @@ fn fractions_and_ordinals() {
     );
     check("on the third day of the siege", &["third day | ordinal 3 [?]"]);
     check("for the first time", &[]);
+    // A fraction after an article stands alone before a function word or
+    // the end; before a noun it ranks ("a third party").
+    check(
+        "The treaty cuts stockpiles by another third.",
+        &["another third | fraction 0.333"],
+    );
+    check(
+        "Sales fell by a quarter in March.",
+        &["a quarter | fraction 0.25", "March | date ?-3-?"],
+    );
+    check("The deficit was cut in half.", &["half | fraction 0.5"]);
+    check("A third party paid, and a quarter century passed.", &[]);
+    check("It took half an hour.", &[]);
+    check("It paid $300,000 a quarter.", &["$300,000 | money:dollar 300000"]);
 }
 
 #[test]
@@ -382,6 +396,15 @@ fn nouns_and_their_classes() {
     );
     check("three 15-year-old boys", &["three 15-year-old boys | count 3 [boy]"]);
     check("27 provinces across China", &["27 provinces | count 27 [province]"]);
+    // An irregular plural ends the phrase, unless a plural head follows it.
+    check(
+        "It gave 25,000 young people college money.",
+        &["25,000 young people | count 25000 [person]"],
+    );
+    check(
+        "30 women police officers",
+        &["30 women police officers | count 30 [officer]"],
+    );
     check(
         "about 60 fire units in and around",
         &["about 60 fire units | count 60 about [fire-unit]"],
@@ -441,8 +464,18 @@ fn stacked_qualifiers_keep_the_outer_side() {
 
 /// The year each figure of `text` is about, in order.
 fn times(text: &str) -> Vec<(String, Option<i32>)> {
+    times_with(text, None)
+}
+
+/// The same, in a text written in `year`.
+fn times_in(text: &str, year: i32) -> Vec<(String, Option<i32>)> {
+    times_with(text, Some(year))
+}
+
+fn times_with(text: &str, year: Option<i32>) -> Vec<(String, Option<i32>)> {
     let rules = Rules::builtin();
     let mut an = Analyzer::new(&rules);
+    an.set_text_year(year);
     let mut out = Vec::new();
     for s in an.analyze(text) {
         for f in s.figures.iter().filter(|f| f.dim != Dim::Date) {
@@ -476,6 +509,36 @@ fn figures_take_the_year_of_their_clause() {
             ("$70 billion".to_string(), None)
         ]
     );
+    // "the following year" counts from the year the sentence named, in a
+    // draft as in a dated source; "last year" in a draft has no year to
+    // count from.
+    let t = times("In 1994 experts predicted a deficit of $300 billion for the following year.");
+    assert_eq!(t, [("$300 billion".to_string(), Some(1995))]);
+    let t = times("In 1994 experts predicted a deficit of $300 billion for last year.");
+    assert_eq!(t, [("$300 billion".to_string(), None)]);
+    assert_eq!(
+        times_in("Sales were 8.4 mln in 1985 against 6.1 mln a year earlier.", 1987)[1].1,
+        Some(1984)
+    );
+    // With no year named, an anaphoric year counts from the text's date.
+    assert_eq!(
+        times_in("Sales rose to 8.4 mln from 6.1 mln a year earlier.", 1987)[1].1,
+        Some(1986)
+    );
+    // A year after the figure dates it through a dating preposition; after
+    // another function word it bounds a state ("solvent past 2025").
+    assert_eq!(times("Net debt will reach about 7 billion by 2028.")[0].1, Some(2028));
+    assert_eq!(times("It earned $300,000 in the year 2000.")[0].1, Some(2000));
+    assert_eq!(
+        times("It set aside $400 billion to keep Medicare solvent past 2025.")[0].1,
+        None
+    );
+    // An opening subordinate clause ends at its first comma: the main
+    // clause's year is not its figures' time, there or after a colon.
+    let t = times("Listen: if we set aside 60 percent for pensions, the debt will be the lowest since 1917.");
+    assert_eq!(t, [("60 percent".to_string(), None)]);
+    let t = times("Officials set aside 60 percent, or $4 billion, in 1998.");
+    assert_eq!(t[0], ("60 percent".to_string(), Some(1998)));
     // No year in the sentence: no time.
     assert_eq!(times("It employs 340 people.")[0].1, None);
     // Fiscal years are years.
@@ -864,5 +927,13 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
     check(
         "The first-half report, published on 3 March, named Ms Lund, 54.",
         &["3 March | date ?-3-3", "54 | age 54"],
+    );
+    // A count of spans is a duration, not a reporting period.
+    check(
+        "Mexico repaid the loan three full years early, with a $500 million profit.",
+        &[
+            "three full years | count 3 [?]",
+            "$500 million | money:dollar 500000000",
+        ],
     );
 }

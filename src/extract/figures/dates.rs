@@ -67,24 +67,59 @@ impl<'a> Scan<'a> {
         (article || preposition) && singular || determiner && !irregular
     }
 
-    /// A relative year ("last year", "the previous year") at `i` in a text
-    /// written in `text_year`: the year it names, as a date.
-    pub(super) fn relative_year(&self, i: usize, text_year: i32) -> Option<Found> {
-        let (len, off) = self
-            .rules
+    /// The relative year phrase ("last year", "the following year") at `i`:
+    /// its length in tokens and the rule.
+    pub(super) fn relative_year_at(&self, i: usize) -> Option<(usize, &'a crate::rules::RelativeYear)> {
+        self.rules
             .relative_years
             .iter()
-            .filter(|(phrase, _)| {
-                i + phrase.len() <= self.toks.len()
-                    && phrase.iter().enumerate().all(|(j, w)| self.infos[i + j].lower == *w)
+            .filter(|r| {
+                i + r.words.len() <= self.toks.len()
+                    && r.words.iter().enumerate().all(|(j, w)| self.infos[i + j].lower == *w)
             })
-            .map(|(phrase, off)| (phrase.len(), *off))
-            .max_by_key(|(len, _)| *len)?;
+            .map(|r| (r.words.len(), r))
+            .max_by_key(|(len, _)| *len)
+    }
+
+    /// Whether a date starting at token `start` may date the figures before
+    /// it in its clause: a relative year ("$70 billion last year"), or a date
+    /// a dating preposition introduces, over articles and modifiers ("in
+    /// 1986", "in fiscal 1986", "by the year 2000"). After any other function
+    /// word ("solvent past 2025") it bounds a state, not an amount's time.
+    pub(super) fn dates_back(&self, start: usize) -> bool {
+        if self.relative_year_at(start).is_some() {
+            return true;
+        }
+        for k in (start.saturating_sub(3)..start).rev() {
+            if !self.word(k) {
+                return false;
+            }
+            let lower = self.infos[k].lower;
+            if self.rules.dating_prepositions.contains(&lower) {
+                return true;
+            }
+            if self.infos[k].stop && !self.is_any(k, &["a", "an", "the"]) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// A relative year at `i` in a text written in `text_year`, as a date:
+    /// counted from `named`, the year the sentence has named before it, when
+    /// the phrase is anaphoric ("the following year"), else from the text's.
+    pub(super) fn relative_year(&self, i: usize, text_year: i32, named: Option<i32>) -> Option<Found> {
+        let (len, r) = self.relative_year_at(i)?;
+        let from = if r.anaphoric {
+            named.unwrap_or(text_year)
+        } else {
+            text_year
+        };
         Some(date_found(
             i,
             i + len,
             DateVal {
-                year: Some(text_year + off),
+                year: Some(from + r.offset),
                 month: None,
                 day: None,
             },

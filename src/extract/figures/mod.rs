@@ -36,9 +36,11 @@ pub(super) fn find(
     };
     let text_year = an.text_year;
     let mut found: Vec<Found> = Vec::new();
+    // The last year the sentence has named, which anaphoric years count from.
+    let mut named: Option<i32> = None;
     let mut i = 0;
     while i < toks.len() {
-        if let Some(f) = text_year.and_then(|y| scan.relative_year(i, y)) {
+        if let Some(f) = text_year.and_then(|y| scan.relative_year(i, y, named)) {
             i = f.end;
             found.push(f);
             continue;
@@ -58,8 +60,17 @@ pub(super) fn find(
                     });
                     scan.figure(i, antecedent)
                 });
+        // "$300,000 a quarter" is a rate, not a fraction of anything.
+        let hit = hit.filter(|f| {
+            !(f.dim == Dim::Fraction
+                && scan.is_any(f.start, &["a", "an"])
+                && found.last().is_some_and(|p| p.end == f.start))
+        });
         match hit {
             Some(mut f) => {
+                if let (Dim::Date, Value::Date(DateVal { year: Some(y), .. })) = (f.dim, f.value) {
+                    named = Some(y);
+                }
                 scan.take_rate(&mut f);
                 i = f.end.max(i + 1);
                 found.push(f);
@@ -76,24 +87,47 @@ pub(super) fn find(
         }
     }
     let mut figs: Vec<Figure> = found.into_iter().map(|f| scan.finish(f, clauses, terms)).collect();
-    let mut marks: Vec<(u16, u8, Option<i32>)> = figs
+    let mut marks: Vec<Mark<Option<i32>>> = figs
         .iter()
         .filter_map(|f| match f.value {
-            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => Some((f.toks.start, f.clause, Some(y))),
+            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => Some(Mark {
+                at: f.toks.start,
+                clause: f.clause,
+                dates_back: scan.dates_back(f.toks.start as usize),
+                what: Some(y),
+            }),
             _ => None,
         })
         .collect();
     // Relative years ("last year") date what they stand by, but to a year only
     // the text's own date can tell: they stop a figure taking another clause's
-    // year. With the text's year known they are dates already, marked above.
-    for (k, _) in toks.iter().enumerate().filter(|_| text_year.is_none()) {
-        for (phrase, _) in &an.rules.relative_years {
-            if k + phrase.len() <= toks.len() && phrase.iter().enumerate().all(|(j, w)| infos[k + j].lower == *w) {
-                marks.push((k as u16, clauses[k.min(clauses.len() - 1)], None));
-            }
+    // year. An anaphoric one ("the following year") counts from the year the
+    // sentence named before it. With the text's year known they are dates
+    // already, marked above.
+    if text_year.is_none() {
+        let named_years = marks.clone();
+        let mut k = 0;
+        while k < toks.len() {
+            let Some((len, r)) = scan.relative_year_at(k) else {
+                k += 1;
+                continue;
+            };
+            let named = named_years
+                .iter()
+                .rev()
+                .find(|m| (m.at as usize) < k)
+                .and_then(|m| m.what);
+            let year = named.filter(|_| r.anaphoric).map(|y| y + r.offset);
+            marks.push(Mark {
+                at: k as u16,
+                clause: clauses[k.min(clauses.len() - 1)],
+                dates_back: true,
+                what: year,
+            });
+            k += len;
         }
     }
-    marks.sort_by_key(|m| m.0);
+    marks.sort_by_key(|m| m.at);
     assign_times(&mut figs, &marks);
     periods::assign_periods(&mut figs, &scan.period_marks(clauses));
     subjects::assign_subjects(&mut figs, terms, |i| i < toks.len() && scan.is_any(i, LOCATIVE));
@@ -107,7 +141,7 @@ pub(super) fn find(
 /// year before them ("1986 revenue of ...", "In 1993, the deficit was ...")
 /// dates what follows in its clause, and a year that opens the sentence dates
 /// the sentence's later clauses too.
-fn assign_times(figs: &mut [Figure], years: &[(u16, u8, Option<i32>)]) {
+fn assign_times(figs: &mut [Figure], years: &[Mark<Option<i32>>]) {
     if years.is_empty() {
         return;
     }
@@ -116,16 +150,30 @@ fn assign_times(figs: &mut [Figure], years: &[(u16, u8, Option<i32>)]) {
     }
 }
 
-/// The mark (token position, clause, what it says) that a figure takes, as a
-/// year or a reporting period: the first after it in its clause, else the
-/// nearest before it in its clause, else the nearest before it in the
-/// sentence.
-fn nearest_mark<'m, T>(f: &Figure, marks: &'m [(u16, u8, T)]) -> Option<&'m T> {
+/// A year or a reporting period in a sentence, which dates the figures
+/// around it.
+#[derive(Debug, Clone, Copy)]
+struct Mark<T> {
+    /// Its first token.
+    at: u16,
+    clause: u8,
+    /// Whether it dates a figure before it in its clause ("232,000 dlrs in
+    /// 1986"), not only those after it.
+    dates_back: bool,
+    what: T,
+}
+
+/// The mark that a figure takes, as a year or a reporting period: the first
+/// after it in its clause that dates back, else the nearest before it in its
+/// clause, else the nearest before it in the sentence.
+fn nearest_mark<'m, T>(f: &Figure, marks: &'m [Mark<T>]) -> Option<&'m T> {
     let at = f.toks.start;
-    let after = marks.iter().find(|(p, c, _)| *p >= f.toks.end && *c == f.clause);
-    let before_same = marks.iter().rev().find(|(p, c, _)| *p < at && *c == f.clause);
-    let before_any = marks.iter().rev().find(|(p, _, _)| *p < at);
-    after.or(before_same).or(before_any).map(|(_, _, t)| t)
+    let after = marks
+        .iter()
+        .find(|m| m.at >= f.toks.end && m.clause == f.clause && m.dates_back);
+    let before_same = marks.iter().rev().find(|m| m.at < at && m.clause == f.clause);
+    let before_any = marks.iter().rev().find(|m| m.at < at);
+    after.or(before_same).or(before_any).map(|m| &m.what)
 }
 
 /// A figure before byte spans and context are attached. Indices are tokens.
@@ -215,7 +263,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A cheap test before the patterns: digits, a number word, a month, a
-    /// vague quantity, "a"/"an"/"half"/"none"/"no", or a currency sign.
+    /// vague quantity, "a"/"an"/"another"/"half"/"none"/"no", or a currency sign.
     pub(super) fn may_start_figure(&self, i: usize) -> bool {
         let t = self.toks[i];
         match t.kind {
@@ -228,7 +276,7 @@ impl<'a> Scan<'a> {
                     || self.rules.ordinals.contains_key(&lower)
                     || self.rules.fractions.contains_key(&lower)
                     || self.rules.vague.iter().any(|v| v.words.first() == Some(&lower))
-                    || self.is_any(i, &["a", "an", "half", "none", "no"])
+                    || self.is_any(i, &["a", "an", "another", "half", "none", "no"])
             }
         }
     }

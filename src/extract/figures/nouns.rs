@@ -77,7 +77,13 @@ impl<'a> Scan<'a> {
                     // modifies a known noun after it: "2,310 mathematics teachers".
                     let modifies_next =
                         !known && self.word(k) && self.rules.noun_terms.get1(self.infos[k].stem).is_some();
-                    let plural = self.looks_plural(k - 1) && !modifies_next || known && !next_is_word;
+                    // An irregular plural ends the phrase too ("25,000 young people
+                    // college money") unless a plural head follows it ("people
+                    // smugglers", "women police officers").
+                    let irregular =
+                        |i: usize| self.word(i) && self.rules.irregular_plurals.contains(&self.infos[i].lower);
+                    let irregular_end = irregular(k - 1) && !(self.word(k) && (self.looks_plural(k) || irregular(k)));
+                    let plural = self.looks_plural(k - 1) && !modifies_next || known && !next_is_word || irregular_end;
                     if plural && !(self.is_hyphen(k) && self.glued(k)) {
                         break;
                     }

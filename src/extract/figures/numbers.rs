@@ -77,20 +77,22 @@ impl<'a> Scan<'a> {
         // Words: "a thousand", "twenty-five", "three hundred and twelve", "two dozen".
         let mut j = i;
         let article = self.is_any(i, &["a", "an"]);
+        // "a third of", "cut by a third", "by another quarter": a fraction
+        // word after an article stands alone before "of", a function word or
+        // the end of the clause; before a noun it is an ordinal ("a third
+        // term", "a quarter century").
+        if self.is_any(i, &["a", "an", "another"])
+            && let Some(&f) = self.rules.fractions.get(&self.infos.get(i + 1)?.lower)
+            && self.fraction_alone(i + 2)
+        {
+            let mut num = Num::exact(i, i + 2, f);
+            num.fraction = true;
+            return Some(num);
+        }
         if article {
             match self.num_word(i + 1) {
                 Some(Scale(_)) | Some(Group(_)) => j = i + 1,
-                _ => {
-                    // "a third of"
-                    if let Some(&f) = self.rules.fractions.get(&self.infos.get(i + 1)?.lower)
-                        && self.is(i + 2, "of")
-                    {
-                        let mut num = Num::exact(i, i + 2, f);
-                        num.fraction = true;
-                        return Some(num);
-                    }
-                    return None;
-                }
+                _ => return None,
             }
         }
         // "half a million"
@@ -141,10 +143,11 @@ impl<'a> Scan<'a> {
             }
         }
         if !any {
-            // Fractions alone: "half of", "half the".
+            // Fractions alone: "half of", "half the", "cut in half", "by half".
             if let Some(&f) = self.rules.fractions.get(&self.infos[i].lower)
                 && self.is(i, "half")
-                && self.is_any(i + 1, &["of", "the"])
+                && (self.is_any(i + 1, &["of", "the"])
+                    || i > 0 && self.is_any(i - 1, &["in", "by"]) && self.fraction_alone(i + 1))
             {
                 let mut num = Num::exact(i, i + 1, f);
                 num.fraction = true;
@@ -182,5 +185,12 @@ impl<'a> Scan<'a> {
             num.weak = false;
         }
         Some(num)
+    }
+
+    /// Whether the token at `k` leaves a fraction word standing alone: "of",
+    /// a function word, punctuation or the end of the sentence, not a noun
+    /// it would rank ("a third party").
+    fn fraction_alone(&self, k: usize) -> bool {
+        k >= self.toks.len() || !self.word(k) || self.rules.stopwords.contains(&self.infos[k].lower)
     }
 }

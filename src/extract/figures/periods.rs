@@ -2,13 +2,13 @@
 //! the phrases of `[periods]` in `rules/dates.toml`, given to the figures of
 //! their clause, or of the clauses after them in the sentence, as a year is.
 
-use super::{Scan, nearest_mark};
+use super::{Mark, Scan, nearest_mark};
 use crate::extract::Figure;
 use crate::rules::periods::PeriodId;
 
 impl<'a> Scan<'a> {
     /// Every period phrase of the sentence: token position, clause, period.
-    pub(super) fn period_marks(&self, clauses: &[u8]) -> Vec<(u16, u8, PeriodId)> {
+    pub(super) fn period_marks(&self, clauses: &[u8]) -> Vec<Mark<PeriodId>> {
         let table = &self.rules.periods.phrases;
         if table.max_len() == 0 {
             return Vec::new();
@@ -18,8 +18,16 @@ impl<'a> Scan<'a> {
         while k < self.toks.len() {
             if self.word(k) {
                 let (keys, pos) = self.stems_from(k, table.max_len());
-                if let Some((len, id)) = table.longest_prefix(&keys) {
-                    marks.push((k as u16, clauses[k.min(clauses.len() - 1)], id));
+                // A count of spans ("three full years ahead of schedule",
+                // "two first halves") is a duration, not the period reported.
+                let counted = k > 0 && (self.parse_digits(k - 1).is_some() || self.num_word(k - 1).is_some());
+                if let Some((len, id)) = table.longest_prefix(&keys).filter(|_| !counted) {
+                    marks.push(Mark {
+                        at: k as u16,
+                        clause: clauses[k.min(clauses.len() - 1)],
+                        dates_back: true,
+                        what: id,
+                    });
                     k = pos[len - 1] + 1;
                     continue;
                 }
@@ -33,7 +41,7 @@ impl<'a> Scan<'a> {
 /// Gives each amount, count and measure the period of its clause, as a
 /// year is given ("418 million crowns in the first half"). Dates, ages,
 /// ranks and the like have none.
-pub(super) fn assign_periods(figs: &mut [Figure], marks: &[(u16, u8, PeriodId)]) {
+pub(super) fn assign_periods(figs: &mut [Figure], marks: &[Mark<PeriodId>]) {
     if marks.is_empty() {
         return;
     }
