@@ -28,6 +28,11 @@ pub mod revision;
 mod words;
 
 /// The default rule files, embedded at build time.
+/// The fewest letters a spelling ending must leave before it: "labour",
+/// "raised" and "raise" change alike ("raize", "raized": the stems still
+/// meet), "hour", "hours" and "rise" not at all.
+const SPELLING_BASE: usize = 2;
+
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("numbers.toml", include_str!("../rules/numbers.toml")),
     ("qualifiers.toml", include_str!("../rules/qualifiers.toml")),
@@ -271,11 +276,26 @@ struct EventRule {
     terms: Vec<String>,
 }
 
+/// `[lexicon.spelling]`: word endings (leaving at least `SPELLING_BASE`
+/// letters) and whole words, British to American.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpellingSection {
+    #[serde(default)]
+    endings: BTreeMap<String, String>,
+    #[serde(default)]
+    words: BTreeMap<String, String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LexiconSection {
     #[serde(default)]
     stopwords: Vec<String>,
+    /// British spellings and their American forms, so that one source's
+    /// "programme" is another's "program".
+    #[serde(default)]
+    spelling: SpellingSection,
     #[serde(default)]
     abbreviations: Vec<String>,
     #[serde(default)]
@@ -287,6 +307,9 @@ struct LexiconSection {
     /// Conjunctions that, opening a sentence, make its first comma a clause end.
     #[serde(default)]
     subordinators: Vec<String>,
+    /// Words that pick out a span of a sequence ("the previous 12").
+    #[serde(default)]
+    span_words: Vec<String>,
     #[serde(default)]
     rate_words: Vec<String>,
     #[serde(default)]
@@ -413,6 +436,8 @@ impl RuleSet {
         if let Some(l) = file.lexicon {
             let dst = &mut self.lexicon;
             dst.stopwords.extend(l.stopwords);
+            dst.spelling.endings.extend(l.spelling.endings);
+            dst.spelling.words.extend(l.spelling.words);
             dst.abbreviations.extend(l.abbreviations);
             if !l.months.is_empty() {
                 dst.months = l.months;
@@ -420,6 +445,7 @@ impl RuleSet {
             dst.not_names.extend(l.not_names);
             dst.clause_openers.extend(l.clause_openers);
             dst.subordinators.extend(l.subordinators);
+            dst.span_words.extend(l.span_words);
             dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
@@ -649,6 +675,10 @@ pub struct QuoteRules {
 /// Compiled rules, ready for extraction and matching.
 pub struct Rules {
     stemmer: rust_stemmers::Stemmer,
+    /// British word endings and their American forms, longest first.
+    spelling_endings: Vec<(String, String)>,
+    /// British words and their American forms.
+    spelling_words: FxHashMap<String, String>,
     /// Cardinal number words, by lowercase hash.
     pub number_words: FxHashMap<u64, NumWord>,
     /// Fraction words ("third", "half"), by lowercase hash.
@@ -694,6 +724,8 @@ pub struct Rules {
     pub clause_openers: FxHashSet<u64>,
     /// Conjunctions that, opening a sentence, make its first comma a clause end.
     pub subordinators: FxHashSet<u64>,
+    /// Words that pick out a span of a sequence ("the previous 12").
+    pub span_words: FxHashSet<u64>,
     /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
     pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
@@ -754,15 +786,34 @@ impl Rules {
         Rules::compile(set)
     }
 
-    /// Lowercase and stem one word, as the index and the extractor do.
+    /// Stem one lowercase word, as the index and the extractor do, after
+    /// spelling it the American way.
     pub fn stem(&self, lower: &str) -> String {
-        self.stemmer.stem(lower).into_owned()
+        self.stemmer.stem(&self.us_spelling(lower)).into_owned()
     }
 
     /// Hash of a word's stem: the key of every stem-keyed table.
     pub fn stem_hash(&self, word: &str) -> u64 {
-        let lower = word.to_lowercase();
-        word_hash(&self.stemmer.stem(&lower))
+        word_hash(&self.stem(&word.to_lowercase()))
+    }
+
+    /// A lowercase word in American spelling: "programme" → "program",
+    /// "labour" → "labor", "defence" → "defense". An ending applies where it
+    /// leaves at least `SPELLING_BASE` letters, so every form of a word
+    /// changes alike or not at all.
+    fn us_spelling<'w>(&self, lower: &'w str) -> std::borrow::Cow<'w, str> {
+        if let Some(us) = self.spelling_words.get(lower) {
+            return std::borrow::Cow::Owned(us.clone());
+        }
+        for (uk, us) in &self.spelling_endings {
+            if let Some(base) = lower.strip_suffix(uk.as_str()) {
+                if base.len() < SPELLING_BASE {
+                    break;
+                }
+                return std::borrow::Cow::Owned(format!("{base}{us}"));
+            }
+        }
+        std::borrow::Cow::Borrowed(lower)
     }
 
     /// Splits a rule phrase into word keys with the document lexer, so that rule
@@ -777,7 +828,7 @@ impl Rules {
                 if stemmed && let Some(&place) = self.demonyms.get(&word_hash(&lower)) {
                     place
                 } else if stemmed && t.kind == TokenKind::Word {
-                    word_hash(&self.stemmer.stem(&lower))
+                    word_hash(&self.stem(&lower))
                 } else {
                     word_hash(&lower)
                 }
@@ -795,6 +846,8 @@ impl Rules {
         })?;
         let mut rules = Rules {
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+            spelling_endings: Vec::new(),
+            spelling_words: FxHashMap::default(),
             number_words: FxHashMap::default(),
             fractions: FxHashMap::default(),
             ordinals: FxHashMap::default(),
@@ -822,6 +875,7 @@ impl Rules {
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
             subordinators: FxHashSet::default(),
+            span_words: FxHashSet::default(),
             rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
@@ -840,6 +894,21 @@ impl Rules {
             scoring,
             relative_years: Vec::new(),
         };
+        // Spelling first: every stemmed rule term below goes through it.
+        let sp = &set.lexicon.spelling;
+        rules.spelling_words = sp
+            .words
+            .iter()
+            .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+            .collect();
+        rules.spelling_endings = sp
+            .endings
+            .iter()
+            .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+            .collect();
+        rules
+            .spelling_endings
+            .sort_by_key(|(uk, _)| std::cmp::Reverse(uk.len()));
         let lower = |s: &str| word_hash(&s.to_lowercase());
         // Demonyms first: rule phrases are keyed the way text is read, and text
         // reads "Canadian" as "Canada" ("Canadian dlrs").
@@ -1061,6 +1130,9 @@ impl Rules {
         for w in &lx.subordinators {
             rules.subordinators.insert(lower(w));
         }
+        for w in &lx.span_words {
+            rules.span_words.insert(lower(w));
+        }
         for w in &lx.rate_words {
             rules.rate_words.insert(lower(w));
         }
@@ -1178,6 +1250,30 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("mine.toml"), "{msg}");
         assert!(msg.contains("term"), "{msg}");
+    }
+
+    #[test]
+    fn british_and_american_spellings_stem_alike() {
+        let r = Rules::builtin();
+        for (uk, us) in [
+            ("programme", "program"),
+            ("programmes", "programs"),
+            ("labour", "labor"),
+            ("defence", "defense"),
+            ("centre", "center"),
+            ("organised", "organized"),
+            ("analyse", "analyze"),
+        ] {
+            assert_eq!(r.stem(uk), r.stem(us), "{uk} / {us}");
+        }
+        // Short words keep their endings: "hour" is no "hor", "rise" no "rize".
+        assert_eq!(r.stem("hour"), "hour");
+        assert_eq!(r.stem("rise"), "rise");
+        assert_ne!(r.stem("four"), r.stem("for"));
+        // Every form of a word changes alike, so its stems still meet.
+        assert_eq!(r.stem("raise"), r.stem("raised"));
+        assert_eq!(r.stem("raises"), r.stem("raising"));
+        assert_eq!(r.stem("hours"), r.stem("hour"));
     }
 
     #[test]

@@ -377,6 +377,11 @@ fn fractions_and_ordinals() {
     check("A third party paid, and a quarter century passed.", &[]);
     check("It took half an hour.", &[]);
     check("It paid $300,000 a quarter.", &["$300,000 | money:dollar 300000"]);
+    // A fraction of a scale word is an amount.
+    check(
+        "We cut over a quarter of a trillion dollars in spending.",
+        &["over a quarter of a trillion dollars | money:dollar 250000000000 over"],
+    );
 }
 
 #[test]
@@ -408,6 +413,27 @@ fn nouns_and_their_classes() {
     check(
         "about 60 fire units in and around",
         &["about 60 fire units | count 60 about [fire-unit]"],
+    );
+}
+
+#[test]
+fn a_span_with_its_noun_left_out_takes_the_earlier_measure() {
+    check(
+        "In the last 4 years we cleaned up 250 sites, as many as in the previous 12.",
+        &[
+            "4 years | measure:year 4",
+            "250 sites | count 250 [?]",
+            "12 | measure:year 12",
+        ],
+    );
+    // Without a span word the bare number keeps its count.
+    check(
+        "In 4 years we cleaned up 250 sites, and 12 more.",
+        &[
+            "4 years | measure:year 4",
+            "250 sites | count 250 [?]",
+            "12 | count 12 [?]",
+        ],
     );
 }
 

@@ -36,7 +36,8 @@ use rustc_hash::FxHashMap;
 use super::SentenceRec;
 
 /// File magic, and the layout version: bump `FORMAT` whenever the layout or
-/// any encoded type changes.
+/// any encoded type changes, and whenever extraction reads a text
+/// differently, since a segment stores the facts it read.
 pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
 /// 5: sentences longer than `text::WINDOW_SOFT` tokens are stored as windows
 /// (4), each member of a list of figures carries its subject (5), a data
@@ -44,7 +45,7 @@ pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
 /// years (6), the earlier value of a revision takes the newer one's unit (7), and a
 /// financial year or season ("2023-24") is one date (10); a data table's rendition opens with
 /// its period (11).
-pub const FORMAT: u32 = 27;
+pub const FORMAT: u32 = 28;
 const ENDIAN: u32 = 0x0102_0304;
 const NSEC: usize = 15;
 const ROWS: usize = 0;

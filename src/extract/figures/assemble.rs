@@ -365,6 +365,30 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// "In the last 4 years ... as many as in the previous 12": a bare number
+    /// after a definite span word (`span_words`: "previous", "next", "first")
+    /// with its noun left out takes the measure of the nearest earlier
+    /// measure in its sentence.
+    pub(super) fn share_elided_measure(&self, found: &mut [Found]) {
+        for i in 1..found.len() {
+            let f = &found[i];
+            let elided = f.dim == Dim::Count
+                && f.head.is_none_or(|h| h.inherited)
+                && f.noun.is_none()
+                && f.start >= 2
+                && self.word(f.start - 1)
+                && self.rules.span_words.contains(&self.infos[f.start - 1].lower)
+                && self.is_any(f.start - 2, &["the", "its", "their", "his", "her", "our"]);
+            if !elided {
+                continue;
+            }
+            if let Some(p) = (0..i).rev().find(|&p| matches!(found[p].dim, Dim::Measure(_))) {
+                found[i].dim = found[p].dim;
+                found[i].head = None;
+            }
+        }
+    }
+
     /// The person an age belongs to, from the patterns that name them: "Liu,
     /// 32", "Karzai, a 44-year-old leader", "55-year-old Zhang Shuxia".
     pub(super) fn age_subject(&self, f: &Found, terms: &[Term]) -> Words {

@@ -81,6 +81,7 @@ pub(super) fn find(
     scan.share_units(&mut found);
     scan.share_gapped(&mut found);
     scan.share_elided_currency(&mut found);
+    scan.share_elided_measure(&mut found);
     if let Some(rate) = scan.sentence_rate(&found) {
         for f in found.iter_mut().filter(|f| f.rate.is_none() && f.dim.is_quantity()) {
             f.rate = Some(rate);

@@ -83,6 +83,17 @@ impl<'a> Scan<'a> {
         // term", "a quarter century").
         if self.is_any(i, &["a", "an", "another"])
             && let Some(&f) = self.rules.fractions.get(&self.infos.get(i + 1)?.lower)
+        {
+            // "a quarter of a trillion dollars" is an amount.
+            if self.is(i + 2, "of")
+                && self.is_any(i + 3, &["a", "an"])
+                && let Some(Scale(v)) = self.num_word(i + 4)
+            {
+                return Some(Num::exact(i, i + 5, f * v));
+            }
+        }
+        if self.is_any(i, &["a", "an", "another"])
+            && let Some(&f) = self.rules.fractions.get(&self.infos.get(i + 1)?.lower)
             && self.fraction_alone(i + 2)
         {
             let mut num = Num::exact(i, i + 2, f);
