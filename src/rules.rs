@@ -310,6 +310,9 @@ struct LexiconSection {
     /// Words that pick out a span of a sequence ("the previous 12").
     #[serde(default)]
     span_words: Vec<String>,
+    /// Forecast verbs whose object business copy leaves out.
+    #[serde(default)]
+    consensus_verbs: Vec<String>,
     #[serde(default)]
     rate_words: Vec<String>,
     #[serde(default)]
@@ -446,6 +449,7 @@ impl RuleSet {
             dst.clause_openers.extend(l.clause_openers);
             dst.subordinators.extend(l.subordinators);
             dst.span_words.extend(l.span_words);
+            dst.consensus_verbs.extend(l.consensus_verbs);
             dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
             dst.definite.extend(l.definite);
@@ -726,6 +730,8 @@ pub struct Rules {
     pub subordinators: FxHashSet<u64>,
     /// Words that pick out a span of a sequence ("the previous 12").
     pub span_words: FxHashSet<u64>,
+    /// Forecast verbs whose object business copy leaves out ("had expected").
+    pub consensus_verbs: FxHashSet<u64>,
     /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
     pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
@@ -876,6 +882,7 @@ impl Rules {
             clause_openers: FxHashSet::default(),
             subordinators: FxHashSet::default(),
             span_words: FxHashSet::default(),
+            consensus_verbs: FxHashSet::default(),
             rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
             definite: FxHashSet::default(),
@@ -1132,6 +1139,9 @@ impl Rules {
         }
         for w in &lx.span_words {
             rules.span_words.insert(lower(w));
+        }
+        for w in &lx.consensus_verbs {
+            rules.consensus_verbs.insert(lower(w));
         }
         for w in &lx.rate_words {
             rules.rate_words.insert(lower(w));

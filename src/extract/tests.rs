@@ -417,6 +417,20 @@ fn nouns_and_their_classes() {
 }
 
 #[test]
+fn the_subject_of_a_forecast_is_not_what_the_number_counts() {
+    check(
+        "Profit fell to 418 million crowns, short of the 440 million analysts had expected.",
+        &[
+            "418 million crowns | money:crown 418000000",
+            "440 million | money:crown 440000000",
+        ],
+    );
+    // The verb has its object, or is no forecast: the noun is counted.
+    check("Three analysts expected a rise.", &["Three analysts | count 3 [?]"]);
+    check("Forty people had died.", &["Forty people | count 40 [person]"]);
+}
+
+#[test]
 fn a_span_with_its_noun_left_out_takes_the_earlier_measure() {
     check(
         "In the last 4 years we cleaned up 250 sites, as many as in the previous 12.",

@@ -216,7 +216,7 @@ impl<'a> Scan<'a> {
         }
         // The counted noun: "382 infants", "15-member council".
         let np_start = if hyphen { j + 1 } else { j };
-        if let Some(np) = self.noun_phrase(np_start) {
+        if let Some(np) = self.noun_phrase(np_start).filter(|np| !self.subject_of_gap(np.end)) {
             f.noun = Some((np.start, np.end));
             f.end = np.end;
             f.head = Some(np.noun);

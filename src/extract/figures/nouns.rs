@@ -135,6 +135,24 @@ impl<'a> Scan<'a> {
         })
     }
 
+    /// Whether the noun phrase ending before `end` is the subject of a
+    /// relative clause with its object left out, the consensus of business
+    /// copy: "short of the 440 million analysts had expected", "above the 5
+    /// pct economists forecast." The number is the missing object, not a
+    /// count of analysts. An expectation verb (`consensus_verbs`), maybe after
+    /// an auxiliary, then the end of the clause or a preposition; "three
+    /// analysts expected a rise" has its object.
+    pub(super) fn subject_of_gap(&self, end: usize) -> bool {
+        let mut k = end;
+        if self.is_any(k, &["had", "have", "has"]) {
+            k += 1;
+        }
+        if !(self.word(k) && self.rules.consensus_verbs.contains(&self.infos[k].lower)) {
+            return false;
+        }
+        k + 1 >= self.toks.len() || !self.word(k + 1) || self.is_any(k + 1, PREPOSITIONS)
+    }
+
     /// The noun in "a wage freeze of …", ending right before `start`.
     pub(super) fn noun_before_of(&self, start: usize) -> Option<Noun> {
         if start < 2 || !self.is(start - 1, "of") || !self.word(start - 2) || self.infos[start - 2].stop {
