@@ -127,6 +127,18 @@ fn marked(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
 /// "LONDON, March 2 (Reuters) -": a place in capitals, a comma, a date, then
 /// an agency in brackets or a dash.
 fn wire_dateline(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
+    wire_dateline_at(an, line).map(|(d, _)| d)
+}
+
+/// Where the date of a wire dateline opening `text` ends, in bytes: the
+/// date is the source's own, not a figure of its story ("LONDON, March 2
+/// (Reuters) - ... closing price on 27 February").
+pub fn wire_dateline_end(an: &mut Analyzer<'_>, text: &str) -> Option<usize> {
+    let line = text.lines().next()?;
+    wire_dateline_at(an, line).map(|(_, end)| end)
+}
+
+fn wire_dateline_at(an: &mut Analyzer<'_>, line: &str) -> Option<(SourceDate, usize)> {
     let comma = line.find(',')?;
     let place = &line[..comma];
     let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
@@ -136,8 +148,9 @@ fn wire_dateline(an: &mut Analyzer<'_>, line: &str) -> Option<SourceDate> {
     let rest = &line[comma + 1..];
     let d = parse_with(an, rest)?;
     let at = rest.find(&d.text)?;
-    let after = rest[at + d.text.len()..].trim_start();
-    after.starts_with(['(', '-', '–', '—', ':']).then_some(d)
+    let end = comma + 1 + at + d.text.len();
+    let after = line[end..].trim_start();
+    after.starts_with(['(', '-', '–', '—', ':']).then_some((d, end))
 }
 
 /// A title or heading line that ends in a full date after a separator:

@@ -42,6 +42,12 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
     // its names would only make the story's names look common.
     let title_ends = crate::markdown::front_matter(&source.text).map(|f| f.range.end);
     let distinct = rows::distinct_label_words(an, &source.blocks);
+    // A wire's dateline date is the source's own date, not a figure of the
+    // story: its first block drops the figures that end within it.
+    let dateline_end = source
+        .blocks
+        .first()
+        .and_then(|b| crate::dateline::wire_dateline_end(an, &b.text));
     for (bi, block) in source.blocks.iter().enumerate() {
         let title = title_ends.is_some_and(|end| block.map.start(0) < end);
         let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
@@ -54,6 +60,11 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
             columns::retype_cell(an, &mut units, &years, &fractions, block, &outer, &mut sentences);
             sentences
         };
+        if bi == 0
+            && let (Some(end), Some(first)) = (dateline_end, sentences.first_mut())
+        {
+            first.figures.retain(|f| f.span.end as usize > end);
+        }
         if title && sentences.iter().all(|s| s.figures.is_empty()) {
             continue;
         }

@@ -452,6 +452,22 @@ fn a_rate_per_another_period_is_a_unit_mismatch() {
 }
 
 #[test]
+fn a_wire_datelines_date_is_no_figure_of_the_story() {
+    check(
+        r#"
+        //- sources/release.md
+        The offer is a premium of 31 per cent to the closing price of 314 pence on 27 February.
+        //- sources/wire.txt
+        LONDON, March 2 (Reuters) - Halvard Group bid 412 pence a share for Brennic Foods on Monday.
+        //- draft.md
+        The offer was a premium to the closing price of 314 pence on [[27 February|ok]].
+
+        Halvard bid 412 pence a share on [[March 3|unsourced-figure]].
+        "#,
+    );
+}
+
+#[test]
 fn a_rate_the_sources_state_without_a_period_is_backed() {
     check(
         r#"
