@@ -269,9 +269,7 @@ impl Rules {
         }
 
         let lx = &set.lexicon;
-        for w in &lx.stopwords {
-            rules.stopwords.insert(lower(w));
-        }
+        rules.stopwords = word_set(&lx.stopwords);
         for w in &lx.abbreviations {
             rules.abbreviations.insert(w.to_lowercase());
         }
@@ -289,39 +287,17 @@ impl Rules {
                 rules.months.insert(lower(name), (i + 1) as u8);
             }
         }
-        for w in &lx.not_names {
-            rules.not_names.insert(lower(w));
-        }
-        for w in &lx.clause_openers {
-            rules.clause_openers.insert(lower(w));
-        }
-        for w in &lx.subordinators {
-            rules.subordinators.insert(lower(w));
-        }
-        for w in &lx.span_words {
-            rules.span_words.insert(lower(w));
-        }
-        for w in &lx.consensus_verbs {
-            rules.consensus_verbs.insert(lower(w));
-        }
-        for w in &lx.rate_words {
-            rules.rate_words.insert(lower(w));
-        }
-        for w in &lx.age_words {
-            rules.age_words.insert(lower(w));
-        }
-        for w in &lx.definite {
-            rules.definite.insert(lower(w));
-        }
-        for w in &lx.irregular_plurals {
-            rules.irregular_plurals.insert(lower(w));
-        }
-        for w in &lx.time_prepositions {
-            rules.time_prepositions.insert(lower(w));
-        }
-        for w in &lx.dating_prepositions {
-            rules.dating_prepositions.insert(lower(w));
-        }
+        rules.not_names = word_set(&lx.not_names);
+        rules.clause_openers = word_set(&lx.clause_openers);
+        rules.subordinators = word_set(&lx.subordinators);
+        rules.span_words = word_set(&lx.span_words);
+        rules.consensus_verbs = word_set(&lx.consensus_verbs);
+        rules.rate_words = word_set(&lx.rate_words);
+        rules.age_words = word_set(&lx.age_words);
+        rules.definite = word_set(&lx.definite);
+        rules.irregular_plurals = word_set(&lx.irregular_plurals);
+        rules.time_prepositions = word_set(&lx.time_prepositions);
+        rules.dating_prepositions = word_set(&lx.dating_prepositions);
 
         let q = &set.quotes;
         rules.quotes.pairs = q
@@ -358,4 +334,9 @@ impl Rules {
         rules.fingerprint = fingerprint(&set);
         Ok(rules)
     }
+}
+
+/// A rule word list as a set of lowercase word hashes.
+fn word_set(list: &[String]) -> FxHashSet<u64> {
+    list.iter().map(|w| word_hash(&w.to_lowercase())).collect()
 }

@@ -114,14 +114,7 @@ impl Builder {
             path: path.to_path_buf(),
             source,
         };
-        let tmp = path.with_extension("tmp");
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)
-            .map_err(io)?;
+        let (tmp, file) = create_tmp(path).map_err(io)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?);
         let mut header = self.write(rules, &mut w).map_err(io)?;
         w.flush().map_err(io)?;
@@ -333,14 +326,7 @@ pub fn merge(segs: &[&Segment], rules: u64, path: &Path) -> Result<(), SegmentEr
         path: path.to_path_buf(),
         source,
     };
-    let tmp = path.with_extension("tmp");
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(io)?;
+    let (tmp, file) = create_tmp(path).map_err(io)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(io)?);
     let mut out = Sections::new(&mut w);
     let mut src_base = Vec::with_capacity(segs.len());
@@ -498,4 +484,17 @@ fn merge_lists<T: Pod>(
     offs.push(count);
     out.end(items_i, start)?;
     Ok((keys, offs))
+}
+
+/// The file a segment is written to before it is renamed into place at
+/// `path`: created empty, open for writing and for reading its body back.
+fn create_tmp(path: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    let tmp = path.with_extension("tmp");
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)?;
+    Ok((tmp, file))
 }
