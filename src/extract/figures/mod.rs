@@ -106,20 +106,16 @@ pub(super) fn find(
     // sentence named before it. With the text's year known they are dates
     // already, marked above.
     if text_year.is_none() {
-        let named_years = marks.clone();
+        let mut relative = Vec::new();
         let mut k = 0;
         while k < toks.len() {
             let Some((len, r)) = scan.relative_year_at(k) else {
                 k += 1;
                 continue;
             };
-            let named = named_years
-                .iter()
-                .rev()
-                .find(|m| (m.at as usize) < k)
-                .and_then(|m| m.what);
+            let named = marks.iter().rev().find(|m| (m.at as usize) < k).and_then(|m| m.what);
             let year = named.filter(|_| r.anaphoric).map(|y| y + r.offset);
-            marks.push(Mark {
+            relative.push(Mark {
                 at: k as u16,
                 clause: clauses[k.min(clauses.len() - 1)],
                 dates_back: true,
@@ -127,6 +123,7 @@ pub(super) fn find(
             });
             k += len;
         }
+        marks.extend(relative);
     }
     marks.sort_by_key(|m| m.at);
     assign_times(&mut figs, &marks);

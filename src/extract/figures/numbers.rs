@@ -91,14 +91,11 @@ impl<'a> Scan<'a> {
             {
                 return Some(Num::exact(i, i + 5, f * v));
             }
-        }
-        if self.is_any(i, &["a", "an", "another"])
-            && let Some(&f) = self.rules.fractions.get(&self.infos.get(i + 1)?.lower)
-            && self.fraction_alone(i + 2)
-        {
-            let mut num = Num::exact(i, i + 2, f);
-            num.fraction = true;
-            return Some(num);
+            if self.fraction_alone(i + 2) {
+                let mut num = Num::exact(i, i + 2, f);
+                num.fraction = true;
+                return Some(num);
+            }
         }
         if article {
             match self.num_word(i + 1) {
