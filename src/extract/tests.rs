@@ -449,6 +449,15 @@ fn a_span_with_its_noun_left_out_takes_the_earlier_measure() {
             "12 | count 12 [?]",
         ],
     );
+    // Nor does it take a measure written another way: it counts what it did.
+    check(
+        "Police held 40 people over 5 days, and the first 3 were freed.",
+        &[
+            "40 people | count 40 [person]",
+            "5 days | measure:day 5",
+            "3 | count 3 [person^]",
+        ],
+    );
 }
 
 #[test]
@@ -967,6 +976,11 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
     check(
         "The first-half report, published on 3 March, named Ms Lund, 54.",
         &["3 March | date ?-3-3", "54 | age 54"],
+    );
+    // A year before the phrase names the period's year, not a count.
+    check(
+        "Its 1986 first-quarter profit was 5 mln dlrs.",
+        &["1986 | date 1986-?-?", "5 mln dlrs | money:dollar 5000000 in Q1"],
     );
     // A count of spans is a duration, not a reporting period.
     check(

@@ -368,21 +368,27 @@ impl<'a> Scan<'a> {
     /// "In the last 4 years ... as many as in the previous 12": a bare number
     /// after a definite span word (`span_words`: "previous", "next", "first")
     /// with its noun left out takes the measure of the nearest earlier
-    /// measure in its sentence.
+    /// measure in its sentence written the same way (a span word before its
+    /// number), the phrase it leaves out. "Over 5 days ... the first 3 were
+    /// freed" keeps its count.
     pub(super) fn share_elided_measure(&self, found: &mut [Found]) {
+        let after_span_word =
+            |at: usize| at >= 1 && self.word(at - 1) && self.rules.span_words.contains(&self.infos[at - 1].lower);
         for i in 1..found.len() {
             let f = &found[i];
             let elided = f.dim == Dim::Count
                 && f.head.is_none_or(|h| h.inherited)
                 && f.noun.is_none()
                 && f.start >= 2
-                && self.word(f.start - 1)
-                && self.rules.span_words.contains(&self.infos[f.start - 1].lower)
+                && after_span_word(f.start)
                 && self.is_any(f.start - 2, &["the", "its", "their", "his", "her", "our"]);
             if !elided {
                 continue;
             }
-            if let Some(p) = (0..i).rev().find(|&p| matches!(found[p].dim, Dim::Measure(_))) {
+            if let Some(p) = (0..i)
+                .rev()
+                .find(|&p| matches!(found[p].dim, Dim::Measure(_)) && after_span_word(found[p].num.0))
+            {
                 found[i].dim = found[p].dim;
                 found[i].head = None;
             }

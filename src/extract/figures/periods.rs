@@ -19,8 +19,11 @@ impl<'a> Scan<'a> {
             if self.word(k) {
                 let (keys, pos) = self.stems_from(k, table.max_len());
                 // A count of spans ("three full years ahead of schedule",
-                // "two first halves") is a duration, not the period reported.
-                let counted = k > 0 && (self.parse_digits(k - 1).is_some() || self.num_word(k - 1).is_some());
+                // "two first halves") is a duration, not the period reported;
+                // a year before it names the period's year ("1986 first-quarter").
+                let counted = k > 0
+                    && (self.parse_digits(k - 1).is_some() && self.year_number(k - 1).is_none()
+                        || self.num_word(k - 1).is_some());
                 if let Some((len, id)) = table.longest_prefix(&keys).filter(|_| !counted) {
                     marks.push(Mark {
                         at: k as u16,
