@@ -21,11 +21,24 @@ pub struct SourceDate {
 }
 
 impl SourceDate {
-    /// Which of two dates is later; `None` when they cannot be ordered (one
-    /// has a year and the other not, or they agree as far as both go and one
-    /// goes further: "May 2011" against "4 May 2011").
+    /// Which of two dates is later; `None` when they cannot be ordered (they
+    /// agree as far as both go and one goes further: "May 2011" against
+    /// "4 May 2011"; or one has no year and cannot be placed by the other).
+    ///
+    /// A wire's dateline gives month and day but no year ("LONDON, March 16
+    /// (Reuters) -"): it is the current year of the story, and the sources
+    /// compared here are always sources of one fact. So a year-less date
+    /// takes the year that puts it nearest the other, dated one, when that is
+    /// within a quarter of a year ("March 16" after "2 March 2026", "December
+    /// 30" before "3 January 2027"); further apart, the two need not be of one
+    /// running story and the year is unknown.
     pub fn order(&self, other: &SourceDate) -> Option<Ordering> {
-        let (a, b) = (self.value, other.value);
+        let (mut a, mut b) = (self.value, other.value);
+        match (a.year, b.year) {
+            (None, Some(_)) => a.year = Some(year_near(a, b)?),
+            (Some(_), None) => b.year = Some(year_near(b, a)?),
+            _ => {}
+        }
         let parts = [
             (a.year, b.year),
             (a.month.map(i32::from), b.month.map(i32::from)),
@@ -40,6 +53,22 @@ impl SourceDate {
         }
         Some(Ordering::Equal)
     }
+}
+
+/// The year that puts the year-less `date` (a month at least) nearest the
+/// dated `near`, if within a quarter of a year (three months) of it.
+fn year_near(date: DateVal, near: DateVal) -> Option<i32> {
+    let (y, m) = (near.year?, near.month?);
+    let month = date.month?;
+    // Months as a continuous count, the day as a fraction of a month.
+    let at = |y: i32, m: u8, d: Option<u8>| f64::from(y) * 12.0 + f64::from(m) + f64::from(d.unwrap_or(15)) / 31.0;
+    let there = at(y, m, near.day);
+    [y - 1, y, y + 1]
+        .into_iter()
+        .map(|c| (c, (at(c, month, date.day) - there).abs()))
+        .filter(|&(_, gap)| gap <= 3.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
 }
 
 /// The first date stated in `text` with at least a month or a year.
@@ -317,7 +346,27 @@ mod tests {
         assert_eq!(d("4 May 2011").order(&d("2 May 2011")), Some(Ordering::Greater));
         assert_eq!(d("May 4, 2011").order(&d("2011-05-04")), Some(Ordering::Equal));
         assert_eq!(d("March 2").order(&d("March 5")), Some(Ordering::Less));
-        assert_eq!(d("March 2").order(&d("4 May 2011")), None);
         assert_eq!(d("May 2011").order(&d("4 May 2011")), None);
+    }
+
+    #[test]
+    fn a_year_less_date_is_placed_in_the_year_nearest_the_dated_one() {
+        let d = |t: &str| parse(&Rules::builtin(), t).unwrap();
+        // A wire's "March 16" after the release of 2 March 2026, and before it
+        // when it is the earlier day.
+        assert_eq!(d("March 16").order(&d("2 March 2026")), Some(Ordering::Greater));
+        assert_eq!(d("2 March 2026").order(&d("March 16")), Some(Ordering::Less));
+        assert_eq!(d("February 27").order(&d("2 March 2026")), Some(Ordering::Less));
+        // Across the turn of a year: 30 December before 3 January 2027.
+        assert_eq!(d("December 30").order(&d("3 January 2027")), Some(Ordering::Less));
+        assert_eq!(d("January 3").order(&d("30 December 2026")), Some(Ordering::Greater));
+        // More than a quarter of a year from the dated one, in any year: no
+        // year can be told.
+        assert_eq!(d("March 2").order(&d("4 October 2011")), None);
+        assert_eq!(d("September 2").order(&d("4 March 2011")), None);
+        assert_eq!(d("June 20").order(&d("4 March 2011")), None);
+        assert_eq!(d("May 30").order(&d("4 March 2011")), Some(Ordering::Greater));
+        // Two year-less dates still order by month and day.
+        assert_eq!(d("March 2").order(&d("March 5")), Some(Ordering::Less));
     }
 }

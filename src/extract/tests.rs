@@ -487,6 +487,39 @@ fn nouns_are_inherited_within_a_sentence() {
             "46 | count 46 [suspect^]",
         ],
     );
+    // A change's later value counts what its earlier one counts; a place
+    // phrase's number lends no noun.
+    check(
+        "The party fell from 17 seats to 11.",
+        &["17 seats | count 17 [seat]", "11 | count 11 [seat^]"],
+    );
+    check(
+        "Buses came from 30 provinces to 11 hospitals.",
+        &["30 provinces | count 30 [province]", "11 hospitals | count 11 [hospital]"],
+    );
+    check(
+        "Visitors from 30 provinces saw 11.",
+        &["30 provinces | count 30 [province]", "11 | count 11"],
+    );
+}
+
+#[test]
+fn a_part_counts_what_its_whole_counts() {
+    // "27 of the 51 seats", "12 of its 17 wards": the part takes the whole's noun.
+    check(
+        "Labour won 27 of the 51 seats.",
+        &["27 | count 27 [seat^]", "51 seats | count 51 [seat]"],
+    );
+    check(
+        "results came in 12 of its 17 provinces",
+        &["12 | count 12 [province^]", "17 provinces | count 17 [province]"],
+    );
+    check("27 of the suspects were freed", &["27 | count 27 [suspect^]"]);
+    // An ordinal after "of the" names no whole.
+    check(
+        "3 of the 4th battalion were hurt",
+        &["3 | count 3", "4th battalion | ordinal 4 [?]"],
+    );
 }
 
 #[test]
@@ -588,6 +621,32 @@ fn figures_take_the_year_of_their_clause() {
     assert_eq!(t, [("60 percent".to_string(), None)]);
     let t = times("Officials set aside 60 percent, or $4 billion, in 1998.");
     assert_eq!(t[0], ("60 percent".to_string(), Some(1998)));
+    // A compared value after "against" or "versus" has its own year; the
+    // figure before it keeps the year of its own clause, or none.
+    let t = times("Turnout was about 57 percent, against 52.1 percent in 2022.");
+    assert_eq!(
+        t,
+        [
+            ("about 57 percent".to_string(), None),
+            ("52.1 percent".to_string(), Some(2022))
+        ]
+    );
+    let t = times("Turnout was 58 percent in 2026, versus 52.1 percent in 2022.");
+    assert_eq!(t[0], ("58 percent".to_string(), Some(2026)));
+    let t = times("Turnout was about 57 percent, up from 52.1 percent, in 2022.");
+    assert_eq!(t[0], ("about 57 percent".to_string(), Some(2022)));
+    // "since" opens a span from a year: the figures around it are of now.
+    let t = times("Turnout was 58.4 percent, the highest since 2006.");
+    assert_eq!(t, [("58.4 percent".to_string(), None)]);
+    let t = times("Deaths fell by 22 per cent since 2010, to 1,864.");
+    assert!(t.iter().all(|(_, y)| y.is_none()), "{t:?}");
+    assert_eq!(times("Deaths fell to 1,864 in 2010.")[0].1, Some(2010));
+    // The year of a comparison's baseline is not the figures' time.
+    let t = times("Labour won 27 of the 51 seats, three more than in 2022.");
+    assert!(t.iter().all(|(_, y)| y.is_none()), "{t:?}");
+    let t = times("Turnout was higher than at the 2022 election, at 58 percent.");
+    assert_eq!(t[0].1, None);
+    assert_eq!(times("Labour won 27 of the 51 seats in 2022.")[0].1, Some(2022));
     // No year in the sentence: no time.
     assert_eq!(times("It employs 340 people.")[0].1, None);
     // Fiscal years are years.

@@ -281,6 +281,50 @@ fn facts_of_different_times_are_not_a_revision() {
     );
 }
 
+/// A wire that gives its dateline without a year ("LONDON, March 16
+/// (Reuters) -") is of the year of the dated sources of its story.
+const BID_FIRST: &str = "---\nkey: bid-release\ndate: 2026-03-02\n---\nHalvard Group offers 412 pence a share in cash for Brennic Foods, valuing the company at 1.38 billion pounds.\n";
+const BID_RAISED: &str = "LONDON, March 16 (Reuters) - Halvard Group raised its cash offer for Brennic Foods to 440 pence a share, valuing the company at 1.48 billion pounds.\n";
+
+#[test]
+fn a_wire_without_a_year_is_ordered_by_the_dated_sources_of_its_story() {
+    let sources = format!("//- sources/release.md\n{BID_FIRST}//- sources/wire.txt\n{BID_RAISED}");
+    check(&format!(
+        "{sources}//- draft.md\nHalvard Group is offering [[412 pence a share|figure-outdated]] in cash for Brennic Foods.\n"
+    ));
+    check(&format!(
+        "{sources}//- draft.md\nHalvard Group is offering [[440 pence a share|ok]] in cash for Brennic Foods.\n"
+    ));
+    // Half a year from the dated release, the wire's year is not told: the
+    // two values stay a disagreement of undated versions.
+    let far = BID_RAISED.replace("March 16", "October 16");
+    check(&format!(
+        "//- sources/release.md\n{BID_FIRST}//- sources/wire.txt\n{far}//- draft.md\nHalvard Group is offering [[412 pence a share|sources-disagree]] in cash for Brennic Foods.\n"
+    ));
+}
+
+#[test]
+fn two_draft_figures_each_backed_by_its_own_source_fact_are_two_facts() {
+    // The first offer's valuation and the raised one's: the sources state
+    // them apart, so the draft giving both is no contradiction of itself
+    // (whether the first offer's terms read as outdated is the sources'
+    // history, not the draft's).
+    let sources = format!("//- sources/release.md\n{BID_FIRST}//- sources/wire.txt\n{BID_RAISED}");
+    let draft = "Halvard Group's offer of 440 pence a share values Brennic Foods at 1.48 billion pounds.\n\n\
+                 Its offer of 412 pence a share had valued Brennic Foods at 1.38 billion pounds.\n";
+    let found = findings(&sources, draft);
+    assert!(
+        !found.iter().any(|f| f.code == copydesk::check::Code::DraftDisagree),
+        "{found:#?}"
+    );
+    // Both closest to the one source fact: still the draft against itself.
+    check(&format!(
+        "//- sources/release.md\n{BID_FIRST}//- draft.md\n\
+         Halvard Group's offer values Brennic Foods at [[1.38 billion pounds|draft-disagree]].\n\n\
+         The offer from Halvard Group values Brennic Foods at [[1.83 billion pounds|draft-disagree]].\n"
+    ));
+}
+
 #[test]
 fn the_draft_against_itself() {
     check(

@@ -86,6 +86,26 @@ impl<'a> Scan<'a> {
     /// a dating preposition introduces, over articles and modifiers ("in
     /// 1986", "in fiscal 1986", "by the year 2000"). After any other function
     /// word ("solvent past 2025") it bounds a state, not an amount's time.
+    /// Whether the date at `start` is the baseline of a comparison ("three
+    /// more than in 2022", "higher than at the 2022 election") or the start
+    /// of a span ("fell 22 per cent since 2010, to 1,864"): the time of the
+    /// value compared with, not of the sentence's figures, which are then of
+    /// no year the sentence names.
+    pub(super) fn is_baseline(&self, start: usize) -> bool {
+        for k in (start.saturating_sub(4)..start).rev() {
+            if !self.word(k) {
+                return false;
+            }
+            if self.is_any(k, &["than", "since"]) {
+                return true;
+            }
+            if !self.infos[k].stop {
+                return false;
+            }
+        }
+        false
+    }
+
     pub(super) fn dates_back(&self, start: usize) -> bool {
         if self.relative_year_at(start).is_some() {
             return true;

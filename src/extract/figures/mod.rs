@@ -55,8 +55,16 @@ pub(super) fn find(
                 .or_else(|| scan.time(i))
                 .or_else(|| scan.score(i))
                 .or_else(|| {
+                    // "from 17 seats to 11": a change's earlier value is no
+                    // place, and its later value counts the same.
+                    let change_from = |f: &Found| {
+                        i >= 1 && f.end + 1 == i && scan.is(f.start - 1, "from") && scan.is(i - 1, "to")
+                    };
                     let antecedent = found.iter().rev().find(|f| {
-                        f.dim == Dim::Count && f.noun.is_some() && !f.locative && !scan.after_rate_word(f.start)
+                        f.dim == Dim::Count
+                            && f.noun.is_some()
+                            && (!f.locative || change_from(f))
+                            && !scan.after_rate_word(f.start)
                     });
                     scan.figure(i, antecedent)
                 });
@@ -91,12 +99,15 @@ pub(super) fn find(
     let mut marks: Vec<Mark<Option<i32>>> = figs
         .iter()
         .filter_map(|f| match f.value {
-            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => Some(Mark {
-                at: f.toks.start,
-                clause: f.clause,
-                dates_back: scan.dates_back(f.toks.start as usize),
-                what: Some(y),
-            }),
+            Value::Date(DateVal { year: Some(y), .. }) if f.dim == Dim::Date => {
+                let baseline = scan.is_baseline(f.toks.start as usize);
+                Some(Mark {
+                    at: f.toks.start,
+                    clause: f.clause,
+                    dates_back: baseline || scan.dates_back(f.toks.start as usize),
+                    what: (!baseline).then_some(y),
+                })
+            }
             _ => None,
         })
         .collect();

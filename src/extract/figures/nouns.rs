@@ -269,16 +269,21 @@ impl<'a> Scan<'a> {
         (open > 0 && self.change_word(open - 1)).then_some(open - 1)
     }
 
-    /// "of the workforce" after a percentage.
+    /// "of the workforce" after a percentage; "of the 51 seats" after a
+    /// count of some of them ("27 of the 51 seats"): a part counts what its
+    /// whole counts.
     pub(super) fn of_phrase(&self, j: usize) -> Option<NounPhrase> {
         if !self.is(j, "of") {
             return None;
         }
-        let k = if self.is_any(j + 1, &["the", "its", "their", "all", "his", "her"]) {
+        let mut k = if self.is_any(j + 1, &["the", "its", "their", "all", "his", "her"]) {
             j + 2
         } else {
             j + 1
         };
+        if k < self.toks.len() && self.number(k, false).is_some_and(|n| !n.ordinal && !n.fraction) {
+            k = self.number(k, false)?.end;
+        }
         self.noun_phrase(k)
     }
 }
