@@ -195,7 +195,11 @@ impl Checker<'_> {
             self.figure_candidates(s, fi, None, &keys)
                 .into_iter()
                 .filter(|c| c.score >= self.rules.scoring.t_conflict)
-                .max_by(|x, y| x.score.total_cmp(&y.score).then_with(|| self.index.stable_cmp(y.fact, x.fact)))
+                .max_by(|x, y| {
+                    x.score
+                        .total_cmp(&y.score)
+                        .then_with(|| self.index.stable_cmp(y.fact, x.fact))
+                })
                 .map(|c| c.fact)
         };
         match (best(a, ai), best(&b, bi)) {

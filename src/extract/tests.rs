@@ -414,6 +414,18 @@ fn nouns_and_their_classes() {
         "about 60 fire units in and around",
         &["about 60 fire units | count 60 about [fire-unit]"],
     );
+    // Election copy: the electorate, those elected, the areas that elect them.
+    check(
+        "27 councillors from 17 wards",
+        &[
+            "27 councillors | count 27 [representative]",
+            "17 wards | count 17 [constituency]",
+        ],
+    );
+    check(
+        "an electorate of 212,640 voters",
+        &["212,640 voters | count 212640 [voter]"],
+    );
 }
 
 #[test]
@@ -495,7 +507,10 @@ fn nouns_are_inherited_within_a_sentence() {
     );
     check(
         "Buses came from 30 provinces to 11 hospitals.",
-        &["30 provinces | count 30 [province]", "11 hospitals | count 11 [hospital]"],
+        &[
+            "30 provinces | count 30 [province]",
+            "11 hospitals | count 11 [hospital]",
+        ],
     );
     check(
         "Visitors from 30 provinces saw 11.",

@@ -115,6 +115,28 @@ fn what_happened_tells_facts_apart() {
 }
 
 #[test]
+fn a_part_counts_what_its_whole_counts() {
+    // "27 of the 51 seats" counts seats: the city's 17 wards are another
+    // fact, neither backed nor disputed by it; the seats are.
+    check(
+        r#"
+        //- sources/result.md
+        Labour won 27 of the 51 seats on the council. Three councillors sit for each of the city's 17 wards.
+        //- draft.md
+        Labour won [[27|ok]] of the [[51 seats|ok]] on the council, in the city's [[17 wards|ok]].
+        "#,
+    );
+    check(
+        r#"
+        //- sources/result.md
+        Labour won 27 of the 51 seats on the council, which has 17 wards.
+        //- draft.md
+        Labour holds [[29 seats|figure-mismatch]] on the council.
+        "#,
+    );
+}
+
+#[test]
 fn places_tell_facts_apart() {
     check(
         r#"

@@ -50,24 +50,23 @@ pub(super) fn find(
             i += 1;
             continue;
         }
-        let hit =
-            scan.date(i)
-                .or_else(|| scan.time(i))
-                .or_else(|| scan.score(i))
-                .or_else(|| {
-                    // "from 17 seats to 11": a change's earlier value is no
-                    // place, and its later value counts the same.
-                    let change_from = |f: &Found| {
-                        i >= 1 && f.end + 1 == i && scan.is(f.start - 1, "from") && scan.is(i - 1, "to")
-                    };
-                    let antecedent = found.iter().rev().find(|f| {
-                        f.dim == Dim::Count
-                            && f.noun.is_some()
-                            && (!f.locative || change_from(f))
-                            && !scan.after_rate_word(f.start)
-                    });
-                    scan.figure(i, antecedent)
+        let hit = scan
+            .date(i)
+            .or_else(|| scan.time(i))
+            .or_else(|| scan.score(i))
+            .or_else(|| {
+                // "from 17 seats to 11": a change's earlier value is no
+                // place, and its later value counts the same.
+                let change_from =
+                    |f: &Found| i >= 1 && f.end + 1 == i && scan.is(f.start - 1, "from") && scan.is(i - 1, "to");
+                let antecedent = found.iter().rev().find(|f| {
+                    f.dim == Dim::Count
+                        && f.noun.is_some()
+                        && (!f.locative || change_from(f))
+                        && !scan.after_rate_word(f.start)
                 });
+                scan.figure(i, antecedent)
+            });
         // "$300,000 a quarter" is a rate, not a fraction of anything.
         let hit = hit.filter(|f| {
             !(f.dim == Dim::Fraction
