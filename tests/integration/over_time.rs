@@ -326,6 +326,22 @@ fn two_draft_figures_each_backed_by_its_own_source_fact_are_two_facts() {
 }
 
 #[test]
+fn a_value_the_draft_gives_another_figure_of_its_sentence_disputes_neither() {
+    // The source's 4.82 billion is the draft's later value, not a dispute of
+    // its earlier one, and the 4.30 billion not a dispute of the later.
+    check(
+        r#"
+        //- sources/wire.txt
+        Norvik Shipping said its first-half revenue rose 12 per cent to 4.82 billion crowns, helped by higher freight rates.
+        //- sources/release.md
+        Norvik Shipping's first-half revenue was 4.30 billion crowns a year earlier.
+        //- draft.md
+        Norvik Shipping's first-half revenue rose 12 per cent to [[4.82 billion crowns|ok]] from [[4.3 billion|ok]] a year earlier.
+        "#,
+    );
+}
+
+#[test]
 fn the_draft_against_itself() {
     check(
         r#"
