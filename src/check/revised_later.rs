@@ -183,16 +183,24 @@ impl Checker<'_> {
         // itself ("rose from 40 households on May 2 to 65").
         let sentence = self.draft_sentence(block, fig);
         let newer = sentence.as_ref().and_then(|s| self.newer_in(block, s, fig));
+        let partners_here = sentence
+            .as_ref()
+            .map_or_else(Vec::new, |s| self.change_partners_in(block, s, fig));
         let others = sentence.map_or_else(Vec::new, |s| mates_in(s, fig));
         cands.retain(|c| {
             if c.agreement != Agreement::Conflict {
                 return true;
             }
             let rec = self.index.sentence(c.fact.sentence);
-            // A value the draft sentence gives another of its figures is
-            // that figure's fact: in "rose to 4.82 billion crowns from 4.3
-            // billion", a source's 4.82 billion does not dispute the 4.3.
-            if others.iter().any(|o| agrees(o, &rec.figures[c.fact.figure as usize])) {
+            // A value the draft sentence gives as this figure's newer or
+            // earlier one is that value's fact: in "rose to 4.82 billion
+            // crowns from 4.3 billion", a source's 4.82 billion does not
+            // dispute the 4.3. (Two subjects' values swapped in a list are
+            // no change: each is still disputed by the other's.)
+            if partners_here
+                .iter()
+                .any(|o| agrees(o, &rec.figures[c.fact.figure as usize]))
+            {
                 return false;
             }
             if rec.figures.len() < 2 {

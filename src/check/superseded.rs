@@ -204,6 +204,24 @@ impl Checker<'_> {
         sup[i].map(|j| s.figures[j].clone())
     }
 
+    /// The figures the draft sentence `s` gives as `fig`'s newer or earlier
+    /// value ("rose 12 per cent to 4.82 billion crowns from 4.3 billion").
+    pub(super) fn change_partners_in(&self, block: &Block, s: &Sentence, fig: &Figure) -> Vec<Figure> {
+        let sup = self.superseded_as(
+            &block.text,
+            s.span.start as usize..s.span.end as usize,
+            &s.figures,
+            false,
+        );
+        let Some(i) = s.figures.iter().position(|f| f.span == fig.span) else {
+            return Vec::new();
+        };
+        (0..s.figures.len())
+            .filter(|&k| sup[i] == Some(k) || sup[k] == Some(i))
+            .map(|k| s.figures[k].clone())
+            .collect()
+    }
+
     /// The draft sentence of `block` that holds `fig`, analysed afresh.
     pub(super) fn draft_sentence(&self, block: &Block, fig: &Figure) -> Option<Sentence> {
         let mut an = Analyzer::new(self.rules);

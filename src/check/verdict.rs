@@ -73,6 +73,33 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
 }
 
 impl<'a> Checker<'a> {
+    /// Conflicts outside `strong_con` that score as a mismatch would
+    /// (`t_conflict`) and come from a source dated after every source of the
+    /// strong versions, best first.
+    fn later_versions<'c>(
+        &self,
+        strong_sup: &[&'c Cand],
+        strong_con: &[&'c Cand],
+        conflicts: &[&'c Cand],
+    ) -> Vec<&'c Cand> {
+        let date = |c: &Cand| self.passage_date(&self.passage(c.fact));
+        let mut dates = Vec::new();
+        for c in strong_sup.iter().chain(strong_con) {
+            match date(c) {
+                Some(d) => dates.push(d),
+                // An undated version: no history to read.
+                None => return Vec::new(),
+            }
+        }
+        conflicts
+            .iter()
+            .copied()
+            .filter(|c| c.score >= self.rules.scoring.t_conflict && !c.confusable)
+            .filter(|c| !strong_con.iter().any(|s| s.fact == c.fact))
+            .filter(|c| date(c).is_some_and(|d| dates.iter().all(|o| d.order(o) == Some(std::cmp::Ordering::Greater))))
+            .collect()
+    }
+
     pub(super) fn verdict(
         &self,
         doc: &Document,
@@ -249,10 +276,15 @@ impl<'a> Checker<'a> {
                 }
             }
             Code::SourcesDisagree => {
+                // A conflict from a source dated after every strong version
+                // is the fact's latest word, a version however much less it
+                // shares with the draft than the strongest conflict ("cases
+                // reached 260" after "rose to 112 from 48").
+                let later = self.later_versions(&strong_sup, &strong_con, &conflicts);
                 // One version per value and kind of thing, however worded.
                 let mut groups: Vec<(String, Vec<&Cand>, bool)> = Vec::new();
                 let mut group_keys: Vec<(Vec<u64>, u64)> = Vec::new();
-                for c in strong_sup.iter().chain(strong_con.iter()) {
+                for c in strong_sup.iter().chain(strong_con.iter()).chain(later.iter()) {
                     let k = &self.index.sentence(c.fact.sentence).keys[c.fact.figure as usize];
                     let key = (k.values().to_vec(), k.dim);
                     let agrees = c.agreement != Agreement::Conflict && !c.confusable;

@@ -14,6 +14,7 @@ mod cli;
 mod corpus_paths;
 mod data_tables;
 mod distribution;
+mod draft_itself;
 mod external;
 mod fixtures;
 mod formats;

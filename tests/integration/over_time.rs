@@ -1,7 +1,7 @@
-//! Facts over time and the draft against itself: `figure-outdated`,
-//! `draft-disagree` and `arithmetic-mismatch`, each with its quiet cases.
+//! Facts over time: `figure-outdated` and the histories of dated sources,
+//! each with its quiet cases (the draft against itself is `draft_itself`).
 
-use crate::support::check;
+use crate::support::{check, findings};
 
 const PORT_OLD: &str = "---\nkey: port-may2\ndate: 2011-05-02\n---\nThe port authority said 398 ships were waiting outside the harbour because of the dock strike.\n";
 const PORT_NEW: &str = "Queue grows at the port\nROTTERDAM, May 4, 2011 (Reuters) - The port authority said 412 ships were waiting outside the harbour as the dock strike went on.\n";
@@ -283,8 +283,8 @@ fn facts_of_different_times_are_not_a_revision() {
 
 /// A wire that gives its dateline without a year ("LONDON, March 16
 /// (Reuters) -") is of the year of the dated sources of its story.
-const BID_FIRST: &str = "---\nkey: bid-release\ndate: 2026-03-02\n---\nHalvard Group offers 412 pence a share in cash for Brennic Foods, valuing the company at 1.38 billion pounds.\n";
-const BID_RAISED: &str = "LONDON, March 16 (Reuters) - Halvard Group raised its cash offer for Brennic Foods to 440 pence a share, valuing the company at 1.48 billion pounds.\n";
+pub(crate) const BID_FIRST: &str = "---\nkey: bid-release\ndate: 2026-03-02\n---\nHalvard Group offers 412 pence a share in cash for Brennic Foods, valuing the company at 1.38 billion pounds.\n";
+pub(crate) const BID_RAISED: &str = "LONDON, March 16 (Reuters) - Halvard Group raised its cash offer for Brennic Foods to 440 pence a share, valuing the company at 1.48 billion pounds.\n";
 
 #[test]
 fn a_wire_without_a_year_is_ordered_by_the_dated_sources_of_its_story() {
@@ -304,24 +304,18 @@ fn a_wire_without_a_year_is_ordered_by_the_dated_sources_of_its_story() {
 }
 
 #[test]
-fn two_draft_figures_each_backed_by_its_own_source_fact_are_two_facts() {
-    // The first offer's valuation and the raised one's: the sources state
-    // them apart, so the draft giving both is no contradiction of itself
-    // (whether the first offer's terms read as outdated is the sources'
-    // history, not the draft's).
-    let sources = format!("//- sources/release.md\n{BID_FIRST}//- sources/wire.txt\n{BID_RAISED}");
-    let draft = "Halvard Group's offer of 440 pence a share values Brennic Foods at 1.48 billion pounds.\n\n\
-                 Its offer of 412 pence a share had valued Brennic Foods at 1.38 billion pounds.\n";
-    let found = findings(&sources, draft);
-    assert!(
-        !found.iter().any(|f| f.code == copydesk::check::Code::DraftDisagree),
-        "{found:#?}"
-    );
-    // Both closest to the one source fact: still the draft against itself.
+fn the_latest_source_is_a_version_though_it_shares_less_with_the_draft() {
+    // The strongest conflict is the first count (98), which the wire itself
+    // revises to the draft's 112; the ministry's later 400 shares fewer words
+    // with the draft, yet it is the fact's latest state.
+    let sources = "//- sources/mar3.md\n---\ndate: 2025-03-03\n---\nThe health ministry confirmed 98 cases of cholera in the port city of Marsk on Monday, including three deaths.\n\
+                   //- sources/wire.txt\nMARSK, March 5, 2025 (Reuters) - Confirmed cholera cases in the port city of Marsk rose to 112 from 98, the health ministry said on Wednesday, and the death toll climbed to seven.\n\
+                   //- sources/mar9.md\n---\ndate: 2025-03-09\n---\nConfirmed cases of cholera in Marsk city reached 400 on Sunday, the health ministry said. Eleven people have died since the outbreak began.\n";
     check(&format!(
-        "//- sources/release.md\n{BID_FIRST}//- draft.md\n\
-         Halvard Group's offer values Brennic Foods at [[1.38 billion pounds|draft-disagree]].\n\n\
-         The offer from Halvard Group values Brennic Foods at [[1.83 billion pounds|draft-disagree]].\n"
+        "{sources}//- draft.md\nThe health ministry has confirmed [[112 cases|figure-outdated]] of cholera in the port city of Marsk.\n"
+    ));
+    check(&format!(
+        "{sources}//- draft.md\nThe health ministry has confirmed [[400 cases|ok]] of cholera in the port city of Marsk.\n"
     ));
 }
 
@@ -339,193 +333,6 @@ fn a_value_the_draft_gives_another_figure_of_its_sentence_disputes_neither() {
         Norvik Shipping's first-half revenue rose 12 per cent to [[4.82 billion crowns|ok]] from [[4.3 billion|ok]] a year earlier.
         "#,
     );
-}
-
-#[test]
-fn the_draft_against_itself() {
-    check(
-        r#"
-        //- sources/a.txt
-        Police in Beijing said they had rescued 382 babies in raids on trafficking rings.
-        //- draft.md
-        Police in Beijing said they had rescued [[382 babies|draft-disagree]] in raids on trafficking rings.
-
-        The raids were the largest of their kind, officers said.
-
-        Police in Beijing said the [[328 babies|draft-disagree]] rescued in the raids on trafficking rings were safe.
-        "#,
-    );
-}
-
-#[test]
-fn figures_of_two_named_subjects_are_two_facts() {
-    // Each sentence names its country: 17.5 and 37.8 million people are two
-    // countries' populations, not one fact told twice.
-    check(
-        r#"
-        //- sources/a.txt
-        Spain's share rose from 13.2 per cent to 20.7 per cent. The Netherlands, with 17.5 million people, had one of the lowest shares, 12.8 per cent. Poland's 37.8 million people got about 16 per cent of their energy from renewables. Belgium doubled its share, from 6.3 per cent to 13 per cent.
-        //- draft.md
-        Spain's share rose from [[13.2 per cent|ok]] to [[20.7 per cent|ok]].
-
-        The Netherlands, with [[17.5 million people|ok]], had one of the lowest shares, [[12.8 per cent|ok]].
-
-        Poland's [[37.8 million people|ok]] got about [[16 per cent|ok]] of their energy from renewables.
-
-        Belgium doubled its share, from [[6.3 per cent|ok]] to [[13 per cent|ok]].
-        "#,
-    );
-    // A capitalised word that opens a sentence and is written in lower case
-    // elsewhere in the draft is no name: these are one set of schools.
-    check(
-        r#"
-        //- sources/a.txt
-        Nothing in this source speaks of the earthquake.
-        //- draft.md
-        Engineers checked the [[70 schools|draft-disagree]] before classes could resume.
-
-        Classes resumed on Monday in the [[90 schools|draft-disagree]] the engineers had checked.
-        "#,
-    );
-}
-
-#[test]
-fn a_definite_figure_speaks_of_the_set_named_before() {
-    // "the 420 shops", "the club's 21,500 members": the draft marks the set
-    // as one it has named, so a different value contradicts the first.
-    check(
-        r#"
-        //- sources/a.txt
-        Nothing in this source speaks of the storm.
-        //- draft.md
-        Volunteers cleared mud from [[240 shops|draft-disagree]] on the high street on Saturday.
-
-        The council thanked the crews who had cleaned out the [[420 shops|draft-disagree]] on Saturday.
-
-        The rowing club has [[12,500 members|draft-disagree]] in the county.
-
-        Its chairman said all of the club's [[21,500 members|draft-disagree]] would vote on the merger.
-        "#,
-    );
-}
-
-#[test]
-fn indefinite_figures_of_one_kind_may_be_two_sets() {
-    // The same sentences without the definite determiners: two sets of shops
-    // and members the story may well hold, and no contradiction.
-    check(
-        r#"
-        //- sources/a.txt
-        Nothing in this source speaks of the storm.
-        //- draft.md
-        Volunteers cleared mud from [[240 shops|unsourced-figure]] on the high street on Saturday.
-
-        The council thanked crews who had cleaned out [[420 shops|unsourced-figure]] on Saturday.
-
-        The rowing club has [[12,500 members|unsourced-figure]] in the county.
-
-        Its chairman said [[21,500 members|unsourced-figure]] of rival clubs would vote on the merger.
-        "#,
-    );
-}
-
-#[test]
-fn a_definite_restatement_of_the_same_value_agrees() {
-    check(
-        r#"
-        //- sources/a.txt
-        Volunteers cleared mud from 240 shops on the high street on Saturday.
-        //- draft.md
-        Volunteers cleared mud from [[240 shops|ok]] on the high street on Saturday.
-
-        The council thanked the crews who had cleaned out the [[240 shops|ok]] on Saturday.
-        "#,
-    );
-}
-
-#[test]
-fn restatements_of_one_figure_agree() {
-    check(
-        r#"
-        //- sources/a.txt
-        The ministry said 1,094 people had been arrested in the crackdown on baby trafficking.
-        //- draft.md
-        The ministry said [[1,094 people|ok]] had been arrested in the crackdown on baby trafficking.
-
-        [[More than a thousand people|ok]] were arrested in the crackdown on baby trafficking, the ministry said.
-
-        The ministry said [[about 1,100 people|ok]] had been arrested in the crackdown on baby trafficking.
-        "#,
-    );
-}
-
-#[test]
-fn a_before_and_an_after_are_not_a_contradiction() {
-    check(
-        r#"
-        //- sources/a.txt
-        Last year the road toll stood at 37 deaths over the holidays.
-        This year the road toll rose to 45 deaths over the holidays.
-        //- draft.md
-        Last year the road toll stood at [[37 deaths|ok]] over the holidays.
-
-        This year the road toll rose to [[45 deaths|ok]] over the holidays.
-        "#,
-    );
-}
-
-#[test]
-fn broken_arithmetic_is_flagged_and_right_arithmetic_is_quiet() {
-    check(
-        r#"
-        //- sources/a.txt
-        The holiday road toll reached 45 deaths, eight more than the 37 deaths at the same stage last year.
-        Police freed 40 babies this year, twice as many as the 20 babies freed last year.
-        //- draft.md
-        The holiday road toll reached [[45 deaths|ok]], [[nine more|arithmetic-mismatch]] than the [[37 deaths|ok]] at the same stage last year.
-
-        The holiday road toll reached [[45 deaths|ok]], [[eight more|ok]] than the [[37 deaths|ok]] at the same stage last year.
-
-        Police freed [[40 babies|ok]] this year, twice as many as the [[20 babies|ok]] freed last year.
-        "#,
-    );
-}
-
-#[test]
-fn a_list_that_does_not_add_up() {
-    check(
-        r#"
-        //- sources/a.txt
-        Police arrested 82 suspects in three provinces. Officers held 30 suspects in Anhui, 25 suspects in Hebei and 27 suspects in Henan.
-        //- draft.md
-        Police arrested [[80 suspects|arithmetic-mismatch]] in three provinces:
-
-        - [[30 suspects|ok]] in Anhui
-        - [[25 suspects|ok]] in Hebei
-        - [[27 suspects|ok]] in Henan
-        "#,
-    );
-    check(
-        r#"
-        //- sources/a.txt
-        Police arrested 82 suspects in three provinces. Officers held 30 suspects in Anhui, 25 suspects in Hebei and 27 suspects in Henan.
-        //- draft.md
-        Police arrested [[82 suspects|ok]] in three provinces:
-
-        - [[30 suspects|ok]] in Anhui
-        - [[25 suspects|ok]] in Hebei
-        - [[27 suspects|ok]] in Henan
-        "#,
-    );
-}
-
-/// The findings for `draft` against the sources of `fixture`.
-fn findings(fixture: &str, draft: &str) -> Vec<copydesk::check::Finding> {
-    let fx = crate::support::Fixture::from_files(crate::support::Fixture::parse(fixture));
-    let config =
-        copydesk::config::Config::parse("[corpus]\npaths = [\"sources\"]\n", &fx.path("copydesk.toml")).unwrap();
-    let project = copydesk::project::Project::load(config, &[]).unwrap();
-    project.check_text(draft).1
 }
 
 #[test]

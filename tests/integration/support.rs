@@ -227,3 +227,12 @@ pub fn root() -> PathBuf {
 pub fn test_cache_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("index-cache-{}", std::process::id()))
 }
+
+/// The findings of `draft` checked against the sources of `fixture`.
+pub fn findings(fixture: &str, draft: &str) -> Vec<copydesk::check::Finding> {
+    let fx = Fixture::from_files(Fixture::parse(fixture));
+    let config =
+        copydesk::config::Config::parse("[corpus]\npaths = [\"sources\"]\n", &fx.path("copydesk.toml")).unwrap();
+    let project = copydesk::project::Project::load(config, &[]).unwrap();
+    project.check_text(draft).1
+}
