@@ -194,6 +194,25 @@ impl Checker<'_> {
 
     /// [`Self::draft_newer`], in the draft sentence `s` that holds `fig`.
     pub(super) fn newer_in(&self, block: &Block, s: &Sentence, fig: &Figure) -> Option<Figure> {
+        let (sup, i) = self.draft_reading(block, s, fig)?;
+        sup[i].map(|j| s.figures[j].clone())
+    }
+
+    /// The figures the draft sentence `s` gives as `fig`'s newer or earlier
+    /// value ("rose 12 per cent to 4.82 billion crowns from 4.3 billion").
+    pub(super) fn change_partners_in(&self, block: &Block, s: &Sentence, fig: &Figure) -> Vec<Figure> {
+        let Some((sup, i)) = self.draft_reading(block, s, fig) else {
+            return Vec::new();
+        };
+        (0..s.figures.len())
+            .filter(|&k| sup[i] == Some(k) || sup[k] == Some(i))
+            .map(|k| s.figures[k].clone())
+            .collect()
+    }
+
+    /// The revision reading of draft sentence `s` (`sup[k] == Some(j)`:
+    /// figure k is the earlier value of j) and `fig`'s index in it.
+    fn draft_reading(&self, block: &Block, s: &Sentence, fig: &Figure) -> Option<(Vec<Option<usize>>, usize)> {
         let sup = self.superseded_as(
             &block.text,
             s.span.start as usize..s.span.end as usize,
@@ -201,25 +220,7 @@ impl Checker<'_> {
             false,
         );
         let i = s.figures.iter().position(|f| f.span == fig.span)?;
-        sup[i].map(|j| s.figures[j].clone())
-    }
-
-    /// The figures the draft sentence `s` gives as `fig`'s newer or earlier
-    /// value ("rose 12 per cent to 4.82 billion crowns from 4.3 billion").
-    pub(super) fn change_partners_in(&self, block: &Block, s: &Sentence, fig: &Figure) -> Vec<Figure> {
-        let sup = self.superseded_as(
-            &block.text,
-            s.span.start as usize..s.span.end as usize,
-            &s.figures,
-            false,
-        );
-        let Some(i) = s.figures.iter().position(|f| f.span == fig.span) else {
-            return Vec::new();
-        };
-        (0..s.figures.len())
-            .filter(|&k| sup[i] == Some(k) || sup[k] == Some(i))
-            .map(|k| s.figures[k].clone())
-            .collect()
+        Some((sup, i))
     }
 
     /// The draft sentence of `block` that holds `fig`, analysed afresh.

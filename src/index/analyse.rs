@@ -43,11 +43,13 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
     let title_ends = crate::markdown::front_matter(&source.text).map(|f| f.range.end);
     let distinct = rows::distinct_label_words(an, &source.blocks);
     // A wire's dateline date is the source's own date, not a figure of the
-    // story: its first block drops the figures that end within it.
-    let dateline_end = source
+    // story: its first paragraph (after the headline, if any) drops the
+    // figures that end within it.
+    let dateline = source
         .blocks
-        .first()
-        .and_then(|b| crate::dateline::wire_dateline_end(an, &b.text));
+        .iter()
+        .position(|b| b.kind == crate::markdown::BlockKind::Paragraph)
+        .and_then(|bi| Some((bi, crate::dateline::wire_dateline_end(an, &source.blocks[bi].text)?)));
     for (bi, block) in source.blocks.iter().enumerate() {
         let title = title_ends.is_some_and(|end| block.map.start(0) < end);
         let cell = matches!(block.kind, crate::markdown::BlockKind::TableCell { .. });
@@ -60,8 +62,8 @@ fn analyze_blocks(an: &mut Analyzer<'_>, source: &Source, source_id: u32) -> Vec
             columns::retype_cell(an, &mut units, &years, &fractions, block, &outer, &mut sentences);
             sentences
         };
-        if bi == 0
-            && let (Some(end), Some(first)) = (dateline_end, sentences.first_mut())
+        if let (Some((at, end)), Some(first)) = (dateline, sentences.first_mut())
+            && at == bi
         {
             first.figures.retain(|f| f.span.end as usize > end);
         }

@@ -487,6 +487,26 @@ fn a_wire_datelines_date_is_no_figure_of_the_story() {
         Halvard bid 412 pence a share on [[March 3|unsourced-figure]].
         "#,
     );
+    // Under the headline of a Markdown wire, the dateline opens the first
+    // paragraph: "Nov 12" is no rival of the period's end.
+    check(
+        r#"
+        //- sources/wire.md
+        ---
+        date: 2025-11-12
+        ---
+        # Halden Foods first-half profit beats forecasts
+
+        LONDON, Nov 12 - British food maker Halden Foods reported a 9 pct rise in first-half adjusted operating profit to 318 mln stg on Wednesday.
+        //- sources/release.md
+        ---
+        date: 2025-11-12
+        ---
+        Halden Foods reported adjusted operating profit of 318 million pounds for the six months to 30 September 2025.
+        //- draft.md
+        Adjusted operating profit rose 9 percent to 318 million pounds in the six months to [[30 September|ok]].
+        "#,
+    );
 }
 
 #[test]
