@@ -720,18 +720,18 @@ fn figures(files: Vec<PathBuf>) -> Result<ExitCode> {
             ReadOutcome::Source(s, _) => s,
             ReadOutcome::Skipped(w) => bail!("{w}"),
         };
-        for b in &src.blocks {
-            for s in an.analyze(&b.text) {
-                for fig in &s.figures {
-                    // The time slot, which the extraction tables leave out.
-                    let time = fig.time.map(|y| format!(" @{y}")).unwrap_or_default();
-                    writeln!(
-                        out,
-                        "{}: {}{time}",
-                        f.display(),
-                        copydesk::extract::describe(&rules, &b.text, fig)
-                    )?;
-                }
+        // As the index reads the file: table cells with their headers, a
+        // dated text's relative years resolved.
+        for s in copydesk::index::analyze_source(&mut an, &src, 0) {
+            for fig in &s.figures {
+                // The time slot, which the extraction tables leave out.
+                let time = fig.time.map(|y| format!(" @{y}")).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}: {}{time}",
+                    f.display(),
+                    copydesk::extract::describe(&rules, &src.text, fig)
+                )?;
             }
         }
     }

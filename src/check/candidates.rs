@@ -8,6 +8,36 @@ use crate::extract::{Figure, OUTER_CLAUSE, Sentence};
 use crate::index::{FactRef, dim_key};
 use rustc_hash::FxHashSet;
 
+/// Drops, from each figure's candidates, the loose support (`Consistent`:
+/// "more than $180 billion" against a source's $255 billion) of a source
+/// figure that states another figure of the same draft sentence exactly:
+/// in "Congress had cut $255 billion, and the deficit would be more than
+/// $180 billion", the source's $255 billion is the cut's fact, not the
+/// deficit's. A figure of the same clause is kept: it restates the other
+/// ("More than a fifth of people, 21.4 per cent, were ..."). Exact support
+/// stays too: two figures of one value may both be backed by one statement.
+/// `clauses` holds each figure's clause.
+pub(super) fn drop_claimed_support(cands: &mut [Vec<Cand>], clauses: &[u8]) {
+    let claimed: Vec<FxHashSet<FactRef>> = cands
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| c.agreement == super::compare::Agreement::Same)
+                .map(|c| c.fact)
+                .collect()
+        })
+        .collect();
+    for (fi, cs) in cands.iter_mut().enumerate() {
+        cs.retain(|c| {
+            c.agreement != super::compare::Agreement::Consistent
+                || !claimed
+                    .iter()
+                    .enumerate()
+                    .any(|(fj, set)| clauses[fj] != clauses[fi] && set.contains(&c.fact))
+        });
+    }
+}
+
 /// A value stated by at most this many figures brings them all in as candidates.
 pub(super) const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.

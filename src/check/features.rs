@@ -223,12 +223,24 @@ pub(super) enum Story {
     Same,
 }
 
+/// Whether the source's head (its headline, or the line that opens a
+/// transcript: "Governor ..., Budget Address, March 3, 2019") names a name
+/// of the draft figure's own clause. The head says whom every passage below
+/// is about or by, so the name ties a passage that says only "we" or "the
+/// company" to the draft's story. It only admits the passage as a
+/// candidate: as evidence of the same fact it is too weak (a headline names
+/// the place of every figure below it).
+pub(super) fn head_names_ours(ctx: &DraftCtx, head: Option<&SentenceRec>) -> bool {
+    head.is_some_and(|h| h.terms.iter().any(|t| t.name && ctx.clause_names.contains(&t.key)))
+}
+
 pub(super) fn story(
     ctx: &DraftCtx,
     sent: &SentenceRec,
     fig: &Figure,
     neighbors: &[&SentenceRec],
     mut wider: impl Iterator<Item = std::sync::Arc<SentenceRec>>,
+    head_names_ours: impl FnOnce() -> bool,
     w: &Scoring,
 ) -> Story {
     let shares_a_name = std::iter::once(sent).chain(neighbors.iter().copied()).any(|ns| {
@@ -257,15 +269,19 @@ pub(super) fn story(
         // A speaker or a second party named beside the figure is not yet
         // another story: the source's story names are looked for a little
         // further out (two sentences either side) before ruling it out.
-        return if wider.any(|ns| {
-            ns.terms
-                .iter()
-                .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
-        }) {
+        return if head_names_ours()
+            || wider.any(|ns| {
+                ns.terms
+                    .iter()
+                    .any(|t| t.name && ctx.story_names.binary_search(&t.key).is_ok())
+            }) {
             Story::Same
         } else {
             Story::Other
         };
+    }
+    if head_names_ours() {
+        return Story::Same;
     }
     let own = |t: &&crate::extract::Term| !fig.toks.contains(&t.pos) && t.event.is_none();
     let mut in_sentence: Vec<u64> = sent

@@ -339,9 +339,11 @@ impl<'a> Checker<'a> {
             }
             let prev = si.checked_sub(1).map(|p| &sentences[p]);
             let fig_keys: Vec<Vec<u64>> = s.figures.iter().map(|f| value_keys(f, self.rules)).collect();
-            let cands: Vec<Vec<Cand>> = (0..s.figures.len())
+            let mut cands: Vec<Vec<Cand>> = (0..s.figures.len())
                 .map(|fi| self.figure_candidates(s, fi, prev, &fig_keys))
                 .collect();
+            let clauses: Vec<u8> = s.figures.iter().map(|f| f.clause).collect();
+            candidates::drop_claimed_support(&mut cands, &clauses);
             let held = self.check_arithmetic(doc, block, s, out);
             for (fi, fig) in s.figures.iter().enumerate() {
                 let span = block.map.range(fig.span.clone());

@@ -8,7 +8,7 @@
 //! its weights").
 
 use super::context::{DraftCtx, clause_events};
-use super::features::{Story, other_subject, story};
+use super::features::{Story, head_names_ours, other_subject, story};
 use super::{Agreement, Checker, cells, compare};
 use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
 use crate::index::{FactRef, SentenceRec};
@@ -244,7 +244,12 @@ impl<'a> Checker<'a> {
         let story = if cof > 0 || row == cells::RowFit::Named {
             Story::Same
         } else {
-            story(ctx, sent, s, neighbors, self.passage_window(r.sentence, 2), w)
+            // Only looked up where the passage itself shows no tie.
+            let head = || {
+                let h = self.index.source_sentences(sent.source).next().map(|(_, h)| h);
+                head_names_ours(ctx, h.as_deref())
+            };
+            story(ctx, sent, s, neighbors, self.passage_window(r.sentence, 2), head, w)
         };
         // Loosely tied (a shared word, no name, no co-figure) and counting
         // another thing, both named ("15 suspects" for "15 more arrests"):

@@ -263,6 +263,9 @@ pub struct OuterContext {
     pub terms: Vec<Term>,
     /// The counted noun a bare number in the block takes ("Workers" column).
     pub noun: Option<Noun>,
+    /// The year a table cell's header or row label is ("| 1998 | more than
+    /// 11 million |"): the time of the cell's figures that give none.
+    pub year: Option<i32>,
 }
 
 /// Per-token facts computed once.
@@ -404,6 +407,9 @@ impl<'r> Analyzer<'r> {
             outer.terms.extend(ctx.terms);
             if i == 0 && table_cell {
                 outer.noun = ctx.noun;
+            }
+            if table_cell && outer.year.is_none() {
+                outer.year = lone_year(c);
             }
         }
         outer
@@ -563,6 +569,9 @@ impl<'r> Analyzer<'r> {
             if f.noun.is_none() && f.dim == Dim::Count {
                 f.noun = outer.noun;
             }
+            if f.time.is_none() && f.dim != Dim::Date {
+                f.time = outer.year;
+            }
         }
         let span = match (toks.first(), toks.last()) {
             (Some(a), Some(b)) => a.start..b.end,
@@ -605,6 +614,18 @@ impl<'r> Analyzer<'r> {
             || self.rules.unit_terms.get1(info.stem).is_some()
             || self.rules.currency_words.get1(info.stem).is_some();
         !known && !lower.ends_with("ly") && !lower.ends_with("ing") && !lower.ends_with("ed")
+    }
+}
+
+/// A table header or row label that is a year and nothing else ("1998"):
+/// the row or column is that year's. A label with words ("Share in 2011",
+/// "1998 address") is read by the column rules, and a range ("1998-99") is
+/// no one year.
+fn lone_year(label: &str) -> Option<i32> {
+    let t = label.trim();
+    match crate::corpus::data::years_in(t)[..] {
+        [y] if t.len() == 4 => Some(y),
+        _ => None,
     }
 }
 

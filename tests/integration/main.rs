@@ -16,6 +16,7 @@ mod data_tables;
 mod distribution;
 mod draft_itself;
 mod external;
+mod fact_identity;
 mod fixtures;
 mod formats;
 mod index;

@@ -1,0 +1,81 @@
+//! Whose fact a source statement is: the speaker a transcript's head line
+//! names, a value the draft gives another of its figures, the year a table
+//! row stands for. One `check(fixture)` each, with the negative case beside.
+
+use crate::support::check;
+
+#[test]
+fn a_transcripts_head_line_names_who_says_its_we() {
+    // The addresses say "we"; only their head lines name the governor. The
+    // other governor's figure backs nothing said of this one.
+    check(
+        r#"
+        //- sources/delgado.txt
+        Governor Maria Delgado, Budget Address to the Assembly, March 3, 2019
+
+        Thank you all for coming. It is an honour to stand in this chamber again.
+
+        Our schools are improving and our roads are safer.
+
+        Over the last two years we have put our people back to work, creating over 40,000 new jobs, a record for this state.
+        //- sources/reyes.txt
+        Governor Tom Reyes, Budget Address to the Assembly, March 9, 2021
+
+        Thank you, Madam Speaker. The past year has tested every family in this state.
+
+        Our hospitals held firm and our teachers kept on teaching.
+
+        Since I took office we have created over 52,000 new jobs, more than any governor before me.
+        //- draft.md
+        In her [[2019|ok]] address Delgado claimed [[over 40,000 new jobs|ok]].
+
+        In his [[2021|ok]] address Reyes claimed [[over 52,000 new jobs|ok]].
+
+        Delgado later claimed [[over 52,000 new jobs|unsourced-figure]].
+        "#,
+    );
+}
+
+#[test]
+fn a_value_the_draft_gives_another_figure_is_no_loose_support() {
+    // "more than £180 million" would fit the £255 million cut, which is the
+    // other figure's fact; the deficit's own source says under £180 million.
+    // A restatement in the same clause ("a fifth, 21.4 per cent") keeps its
+    // support.
+    check(
+        r#"
+        //- sources/a.txt
+        The council cut 255 million pounds of spending this year and the deficit is shrinking, the treasurer said.
+
+        Council tax will rise by 4.9 per cent in April.
+
+        Auditors now say next year's deficit will be under 180 million pounds.
+
+        More than a fifth of the town's residents, 21.4 per cent, are over 65.
+        //- draft.md
+        The council cut [[£255 million|ok]] of spending this year, and auditors now put next year's deficit at [[more than £180 million|qualifier-mismatch]].
+
+        [[More than a fifth|ok]] of the town's residents, [[21.4 per cent|ok]], are over 65.
+        "#,
+    );
+}
+
+#[test]
+fn a_table_rows_year_is_the_time_of_its_cells() {
+    // The 2019 row's figure is 2019's: 2018's equal value is no support.
+    check(
+        r#"
+        //- sources/a.txt
+        Employers in the county created 12,400 jobs in 2018 and 15,100 jobs in 2019, the labour office said.
+        //- draft.md
+        # Jobs in the county
+
+        Jobs created each year, according to the labour office:
+
+        | Year | Jobs created |
+        |---|---|
+        | 2018 | [[12,400|ok]] |
+        | 2019 | [[12,400|figure-mismatch]] |
+        "#,
+    );
+}
