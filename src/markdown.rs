@@ -321,6 +321,25 @@ impl Builder {
 
 /// Replaces URLs and citation keys with spaces of the same length, so their
 /// digits are never read as figures and offsets stay put.
+/// Whether the paragraph before a table introduces it: a lead-in ("Jobs
+/// created each year, according to the labour office:"), a title ("Arrests
+/// by province, 2011") or a sentence with no figure but years ("The table
+/// shows the results of 2019."). A finished sentence that states figures of
+/// its own ("China has partnerships with 83 countries.") is the story's
+/// text, whose words are no context of the cells below it.
+fn is_caption(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with(':') || !t.ends_with(['.', '!', '?']) {
+        return true;
+    }
+    let years = crate::corpus::data::years_in(t).len();
+    let numbers = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    numbers == years
+}
+
 fn mask_unchecked(text: &mut String) {
     let mut ranges: Vec<Range<usize>> = linkify::LinkFinder::new()
         .links(text)
@@ -546,7 +565,7 @@ impl Document {
                         caption = self
                             .blocks
                             .last()
-                            .filter(|b| b.kind == BlockKind::Paragraph)
+                            .filter(|b| b.kind == BlockKind::Paragraph && is_caption(&b.text))
                             .map(|b| b.text.clone());
                     }
                     Tag::TableHead => {
@@ -837,6 +856,26 @@ mod tests {
         assert_eq!(cell.context[2], "Detained by place:");
         let r = cell.map.range(0..cell.text.len() as u32);
         assert_eq!(md[r].trim(), "46");
+    }
+
+    #[test]
+    fn a_caption_introduces_its_table_and_a_statement_does_not() {
+        let context = |before: &str| {
+            let md = format!("{before}\n\n| Place | Detained |\n|---|---|\n| Taiwan | 46 |\n");
+            let doc = Document::parse(md);
+            let cell = doc.blocks.iter().find(|b| b.text.trim() == "46").unwrap().clone();
+            cell.context
+        };
+        for caption in [
+            "Detained by place:",
+            "Arrests by province, 2011",
+            "The table shows the arrests of 2011.",
+        ] {
+            assert_eq!(context(caption).last().map(String::as_str), Some(caption), "{caption}");
+        }
+        // A finished sentence with figures of its own is the story's text.
+        let ctx = context("China has partnerships with 83 countries and regions.");
+        assert_eq!(ctx, ["Detained", "Taiwan"]);
     }
 
     #[test]

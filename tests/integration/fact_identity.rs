@@ -79,3 +79,24 @@ fn a_table_rows_year_is_the_time_of_its_cells() {
         "#,
     );
 }
+
+#[test]
+fn a_statement_before_a_table_is_no_caption_of_its_cells() {
+    // The paragraph above the table tells a fact of its own; its words
+    // would draw the cells to that fact's sentence. A lead-in ending in a
+    // colon is the cells' caption.
+    check(
+        r#"
+        //- sources/a.txt
+        Police detained 41 suspects in Leeds and 17 in Bradford after the raids, officers said.
+        The force has 23 partner agencies across the region, officers said.
+        //- draft.md
+        The force has [[23|ok]] partner agencies across the region.
+
+        | Town | Detained |
+        |---|---|
+        | Leeds | [[41|ok]] |
+        | Bradford | [[71|figure-mismatch]] |
+        "#,
+    );
+}
