@@ -319,8 +319,6 @@ impl Builder {
     }
 }
 
-/// Replaces URLs and citation keys with spaces of the same length, so their
-/// digits are never read as figures and offsets stay put.
 /// Whether the paragraph before a table introduces it: a lead-in ("Jobs
 /// created each year, according to the labour office:"), a title ("Arrests
 /// by province, 2011") or a sentence with no figure but years ("The table
@@ -340,6 +338,8 @@ fn is_caption(text: &str) -> bool {
     numbers == years
 }
 
+/// Replaces URLs and citation keys with spaces of the same length, so their
+/// digits are never read as figures and offsets stay put.
 fn mask_unchecked(text: &mut String) {
     let mut ranges: Vec<Range<usize>> = linkify::LinkFinder::new()
         .links(text)

@@ -16,8 +16,8 @@ use rustc_hash::FxHashSet;
 /// deficit's. A figure of the same clause is kept: it restates the other
 /// ("More than a fifth of people, 21.4 per cent, were ..."). Exact support
 /// stays too: two figures of one value may both be backed by one statement.
-/// `clauses` holds each figure's clause.
-pub(super) fn drop_claimed_support(cands: &mut [Vec<Cand>], clauses: &[u8]) {
+/// `cands` holds the candidates of each of `figures`.
+pub(super) fn drop_claimed_support(cands: &mut [Vec<Cand>], figures: &[Figure]) {
     let claimed: Vec<FxHashSet<FactRef>> = cands
         .iter()
         .map(|cs| {
@@ -33,7 +33,7 @@ pub(super) fn drop_claimed_support(cands: &mut [Vec<Cand>], clauses: &[u8]) {
                 || !claimed
                     .iter()
                     .enumerate()
-                    .any(|(fj, set)| clauses[fj] != clauses[fi] && set.contains(&c.fact))
+                    .any(|(fj, set)| figures[fj].clause != figures[fi].clause && set.contains(&c.fact))
         });
     }
 }

@@ -342,8 +342,7 @@ impl<'a> Checker<'a> {
             let mut cands: Vec<Vec<Cand>> = (0..s.figures.len())
                 .map(|fi| self.figure_candidates(s, fi, prev, &fig_keys))
                 .collect();
-            let clauses: Vec<u8> = s.figures.iter().map(|f| f.clause).collect();
-            candidates::drop_claimed_support(&mut cands, &clauses);
+            candidates::drop_claimed_support(&mut cands, &s.figures);
             let held = self.check_arithmetic(doc, block, s, out);
             for (fi, fig) in s.figures.iter().enumerate() {
                 let span = block.map.range(fig.span.clone());

@@ -66,6 +66,18 @@ pub fn years_in(text: &str) -> Vec<i32> {
         .collect()
 }
 
+/// A text that is a year and nothing else ("1998", a table's row label or a
+/// column's cell): the row or column is that year's. A label with words
+/// ("1998 address"), a range ("1998-99") or a four-digit count outside the
+/// years ("7367") is none.
+pub fn lone_year(text: &str) -> Option<i32> {
+    let t = text.trim();
+    match years_in(t)[..] {
+        [y] if t.len() == 4 => Some(y),
+        _ => None,
+    }
+}
+
 fn holds_year(text: &str) -> bool {
     !years_in(text).is_empty()
 }
@@ -324,6 +336,19 @@ pub fn title_of(path: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_lone_year_is_four_digits_of_a_year_and_nothing_else() {
+        use super::lone_year;
+        assert_eq!(lone_year("1998"), Some(1998));
+        assert_eq!(lone_year(" 2019 "), Some(2019));
+        // Words, ranges and other numbers are no one year.
+        assert_eq!(lone_year("1998 address"), None);
+        assert_eq!(lone_year("1998-99"), None);
+        assert_eq!(lone_year("Both years"), None);
+        assert_eq!(lone_year("4500"), None);
+        assert_eq!(lone_year("7367"), None);
+    }
+
     use super::*;
 
     #[test]

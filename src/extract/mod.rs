@@ -409,7 +409,9 @@ impl<'r> Analyzer<'r> {
                 outer.noun = ctx.noun;
             }
             if table_cell && outer.year.is_none() {
-                outer.year = lone_year(c);
+                // A label with words ("Share in 2011") is read by the
+                // column rules.
+                outer.year = crate::corpus::data::lone_year(c);
             }
         }
         outer
@@ -614,18 +616,6 @@ impl<'r> Analyzer<'r> {
             || self.rules.unit_terms.get1(info.stem).is_some()
             || self.rules.currency_words.get1(info.stem).is_some();
         !known && !lower.ends_with("ly") && !lower.ends_with("ing") && !lower.ends_with("ed")
-    }
-}
-
-/// A table header or row label that is a year and nothing else ("1998"):
-/// the row or column is that year's. A label with words ("Share in 2011",
-/// "1998 address") is read by the column rules, and a range ("1998-99") is
-/// no one year.
-fn lone_year(label: &str) -> Option<i32> {
-    let t = label.trim();
-    match crate::corpus::data::years_in(t)[..] {
-        [y] if t.len() == 4 => Some(y),
-        _ => None,
     }
 }
 

@@ -1065,14 +1065,3 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
         ],
     );
 }
-
-#[test]
-fn a_lone_year_label_dates_its_row() {
-    assert_eq!(lone_year("1998"), Some(1998));
-    assert_eq!(lone_year(" 2019 "), Some(2019));
-    // Words, ranges and other numbers are no one year.
-    assert_eq!(lone_year("1998 address"), None);
-    assert_eq!(lone_year("1998-99"), None);
-    assert_eq!(lone_year("Both years"), None);
-    assert_eq!(lone_year("4500"), None);
-}

@@ -37,10 +37,9 @@ pub(super) fn year_columns(blocks: &[Block]) -> FxHashSet<Column> {
         if !bare_number(&b.text) {
             continue;
         }
-        let t = b.text.trim();
-        // Four digits from 1000 to 2999, as a year is read ("7367" is none:
-        // a column of them is a column of counts, "1896" among them too).
-        let yearish = !crate::corpus::data::years_in(t).is_empty() && t.len() == 4;
+        // "7367" is no year: a column of them is a column of counts, "1896"
+        // among them too.
+        let yearish = crate::corpus::data::lone_year(&b.text).is_some();
         let e = verdict.entry(col).or_insert(true);
         *e &= yearish;
     }
