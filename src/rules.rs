@@ -325,7 +325,7 @@ pub struct Rules {
     /// Event verbs, keyed by stems.
     pub event_terms: PhraseTable<EventId>,
     pub stopwords: FxHashSet<u64>,
-    pub abbreviations: FxHashSet<String>,
+    pub abbreviations: crate::text::Abbreviations,
     /// Month names by lowercase hash: month number 1-12.
     pub months: FxHashMap<u64, u8>,
     pub not_names: FxHashSet<u64>,

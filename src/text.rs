@@ -194,7 +194,21 @@ fn is_closer(s: &str) -> bool {
 /// followed by a token that starts a sentence: a capital letter, a digit or an
 /// opening quote. A full stop after an abbreviation ("Mr.", "Gen.") or an
 /// initial ("L. Hunt", "U.S.") ends nothing.
-pub fn sentences(text: &str, tokens: &[Token], abbreviations: &rustc_hash::FxHashSet<String>) -> Vec<Range<usize>> {
+/// Abbreviations written with a full stop, by where they stand in a phrase,
+/// which decides whether that stop can end a sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Abbreviations {
+    /// Before what they qualify ("Dr. Smith", "No. 10", "U.S. troops"): the
+    /// stop never ends a sentence.
+    pub leading: rustc_hash::FxHashSet<String>,
+    /// After it ("Sealy Inc.", "Martin Jr.", "etc."): the phrase is closed,
+    /// so a capitalised word after the stop starts a new sentence, unless it
+    /// is itself one of these ("Dow Jones & Co. Inc.").
+    pub trailing: rustc_hash::FxHashSet<String>,
+}
+
+/// Sentence ranges (in token indices) of `text`.
+pub fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -208,9 +222,24 @@ pub fn sentences(text: &str, tokens: &[Token], abbreviations: &rustc_hash::FxHas
                 let p = &text[prev.range()];
                 let glued = !t.space_before;
                 let initial = p.chars().count() == 1 && p.chars().all(|c| c.is_uppercase());
-                if glued && prev.kind == TokenKind::Word && (initial || abbreviations.contains(&p.to_lowercase())) {
-                    i += 1;
-                    continue;
+                if glued && prev.kind == TokenKind::Word {
+                    let lower = p.to_lowercase();
+                    let closes = abbreviations.trailing.contains(&lower)
+                        && tokens.get(i + 1).is_some_and(|n| {
+                            let w = &text[n.range()];
+                            n.space_before
+                                && n.kind == TokenKind::Word
+                                && w.chars().next().is_some_and(char::is_uppercase)
+                                && !abbreviations.trailing.contains(&w.to_lowercase())
+                        });
+                    if !closes
+                        && (initial
+                            || abbreviations.leading.contains(&lower)
+                            || abbreviations.trailing.contains(&lower))
+                    {
+                        i += 1;
+                        continue;
+                    }
                 }
             }
             let mut end = i + 1;
@@ -446,7 +475,10 @@ mod tests {
 
     fn split(text: &str) -> Vec<String> {
         let toks = tokenize(text);
-        let abbr: rustc_hash::FxHashSet<String> = ["mr", "dr", "gen"].iter().map(|s| s.to_string()).collect();
+        let abbr = Abbreviations {
+            leading: ["mr", "dr", "gen", "u.s"].iter().map(|s| s.to_string()).collect(),
+            trailing: ["inc", "co", "jr"].iter().map(|s| s.to_string()).collect(),
+        };
         sentences(text, &toks, &abbr)
             .into_iter()
             .map(|r| text[toks[r.start].start as usize..toks[r.end - 1].end as usize].to_string())
@@ -463,6 +495,23 @@ mod tests {
                 "\"Go!\" she said.",
                 "1,094 were held."
             ]
+        );
+    }
+
+    #[test]
+    fn a_trailing_abbreviation_ends_a_sentence_before_a_capital() {
+        assert_eq!(
+            split("It bought Sealy Inc. Sales will rise. Dow Jones & Co. Inc. said so."),
+            vec![
+                "It bought Sealy Inc.",
+                "Sales will rise.",
+                "Dow Jones & Co. Inc. said so."
+            ]
+        );
+        // Before a lowercase word, or at a title, the stop is inside the sentence.
+        assert_eq!(
+            split("Acme Inc. said Martin Jr. and Dr. Lee agreed."),
+            vec!["Acme Inc. said Martin Jr. and Dr. Lee agreed."]
         );
     }
 

@@ -37,7 +37,7 @@ impl Rules {
             events: Vec::new(),
             event_terms: PhraseTable::default(),
             stopwords: FxHashSet::default(),
-            abbreviations: FxHashSet::default(),
+            abbreviations: crate::text::Abbreviations::default(),
             months: FxHashMap::default(),
             not_names: FxHashSet::default(),
             clause_openers: FxHashSet::default(),
@@ -271,7 +271,10 @@ impl Rules {
         let lx = &set.lexicon;
         rules.stopwords = word_set(&lx.stopwords);
         for w in &lx.abbreviations {
-            rules.abbreviations.insert(w.to_lowercase());
+            rules.abbreviations.leading.insert(w.to_lowercase());
+        }
+        for w in &lx.trailing_abbreviations {
+            rules.abbreviations.trailing.insert(w.to_lowercase());
         }
         for (table, anaphoric) in [(&lx.relative_years, false), (&lx.anaphoric_years, true)] {
             for (phrase, offset) in table {

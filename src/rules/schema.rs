@@ -179,6 +179,9 @@ pub(super) struct LexiconSection {
     pub(super) spelling: SpellingSection,
     #[serde(default)]
     pub(super) abbreviations: Vec<String>,
+    /// Abbreviations that close a phrase ("Inc.", "Jr."): see `text::Abbreviations`.
+    #[serde(default)]
+    pub(super) trailing_abbreviations: Vec<String>,
     #[serde(default)]
     pub(super) months: Vec<Vec<String>>,
     #[serde(default)]
@@ -323,6 +326,7 @@ impl RuleSet {
             dst.spelling.endings.extend(l.spelling.endings);
             dst.spelling.words.extend(l.spelling.words);
             dst.abbreviations.extend(l.abbreviations);
+            dst.trailing_abbreviations.extend(l.trailing_abbreviations);
             if !l.months.is_empty() {
                 dst.months = l.months;
             }
