@@ -165,6 +165,10 @@ pub struct Unit {
     pub factor: f64,
     /// The first term, used when writing a replacement.
     pub display: String,
+    /// Another dimension whose units are written where this one is meant
+    /// (a change in percentage points reported "per cent"): the same number
+    /// in that dimension is a unit confusion, another number a different fact.
+    pub mistaken_for: Option<String>,
 }
 
 /// A currency.

@@ -126,7 +126,15 @@ impl<'a> Checker<'a> {
             (Dim::Measure(a), Dim::Measure(b)) => {
                 let (ua, ub) = (&self.rules.units[a as usize], &self.rules.units[b as usize]);
                 if ua.dimension != ub.dimension {
-                    return None;
+                    // "2.5 per cent" for "2.5 percentage points": the same
+                    // number in a unit mistaken for the other is the confusion;
+                    // another number is another fact (a rise of 2 points to
+                    // 5.4 per cent).
+                    let mistaken = ua.mistaken_for.as_ref() == Some(&ub.dimension)
+                        || ub.mistaken_for.as_ref() == Some(&ua.dimension);
+                    let same_number = compare::values(d.bound, d.value, s.bound, s.value, 1.0)
+                        .is_some_and(|a| a != Agreement::Conflict);
+                    return (mistaken && same_number).then_some((1.0, true, 1.0));
                 }
                 // What is measured: "a 20-kilometre containment line" is not
                 // "a 25-kilometre fire front".

@@ -168,8 +168,15 @@ impl<'a> Checker<'a> {
         // "three decades" restates "30 years": two units of one dimension are
         // a confusion only when the number is the same and the measures then
         // differ ("25 kilometres" for "25 miles"), not when they convert.
-        let confusable = confusable
-            && !(matches!((d.dim, s.dim), (Dim::Measure(_), Dim::Measure(_))) && agreement != Agreement::Conflict);
+        // A unit of another dimension ("per cent" for "percentage points")
+        // converts to nothing: it stays a confusion.
+        let convertible = match (d.dim, s.dim) {
+            (Dim::Measure(a), Dim::Measure(b)) => {
+                self.rules.units[a as usize].dimension == self.rules.units[b as usize].dimension
+            }
+            _ => false,
+        };
+        let confusable = confusable && !(convertible && agreement != Agreement::Conflict);
         let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
             .index
             .neighbors(r.sentence)

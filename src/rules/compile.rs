@@ -215,6 +215,7 @@ impl Rules {
                 dimension: u.dimension.clone(),
                 factor: u.factor,
                 display: u.terms.first().cloned().unwrap_or_else(|| u.name.clone()),
+                mistaken_for: u.mistaken_for.clone(),
             });
             for t in &u.terms {
                 let keys = rules.phrase_keys(t, true);

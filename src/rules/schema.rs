@@ -135,6 +135,9 @@ pub(super) struct UnitRule {
     pub(super) beside_terms: Vec<String>,
     #[serde(default)]
     pub(super) beside: Option<String>,
+    /// A dimension this unit's figures are mistaken for (see `Unit::mistaken_for`).
+    #[serde(default)]
+    pub(super) mistaken_for: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -100,3 +100,37 @@ fn a_statement_before_a_table_is_no_caption_of_its_cells() {
         "#,
     );
 }
+
+#[test]
+fn a_change_in_percentage_points_is_not_a_change_in_per_cent() {
+    // The same number in the unit it is mistaken for is a unit confusion;
+    // another number in it is another fact (the rate itself), and the rate
+    // in per cent is quiet.
+    check(
+        r#"
+        //- sources/a.txt
+        The jobless rate in the county rose 0.4 percentage points to 5.4 per cent in March, the statistics office said.
+        //- draft.md
+        The county's jobless rate rose [[0.4 per cent|unit-mismatch]] in March, to [[5.4 per cent|ok]].
+
+        In March the county's jobless rate rose by [[0.4 percentage points|ok]].
+        "#,
+    );
+}
+
+#[test]
+fn a_company_suffix_closes_its_sentence() {
+    // "Inc." before a capitalised word ends the sentence: "Sales" opens the
+    // next one and is no misspelt name of the source's "Sale"; a title's stop
+    // ("Dr. Okafor") ends nothing.
+    check(
+        r#"
+        //- sources/a.txt
+        Ohio Bedding Completes Sale of Unit
+
+        Ohio Bedding Co said it completed the sale of its mattress unit to Halvorsen Inc for 12 mln dlrs. Chairman Ruth Okafor said sales would top 80 mln dlrs.
+        //- draft.md
+        Ohio Bedding sold its mattress unit for [[$12 million|ok]] to Halvorsen Inc. Sales will top [[$80 million|ok]], said Dr. [[Ruth Okafer|name-mismatch]].
+        "#,
+    );
+}
