@@ -163,6 +163,20 @@ impl<'a> Checker<'a> {
             {
                 Agreement::Same
             }
+            // A figure written with a scale word is rounded at the precision
+            // written, on either side: "4.2 million" tells 4.24 million, and a
+            // wire's "4.2 mln" does not contest a release's 4.24 million.
+            // Plain digits are not: "1,090" is no rounding of 1,094.
+            (Agreement::Conflict, _, Value::Num { lo: dl, hi: dh }, Value::Num { lo: sl, hi: sh })
+                if d.bound == crate::rules::Bound::Exact
+                    && s.bound == crate::rules::Bound::Exact
+                    && dl == dh
+                    && sl == sh
+                    && (d.scaled && compare::rounds_to(dl, sl * factor)
+                        || s.scaled && compare::rounds_to(sl * factor, dl)) =>
+            {
+                Agreement::Consistent
+            }
             (a, ..) => a,
         };
         // "three decades" restates "30 years": two units of one dimension are

@@ -141,6 +141,10 @@ pub struct Figure {
     /// The reporting period the figure's clause gives ("first-half profit",
     /// "full-year revenue"): a slot of the fact, like its year.
     pub period: Option<crate::rules::periods::PeriodId>,
+    /// Written as digits times a scale word ("4.2 million", "$1.2bn"): a
+    /// form rounded at the precision written, so "4.2 million" is 4.24
+    /// million told that way, while "1,090" is no rounding of 1,094.
+    pub scaled: bool,
 }
 
 /// A rate's period or base.

@@ -134,3 +134,32 @@ fn a_company_suffix_closes_its_sentence() {
         "#,
     );
 }
+
+#[test]
+fn a_figure_with_a_scale_word_is_rounded_where_it_is_written() {
+    // "4.2 million" tells 4.24 million, and a wire's rounded "4.2 mln" does
+    // not contest the release's figure; plain digits are exact, so 1,090 is
+    // no rounding of 1,094, and "4.3 million" is no rounding of 4.24 million.
+    check(
+        r#"
+        //- sources/release.txt
+        Passenger numbers at the South Terminal rose 12.5 per cent to 4.24 million last year, the airport said. The airport employs 1,094 staff.
+        //- sources/wire.txt
+        Traffic at the South Terminal rose 12.5 pct to 4.2 mln passengers last year, the operator said.
+        //- draft.md
+        Passenger numbers at the South Terminal rose to [[4.24 million|ok]] last year.
+
+        The South Terminal's traffic rose to [[4.2 million passengers|ok]] last year.
+
+        The airport employs [[1,090 staff|figure-mismatch]].
+        "#,
+    );
+    check(
+        r#"
+        //- sources/release.txt
+        Passenger numbers at the South Terminal rose 12.5 per cent to 4.24 million last year, the airport said.
+        //- draft.md
+        Passenger numbers at the South Terminal rose to [[4.3 million|figure-mismatch]] last year.
+        "#,
+    );
+}

@@ -35,6 +35,7 @@ impl<'a> Scan<'a> {
             weak: num.weak,
             locative: false,
             rate: None,
+            scaled: num.scaled,
         };
         // Currency sign before, then a qualifier before that.
         let mut lead = num.start;
@@ -471,6 +472,7 @@ impl<'a> Scan<'a> {
             earlier: self.told_earlier(f.start, f.end),
             rate: f.rate,
             period: None,
+            scaled: f.scaled,
         }
     }
 

@@ -337,6 +337,7 @@ impl<'a> Scan<'a> {
             weak: false,
             locative: false,
             rate: None,
+            scaled: false,
         })
     }
 
@@ -398,6 +399,7 @@ impl<'a> Scan<'a> {
             weak: false,
             locative: false,
             rate: None,
+            scaled: false,
         })
     }
 }
@@ -418,5 +420,6 @@ fn date_found(start: usize, end: usize, d: DateVal) -> Found {
         weak: false,
         locative: false,
         rate: None,
+        scaled: false,
     }
 }

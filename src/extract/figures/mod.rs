@@ -203,6 +203,8 @@ struct Found {
     locative: bool,
     /// The rate's period or base ("a year", "a share"), read after the figure.
     rate: Option<Rate>,
+    /// Digits times a scale word (see `Figure::scaled`).
+    scaled: bool,
 }
 
 /// A number phrase: digits or words, with scale.
@@ -219,6 +221,9 @@ struct Num {
     weak: bool,
     /// Written in digits.
     digits: bool,
+    /// Digits times a scale word ("4.2 million", "$70m"): rounded at the
+    /// written precision by the convention of the form.
+    scaled: bool,
 }
 
 struct NounPhrase {
@@ -361,6 +366,7 @@ impl Num {
             decade: false,
             weak: false,
             digits: false,
+            scaled: false,
         }
     }
 

@@ -58,12 +58,14 @@ impl<'a> Scan<'a> {
                     // "$70m" is money; "200m" alone is a length, read as a unit later.
                     if has_currency || w.len() > 1 && self.rules.unit_terms.get1(self.infos[j].stem).is_none() {
                         value *= scale;
+                        num.scaled = true;
                         j += 1;
                     }
                 }
             }
             while let Some(Scale(v)) = self.num_word(j) {
                 value *= v;
+                num.scaled |= v >= 1000.0;
                 j += 1;
             }
             num.end = j;
