@@ -107,6 +107,18 @@ impl<'a> Checker<'a> {
         {
             return None;
         }
+        // A sentence that dates one figure and leaves another of its kind
+        // undated sets two times apart ("612 in March (March 2025: 1,018)",
+        // "73.2%, compared with 68.6% in March 2025"): the undated one is not
+        // of the dated one's time.
+        if let (Some(a), None) = (d.time, s.time)
+            && sent
+                .figures
+                .iter()
+                .any(|g| g.time == Some(a) && g.dim == s.dim && g.noun.map(|n| n.class) == s.noun.map(|n| n.class))
+        {
+            return None;
+        }
         // So is the reporting period: first-half and full-year profit.
         if let (Some(a), Some(b)) = (d.period, s.period)
             && a != b

@@ -101,6 +101,11 @@ scoring! {
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.
     t_named,
+    /// A draft figure the draft does not date is the story's present: of a
+    /// source's candidates scoring at least this share of its best, one
+    /// undated or dated later than a best dated candidate is read instead
+    /// ("612 handovers in March" before "(March 2025: 1,018)").
+    present_ratio,
     /// Exponents of the noun relation, the similarity and the magnitude factor
     /// in the log-linear score (fitted; 1 is the hand-set product).
     w_relation, w_similarity, w_magnitude,

@@ -163,3 +163,24 @@ fn a_figure_with_a_scale_word_is_rounded_where_it_is_written() {
         "#,
     );
 }
+
+#[test]
+fn a_figure_the_draft_does_not_date_is_the_storys_present() {
+    // The report gives this year's count and, beside it, last year's: the
+    // draft's undated figure is read against this year's. Dated to last
+    // year, or told as the earlier value, it is last year's.
+    check(
+        r#"
+        //- sources/report.txt
+        Northmoor Hospitals board report, April 2026.
+
+        There were 612 ambulance handovers that took longer than 60 minutes at the trust's hospitals in March (March 2025: 1,018).
+        //- draft.md
+        At the trust's hospitals, [[1,018 ambulance handovers|figure-mismatch]] took longer than 60 minutes in March.
+
+        In March 2025, [[1,018|ok]] ambulance handovers at the trust's hospitals took longer than 60 minutes.
+
+        Ambulance handovers taking longer than 60 minutes fell to [[612|ok]] in March, from [[1,018|ok]].
+        "#,
+    );
+}
