@@ -41,6 +41,9 @@ pub const QUOTE_WINDOW: usize = 120;
 const RETRIEVE: usize = 20;
 /// Sentences of context read before a matched source sentence to find its speaker.
 const SPEAKER_CONTEXT: u32 = 5;
+/// How far past the matched words (in bytes) the attribution of their
+/// quotation is looked for, at most: a long paragraph's worth.
+const SPEAKER_AFTER: usize = 1500;
 
 type Words = Vec<(String, Range<u32>)>;
 
@@ -414,10 +417,15 @@ impl Checker<'_> {
         let a = self.index.sentence(from).span.start as usize;
         let span = f.span();
         let text = self.index.source_text(f.source);
-        let b = text[span.end..]
-            .find(['\n'])
-            .map_or(text.len(), |i| span.end + i)
-            .max(self.index.sentence(f.sentence).span.end as usize);
+        // To the end of the paragraph (a wire wraps its lines, and a quotation
+        // of two sentences names its speaker after the second), within a
+        // bound so a source without blank lines is not read whole.
+        let rest = &text[span.end..];
+        let mut after = rest.find("\n\n").unwrap_or(rest.len()).min(SPEAKER_AFTER);
+        while !rest.is_char_boundary(after) {
+            after -= 1;
+        }
+        let b = (span.end + after).max(self.index.sentence(f.sentence).span.end as usize);
         // Read the window whole, so a quotation opened in an earlier sentence is seen.
         let window = text.get(a..b)?;
         let rel = span.start - a..span.end - a;

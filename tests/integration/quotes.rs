@@ -204,3 +204,26 @@ fn a_long_quotation_is_checked_sentence_by_sentence() {
     assert!(source.split_whitespace().count() > copydesk::check::quotes::QUOTE_WINDOW);
     check(&fixture);
 }
+
+#[test]
+fn a_wrapped_quotation_names_its_speaker_after_its_last_sentence() {
+    // A wire wraps its lines; the second quotation's speaker is named after
+    // its second sentence, on the next line, and an earlier paragraph's
+    // speaker is not hers. Quoting her is right; quoting him for her words is not.
+    check(
+        r#"
+        //- sources/wire.txt
+        "We can fund the runway from our own cash flow - we are not asking shareholders
+        for new equity," finance director Ruth Adeyemi told Reuters.
+
+        "Fenmouth has the catchment and the slots. The question is whether long-haul airlines
+        will come if the runway is built," said Gareth Lindley, an analyst at Carver Lowe.
+        //- draft.md
+        [["Fenmouth has the catchment and the slots,"|ok]] said Gareth Lindley, an analyst.
+
+        [["We are not asking shareholders for new equity,"|ok]] said Ruth Adeyemi.
+
+        [["Fenmouth has the catchment and the slots,"|quote-misattributed]] said Ruth Adeyemi.
+        "#,
+    );
+}
