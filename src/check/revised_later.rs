@@ -285,8 +285,8 @@ impl Checker<'_> {
     /// A conflicting candidate from a source dated after every support that
     /// is as close to the draft as the best support is, but for the value:
     /// the same counted thing (relation at least the support's) in context
-    /// at least as shared, or in less shared context but scoring as a conflict
-    /// that would be a mismatch on its own (`t_conflict`): a later report
+    /// at least as shared, or in less shared context but scoring `t_later`
+    /// (fitted with `dev/fit/thresholds.py`): a later report
     /// words the fact its own way ("The utility had chlorinated 65 wells" for
     /// "The water utility said engineers had chlorinated 40 wells"). The
     /// support's only advantage is then that it gives
@@ -311,7 +311,7 @@ impl Checker<'_> {
                 || c.agreement != Agreement::Conflict
                 || c.score < self.rules.scoring.t_named
                 || c.why[0] < best.why[0]
-                || c.why[1] < best.why[1] && c.score < self.rules.scoring.t_conflict
+                || c.why[1] < best.why[1] && c.score < self.rules.scoring.t_later
                 || support_sources.contains(&self.index.sentence(c.fact.sentence).source)
                 || !same_kind(fig, &cf)
                 || !same_kind(&best_fig, &cf)

@@ -73,8 +73,8 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
 }
 
 impl<'a> Checker<'a> {
-    /// Conflicts outside `strong_con` that score as a mismatch would
-    /// (`t_conflict`) and come from a source dated after every source of the
+    /// Conflicts outside `strong_con` that score as a later state would
+    /// (`t_later`) and come from a source dated after every source of the
     /// strong versions, best first.
     fn later_versions<'c>(
         &self,
@@ -94,7 +94,7 @@ impl<'a> Checker<'a> {
         conflicts
             .iter()
             .copied()
-            .filter(|c| c.score >= self.rules.scoring.t_conflict && !c.confusable)
+            .filter(|c| c.score >= self.rules.scoring.t_later && !c.confusable)
             .filter(|c| !strong_con.iter().any(|s| s.fact == c.fact))
             .filter(|c| date(c).is_some_and(|d| dates.iter().all(|o| d.order(o) == Some(std::cmp::Ordering::Greater))))
             .collect()

@@ -101,6 +101,10 @@ scoring! {
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.
     t_named,
+    /// A later source's other value, in context less shared than the
+    /// support's, is the fact's later state only when it scores this much
+    /// (`check::revised_later::later_value`).
+    t_later,
     /// A draft figure the draft does not date is the story's present: of a
     /// source's candidates scoring at least this share of its best, one
     /// undated or dated later than a best dated candidate is read instead

@@ -519,3 +519,16 @@ fn a_change_the_draft_states_compares_with_the_sources_change() {
         "#,
     );
 }
+
+#[test]
+fn a_later_report_in_its_own_words_outdates_a_count() {
+    // The newest update words the count its own way ("reached 260"), with
+    // less of the draft's context than the wire that backs 112: still the
+    // fact's later state.
+    check(
+        "//- sources/wire.txt\nMARSK, March 5, 2025 (Reuters) - Confirmed cholera cases in the port city of Marsk rose to 112 from 48, the health ministry said on Wednesday.\n\
+         //- sources/update.md\n---\nkey: ministry-mar9\ndate: 2025-03-09\n---\nConfirmed cases of cholera in the city reached 260 on Sunday, the health ministry said in Marsk.\n\
+         //- draft.md\nThe health ministry has confirmed [[112 cases|figure-outdated]] of cholera in the port city of Marsk.\n\n\
+         The health ministry has confirmed [[260 cases|ok]] of cholera in Marsk.\n",
+    );
+}
