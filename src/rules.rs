@@ -450,6 +450,13 @@ impl Rules {
             .collect()
     }
 
+    /// Whether two units measure one dimension, so that one converts into
+    /// the other ("kilometres" and "miles", not "per cent" and "percentage
+    /// points").
+    pub fn same_dimension(&self, a: UnitId, b: UnitId) -> bool {
+        self.units[a as usize].dimension == self.units[b as usize].dimension
+    }
+
     /// Whether two noun classes are confusable.
     pub fn confusable(&self, a: ClassId, b: ClassId) -> bool {
         self.confusable.contains(&(a, b))

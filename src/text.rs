@@ -188,12 +188,6 @@ fn is_closer(s: &str) -> bool {
     matches!(s, "\"" | "”" | "’" | "'" | ")" | "]" | "»")
 }
 
-/// Splits tokens into sentences; returns token index ranges.
-///
-/// A sentence ends at `.`, `!`, `?` or `…` (plus closing quotes and brackets)
-/// followed by a token that starts a sentence: a capital letter, a digit or an
-/// opening quote. A full stop after an abbreviation ("Mr.", "Gen.") or an
-/// initial ("L. Hunt", "U.S.") ends nothing.
 /// Abbreviations written with a full stop, by where they stand in a phrase,
 /// which decides whether that stop can end a sentence.
 #[derive(Debug, Clone, Default)]
@@ -207,7 +201,13 @@ pub struct Abbreviations {
     pub trailing: rustc_hash::FxHashSet<String>,
 }
 
-/// Sentence ranges (in token indices) of `text`.
+/// Splits tokens into sentences; returns token index ranges.
+///
+/// A sentence ends at `.`, `!`, `?` or `…` (plus closing quotes and brackets)
+/// followed by a token that starts a sentence: a capital letter, a digit or an
+/// opening quote. A full stop after an initial ("L. Hunt", "U.S.") or a
+/// leading abbreviation ("Mr.", "Gen.") ends nothing; after a trailing one
+/// ("Inc.") it ends the sentence before a capitalised word.
 pub fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -224,7 +224,8 @@ pub fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) ->
                 let initial = p.chars().count() == 1 && p.chars().all(|c| c.is_uppercase());
                 if glued && prev.kind == TokenKind::Word {
                     let lower = p.to_lowercase();
-                    let closes = abbreviations.trailing.contains(&lower)
+                    let trailing = abbreviations.trailing.contains(&lower);
+                    let closes = trailing
                         && tokens.get(i + 1).is_some_and(|n| {
                             let w = &text[n.range()];
                             n.space_before
@@ -232,11 +233,7 @@ pub fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) ->
                                 && w.chars().next().is_some_and(char::is_uppercase)
                                 && !abbreviations.trailing.contains(&w.to_lowercase())
                         });
-                    if !closes
-                        && (initial
-                            || abbreviations.leading.contains(&lower)
-                            || abbreviations.trailing.contains(&lower))
-                    {
+                    if !closes && (initial || trailing || abbreviations.leading.contains(&lower)) {
                         i += 1;
                         continue;
                     }

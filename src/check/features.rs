@@ -81,11 +81,7 @@ impl<'a> Checker<'a> {
     fn rate_relation(&self, a: Option<Rate>, b: Option<Rate>) -> Option<bool> {
         match (a, b) {
             (Some(x), Some(y)) if x != y => match (x, y) {
-                (Rate::Unit(u), Rate::Unit(v))
-                    if self.rules.units[u as usize].dimension == self.rules.units[v as usize].dimension =>
-                {
-                    Some(true)
-                }
+                (Rate::Unit(u), Rate::Unit(v)) if self.rules.same_dimension(u, v) => Some(true),
                 _ => None,
             },
             _ => Some(false),
@@ -125,7 +121,7 @@ impl<'a> Checker<'a> {
             }
             (Dim::Measure(a), Dim::Measure(b)) => {
                 let (ua, ub) = (&self.rules.units[a as usize], &self.rules.units[b as usize]);
-                if ua.dimension != ub.dimension {
+                if !self.rules.same_dimension(a, b) {
                     // "2.5 per cent" for "2.5 percentage points": the same
                     // number in a unit mistaken for the other is the confusion;
                     // another number is another fact (a rise of 2 points to

@@ -9,6 +9,7 @@
 
 use super::context::{DraftCtx, clause_events};
 use super::features::{Story, head_names_ours, other_subject, story};
+use super::superseded::same_kind;
 use super::{Agreement, Checker, cells, compare};
 use crate::extract::{Dim, Figure, OUTER_CLAUSE, Value};
 use crate::index::{FactRef, SentenceRec};
@@ -112,10 +113,7 @@ impl<'a> Checker<'a> {
         // "73.2%, compared with 68.6% in March 2025"): the undated one is not
         // of the dated one's time.
         if let (Some(a), None) = (d.time, s.time)
-            && sent
-                .figures
-                .iter()
-                .any(|g| g.time == Some(a) && g.dim == s.dim && g.noun.map(|n| n.class) == s.noun.map(|n| n.class))
+            && sent.figures.iter().any(|g| g.time == Some(a) && same_kind(g, s))
         {
             return None;
         }
@@ -161,33 +159,28 @@ impl<'a> Checker<'a> {
         } else {
             compare::values(d.bound, d.value, s.bound, s_value, factor)?
         };
-        // A data cell holds the unrounded value: the draft may round it.
-        let agreement = match (agreement, sent.locator, d.value, s_value) {
-            (
-                Agreement::Conflict,
-                Some(crate::corpus::Locator::Cell { .. }),
-                Value::Num { lo: dl, hi: dh },
-                Value::Num { lo: sl, hi: sh },
-            ) if d.bound == crate::rules::Bound::Exact
-                && dl == dh
-                && sl == sh
-                && compare::rounds_to(dl, sl * factor) =>
-            {
-                Agreement::Same
-            }
-            // A figure written with a scale word is rounded at the precision
-            // written, on either side: "4.2 million" tells 4.24 million, and a
-            // wire's "4.2 mln" does not contest a release's 4.24 million.
-            // Plain digits are not: "1,090" is no rounding of 1,094.
-            (Agreement::Conflict, _, Value::Num { lo: dl, hi: dh }, Value::Num { lo: sl, hi: sh })
-                if d.bound == crate::rules::Bound::Exact
-                    && s.bound == crate::rules::Bound::Exact
-                    && dl == dh
-                    && sl == sh
-                    && (d.scaled && compare::rounds_to(dl, sl * factor)
-                        || s.scaled && compare::rounds_to(sl * factor, dl)) =>
-            {
-                Agreement::Consistent
+        // A data cell holds the unrounded value: the draft may round it. So
+        // may a figure written with a scale word, on either side: "4.2
+        // million" tells 4.24 million, and a wire's "4.2 mln" does not
+        // contest a release's 4.24 million. Plain digits are not rounded:
+        // "1,090" is no rounding of 1,094.
+        let single = |v: Value| match v {
+            Value::Num { lo, hi } if lo == hi => Some(lo),
+            _ => None,
+        };
+        let agreement = match (agreement, single(d.value), single(s_value)) {
+            (Agreement::Conflict, Some(dn), Some(sn)) if d.bound == Bound::Exact => {
+                let cell = matches!(sent.locator, Some(crate::corpus::Locator::Cell { .. }));
+                if cell && compare::rounds_to(dn, sn * factor) {
+                    Agreement::Same
+                } else if s.bound == Bound::Exact
+                    && (d.scaled && compare::rounds_to(dn, sn * factor)
+                        || s.scaled && compare::rounds_to(sn * factor, dn))
+                {
+                    Agreement::Consistent
+                } else {
+                    Agreement::Conflict
+                }
             }
             (a, ..) => a,
         };
@@ -196,12 +189,8 @@ impl<'a> Checker<'a> {
         // differ ("25 kilometres" for "25 miles"), not when they convert.
         // A unit of another dimension ("per cent" for "percentage points")
         // converts to nothing: it stays a confusion.
-        let convertible = match (d.dim, s.dim) {
-            (Dim::Measure(a), Dim::Measure(b)) => {
-                self.rules.units[a as usize].dimension == self.rules.units[b as usize].dimension
-            }
-            _ => false,
-        };
+        let convertible =
+            matches!((d.dim, s.dim), (Dim::Measure(a), Dim::Measure(b)) if self.rules.same_dimension(a, b));
         let confusable = confusable && !(convertible && agreement != Agreement::Conflict);
         let neighbor_recs: Vec<std::sync::Arc<SentenceRec>> = self
             .index

@@ -106,9 +106,10 @@ impl<'a> Checker<'a> {
     /// dated. The draft's undated figure is its story's present, so "more
     /// than 1,000 handovers" is read against the report's 612 for this March,
     /// not its "(March 2025: 1,018)". A draft figure with its own time, or
-    /// told as an earlier value ("up from 68.6 per cent"), keeps the best.
+    /// told as an earlier value ("up from 68.6 per cent"), keeps the best; so
+    /// does a date, which has no time slot.
     fn present_of_source<'c>(&self, fig: &Figure, best: &'c Cand, cands: &'c [Cand]) -> &'c Cand {
-        if fig.time.is_some() || fig.earlier || fig.dim == Dim::Date {
+        if fig.time.is_some() || fig.earlier {
             return best;
         }
         let Some(t_best) = self.index.figure(best.fact).time else {
