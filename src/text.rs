@@ -195,9 +195,10 @@ pub struct Abbreviations {
     /// Before what they qualify ("Dr. Smith", "No. 10", "U.S. troops"): the
     /// stop never ends a sentence.
     pub leading: rustc_hash::FxHashSet<String>,
-    /// After it ("Sealy Inc.", "Martin Jr.", "etc."): the phrase is closed,
-    /// so a capitalised word after the stop starts a new sentence, unless it
-    /// is itself one of these ("Dow Jones & Co. Inc.").
+    /// After a name ("Sealy Inc.", "Martin Jr."): the phrase is closed, so a
+    /// capitalised word after the stop starts a new sentence, unless it is
+    /// itself one of these ("Dow Jones & Co. Inc."). After a lowercase word
+    /// the stop ends nothing ("in Co. Cork", "shops etc. in Leeds").
     pub trailing: rustc_hash::FxHashSet<String>,
 }
 
@@ -225,7 +226,16 @@ pub fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) ->
                 if glued && prev.kind == TokenKind::Word {
                     let lower = p.to_lowercase();
                     let trailing = abbreviations.trailing.contains(&lower);
+                    // A suffix trails a name ("Sealy Inc."): after a lowercase
+                    // word the abbreviation leads one instead ("in Co. Cork").
+                    let after_name = i >= 2
+                        && tokens[i - 2].kind == TokenKind::Word
+                        && text[tokens[i - 2].range()]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase);
                     let closes = trailing
+                        && after_name
                         && tokens.get(i + 1).is_some_and(|n| {
                             let w = &text[n.range()];
                             n.space_before
@@ -509,6 +519,11 @@ mod tests {
         assert_eq!(
             split("Acme Inc. said Martin Jr. and Dr. Lee agreed."),
             vec!["Acme Inc. said Martin Jr. and Dr. Lee agreed."]
+        );
+        // Not after a name, the abbreviation leads the next word: a county.
+        assert_eq!(
+            split("She farms in Co. Cork with her son. He left."),
+            vec!["She farms in Co. Cork with her son.", "He left."]
         );
     }
 
