@@ -22,6 +22,11 @@ pub(crate) struct Scored {
     pub score: f32,
     /// How the counted things relate (1 the same noun or unit).
     pub relation: f32,
+    /// The share of the draft figure's context the candidate's sentence
+    /// gives, before any bonus for an equal value.
+    pub context: f32,
+    /// Whether its value is vague ("hundreds of").
+    pub vague: bool,
 }
 
 /// What the sources say about a draft figure.
@@ -39,6 +44,21 @@ pub(crate) enum Decision {
 
 /// Decides from candidates that back the draft's value (`supports`) and that
 /// state another value (`conflicts`), each one per source, best first.
+/// Whether the best conflict shares `context_ratio` times the draft's context
+/// the best support shares: the support then rests on its equal value alone
+/// (a source's "8.3 pct" rise of the whole airport for the draft's wrong
+/// "8.3 per cent" of one terminal, whose own sentence says 6.1), not on a
+/// statement of the same fact, so the sources do not disagree: the draft
+/// does. Not a vague conflict ("hundreds of supporters" against "3,000"):
+/// its words are often those of another figure of the draft sentence
+/// ("hundreds of police faced 3,000 supporters").
+fn context_outweighs(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> bool {
+    match (supports.first(), conflicts.first()) {
+        (Some(s), Some(c)) => !c.vague && c.context >= w.context_ratio * s.context.max(f32::EPSILON),
+        _ => false,
+    }
+}
+
 pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> Decision {
     let best_sup = supports.first().map_or(0.0, |c| c.score);
     let best_con = conflicts.first().map_or(0.0, |c| c.score);
@@ -47,7 +67,7 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
             best_con >= w.t_conflict && (best_con >= w.disagree_ratio * best_sup || best_con >= w.t_disagree);
         if !contested {
             Decision::Supported
-        } else if best_con > w.mismatch_ratio * best_sup {
+        } else if best_con > w.mismatch_ratio * best_sup || context_outweighs(supports, conflicts, w) {
             Decision::Mismatch
         } else {
             Decision::SourcesDisagree
@@ -201,6 +221,8 @@ impl<'a> Checker<'a> {
                 .map(|c| Scored {
                     score: c.score,
                     relation: c.why[0],
+                    context: c.why[1],
+                    vague: self.index.figure(c.fact).bound == Bound::Vague,
                 })
                 .collect()
         };
@@ -449,7 +471,12 @@ mod tests {
     }
 
     fn c(score: f32, relation: f32) -> Scored {
-        Scored { score, relation }
+        Scored {
+            score,
+            relation,
+            context: 0.5,
+            vague: false,
+        }
     }
 
     #[test]
@@ -477,6 +504,30 @@ mod tests {
         let sup = w.t_support;
         let con = (w.mismatch_ratio * sup + 0.1).max(w.t_conflict);
         assert_eq!(decide(&[c(sup, 1.0)], &[c(con, 1.0)], &w), Decision::Mismatch);
+    }
+
+    #[test]
+    fn a_conflict_told_in_far_more_of_the_drafts_words_is_a_mismatch() {
+        let w = w();
+        let s = w.t_conflict + 0.1;
+        let sup = Scored {
+            context: 0.2,
+            ..c(s, 1.0)
+        };
+        let con = |context| Scored { context, ..c(s, 1.0) };
+        assert_eq!(
+            decide(&[sup], &[con(0.2 * w.context_ratio + 0.01)], &w),
+            Decision::Mismatch
+        );
+        // Sharing somewhat more is still two sources on one fact.
+        let near = 0.2 * (1.0 + w.context_ratio) / 2.0;
+        assert_eq!(decide(&[sup], &[con(near)], &w), Decision::SourcesDisagree);
+        // A vague conflict ("hundreds of") is no such statement.
+        let vague = Scored {
+            vague: true,
+            ..con(0.2 * w.context_ratio + 0.01)
+        };
+        assert_eq!(decide(&[sup], &[vague], &w), Decision::SourcesDisagree);
     }
 
     #[test]

@@ -97,6 +97,9 @@ scoring! {
     t_disagree,
     /// A conflict this many times the support is a plain mismatch.
     mismatch_ratio,
+    /// ... or sharing this many times the support's share of the draft's
+    /// context (the support's equal value is then a coincidence).
+    context_ratio,
     /// Below `t_conflict`, a conflicting candidate this strong about the same
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.

@@ -184,3 +184,33 @@ fn a_figure_the_draft_does_not_date_is_the_storys_present() {
         "#,
     );
 }
+
+#[test]
+fn a_value_shared_only_by_another_fact_is_no_disagreement() {
+    // The draft gives the North Terminal the whole airport's rise. The wire's
+    // "8.3 pct" has the value but none of the terminal's words; the release's
+    // sentence on the terminal says 6.1: a mismatch, not two sources at odds.
+    check(
+        r#"
+        //- sources/wire.txt
+        Fenmouth Airport said passenger numbers rose 8.3 pct to a record 11.4 mln last year.
+        //- sources/release.txt
+        The North Terminal, which handles full-service and long-haul flights, grew 6.1 per cent to 7.18 million passengers.
+        //- draft.md
+        # Fenmouth Airport passenger numbers
+
+        Passenger numbers at Fenmouth Airport rose last year. The North Terminal, which handles full-service and long-haul flights, grew [[8.3 per cent|figure-mismatch]] to [[7.18 million|ok]].
+        "#,
+    );
+    // Where both sources speak of the terminal, they disagree.
+    check(
+        r#"
+        //- sources/wire.txt
+        Traffic at the North Terminal, which handles long-haul flights, rose 8.3 pct to 7.18 mln passengers.
+        //- sources/release.txt
+        The North Terminal, which handles full-service flights, grew 6.1 per cent to 7.18 million passengers.
+        //- draft.md
+        Traffic at the North Terminal grew [[8.3 per cent|sources-disagree]] to [[7.18 million|ok]] passengers.
+        "#,
+    );
+}
