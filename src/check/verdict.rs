@@ -82,7 +82,7 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
         Decision::Supported
     } else if conflicts
         .first()
-        .is_some_and(|c| c.score >= w.t_named && c.relation >= 1.0)
+        .is_some_and(|c| c.score >= w.t_named && c.relation >= w.r_named)
     {
         // A source speaks to the same counted thing or unit with another
         // value: name it rather than call the figure unsourced.
@@ -542,8 +542,9 @@ mod tests {
         let w = w();
         let con = (w.t_named + w.t_conflict) / 2.0;
         assert_eq!(decide(&[], &[c(con, 1.0)], &w), Decision::Mismatch);
+        assert_eq!(decide(&[], &[c(con, w.r_named)], &w), Decision::Mismatch);
         // The same score about a merely related thing says nothing.
-        assert_eq!(decide(&[], &[c(con, 0.85)], &w), Decision::Unsourced);
+        assert_eq!(decide(&[], &[c(con, w.r_named - 0.05)], &w), Decision::Unsourced);
     }
 
     #[test]

@@ -104,6 +104,10 @@ scoring! {
     /// counted thing or unit still speaks to the fact: a mismatch naming its
     /// value, not an unsourced figure.
     t_named,
+    /// ... when its counted thing relates to the draft's at least this much
+    /// (`relation`: 1 the same noun, 0.95 one class, 0.9 the same noun
+    /// carried from an earlier figure, 0.8 a broader class).
+    r_named,
     /// A later source's other value, in context less shared than the
     /// support's, is the fact's later state only when it scores this much
     /// (`check::revised_later::later_value`).
