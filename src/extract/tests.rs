@@ -230,6 +230,9 @@ fn ages() {
     check("when he was three, he was taken", &["three | age 3"]);
     check("a man aged 45 died", &["45 | age 45"]);
     check("a six-year-old boy", &["six-year-old boy | age 6 [boy]"]);
+    // The plural noun is an age too, not a duration.
+    check("all our 8-year-olds can read", &["8-year-olds | age 8"]);
+    check("for 8 years olds were barred", &["8 years olds | measure:year 8 [?]"]);
 }
 
 #[test]

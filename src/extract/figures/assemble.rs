@@ -150,7 +150,7 @@ impl<'a> Scan<'a> {
         {
             let mut end = uend;
             f.dim = Dim::Measure(unit);
-            // "55-year-old", "three years old", "six-month-old": ages.
+            // "55-year-old", "three years old", "six-month-old", "8-year-olds": ages.
             let old = if self.is_hyphen(end) && self.glued(end) {
                 end + 1
             } else {
@@ -167,7 +167,9 @@ impl<'a> Scan<'a> {
                 f.bound = Bound::Exact;
                 f.start = num.start;
             }
-            if self.is_time_unit(unit) && self.is(old, "old") {
+            // "8-year-olds", the plural noun, only hyphenated.
+            let olds = old > end && self.is(old, "olds");
+            if self.is_time_unit(unit) && (self.is(old, "old") || olds) {
                 let factor = self.rules.units[unit as usize].factor / (365.25 * 86400.0);
                 let (lo, hi) = self.value_nums(&f.value);
                 f.value = Value::Num {
