@@ -413,6 +413,12 @@ fn nouns_and_their_classes() {
         "30 women police officers",
         &["30 women police officers | count 30 [officer]"],
     );
+    // "Police" counts officers (AP: a plural noun); as a modifier it does not.
+    check(
+        "up to 50,000 more police on the street",
+        &["up to 50,000 more police | count 50000 atmost [officer]"],
+    );
+    check("12 police stations closed", &["12 police stations | count 12 [?]"]);
     check(
         "about 60 fire units in and around",
         &["about 60 fire units | count 60 about [fire-unit]"],

@@ -113,7 +113,15 @@ impl<'a> Scan<'a> {
                 continue;
             }
             if let Some((len, class)) = self.rules.noun_terms.longest_suffix(&stems[..end]) {
-                head = Some((end - 1, len, Some(class)));
+                // An irregular plural before a plural word modifies it ("police
+                // stations", "people smugglers"): that word is the head.
+                let w = words[end - 1];
+                let modifier = end < words.len()
+                    && self.rules.irregular_plurals.contains(&self.infos[w].lower)
+                    && self.looks_plural(words[end]);
+                if !modifier {
+                    head = Some((end - 1, len, Some(class)));
+                }
                 break;
             }
         }
