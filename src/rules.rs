@@ -343,6 +343,8 @@ pub struct Rules {
     /// Words before a rate's denominator ("per 100,000 people"), by lowercase hash.
     pub rate_words: FxHashSet<u64>,
     pub age_words: FxHashSet<u64>,
+    /// "older", "younger": "65 or older" is an age, by lowercase hash.
+    pub age_comparatives: FxHashSet<u64>,
     /// Definite determiners, by lowercase hash (a possessive "'s" is one by grammar).
     pub definite: FxHashSet<u64>,
     /// Plurals without an -s, by lowercase hash.

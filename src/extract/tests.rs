@@ -233,6 +233,13 @@ fn ages() {
     // The plural noun is an age too, not a duration.
     check("all our 8-year-olds can read", &["8-year-olds | age 8"]);
     check("for 8 years olds were barred", &["8 years olds | measure:year 8 [?]"]);
+    // An age bracket; a bound on anything else is no age.
+    check("residents were 65 or older", &["65 | age 65"]);
+    check("children 16 and younger ride free", &["16 | age 16"]);
+    check(
+        "orders of 65 or more units",
+        &["65 or more units | count 65 atleast [?]"],
+    );
 }
 
 #[test]

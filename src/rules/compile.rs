@@ -46,6 +46,7 @@ impl Rules {
             consensus_verbs: FxHashSet::default(),
             rate_words: FxHashSet::default(),
             age_words: FxHashSet::default(),
+            age_comparatives: FxHashSet::default(),
             definite: FxHashSet::default(),
             irregular_plurals: FxHashSet::default(),
             time_prepositions: FxHashSet::default(),
@@ -298,6 +299,7 @@ impl Rules {
         rules.consensus_verbs = word_set(&lx.consensus_verbs);
         rules.rate_words = word_set(&lx.rate_words);
         rules.age_words = word_set(&lx.age_words);
+        rules.age_comparatives = word_set(&lx.age_comparatives);
         rules.definite = word_set(&lx.definite);
         rules.irregular_plurals = word_set(&lx.irregular_plurals);
         rules.time_prepositions = word_set(&lx.time_prepositions);

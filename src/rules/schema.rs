@@ -204,6 +204,10 @@ pub(super) struct LexiconSection {
     pub(super) rate_words: Vec<String>,
     #[serde(default)]
     pub(super) age_words: Vec<String>,
+    /// Comparatives that make the bare number before them an age bracket
+    /// ("65 or older", "16 and younger").
+    #[serde(default)]
+    pub(super) age_comparatives: Vec<String>,
     /// Determiners that make a noun phrase definite ("the 900 homes", "its
     /// 84,000 members"): the thing counted is one the text has named before.
     #[serde(default)]
@@ -340,6 +344,7 @@ impl RuleSet {
             dst.consensus_verbs.extend(l.consensus_verbs);
             dst.rate_words.extend(l.rate_words);
             dst.age_words.extend(l.age_words);
+            dst.age_comparatives.extend(l.age_comparatives);
             dst.definite.extend(l.definite);
             dst.irregular_plurals.extend(l.irregular_plurals);
             dst.time_prepositions.extend(l.time_prepositions);

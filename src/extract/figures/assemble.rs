@@ -299,6 +299,15 @@ impl<'a> Scan<'a> {
         if i > 1 && self.is(i - 1, "of") && self.rules.age_words.contains(&self.infos[i - 2].lower) {
             return Some(age(f.start));
         }
+        // "65 or older", "16 and younger": an age bracket.
+        if num.digits
+            && self.is_any(j, &["or", "and"])
+            && j + 1 < self.toks.len()
+            && self.word(j + 1)
+            && self.rules.age_comparatives.contains(&self.infos[j + 1].lower)
+        {
+            return Some(age(f.start));
+        }
         let ends_phrase = j >= self.toks.len()
             || self.is_any(j, &[",", ".", ")", ";", ":"])
             || self.rules.clause_openers.contains(&self.infos[j].lower);
