@@ -38,6 +38,32 @@ pub(super) fn drop_claimed_support(cands: &mut [Vec<Cand>], figures: &[Figure]) 
     }
 }
 
+/// Drops, from each figure's candidates, a conflicting statement that is
+/// another figure's of the same draft sentence: its best candidate, stating
+/// that figure's value (`t_support` at least). In "Rovers have 62 points
+/// from 28 matches, five points ahead of Ferry Town", the league's "lead by
+/// five points" is the lead's fact, not another value of the 62 points.
+pub(super) fn drop_claimed_conflicts(cands: &mut [Vec<Cand>], t_support: f32) {
+    let claimed: Vec<Option<FactRef>> = cands
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+                .filter(|c| c.agreement == super::compare::Agreement::Same && !c.confusable && c.score >= t_support)
+                .map(|c| c.fact)
+        })
+        .collect();
+    for (fi, cs) in cands.iter_mut().enumerate() {
+        cs.retain(|c| {
+            c.agreement != super::compare::Agreement::Conflict
+                || !claimed
+                    .iter()
+                    .enumerate()
+                    .any(|(fj, claim)| fj != fi && *claim == Some(c.fact))
+        });
+    }
+}
+
 /// A value stated by at most this many figures brings them all in as candidates.
 pub(super) const VALUE_FACTS: usize = 64;
 /// Source sentences retrieved per draft sentence.

@@ -343,6 +343,7 @@ impl<'a> Checker<'a> {
                 .map(|fi| self.figure_candidates(s, fi, prev, &fig_keys))
                 .collect();
             candidates::drop_claimed_support(&mut cands, &s.figures);
+            candidates::drop_claimed_conflicts(&mut cands, self.rules.scoring.t_support);
             let held = self.check_arithmetic(doc, block, s, out);
             for (fi, fig) in s.figures.iter().enumerate() {
                 let span = block.map.range(fig.span.clone());
