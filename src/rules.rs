@@ -134,6 +134,8 @@ pub type UnitId = u16;
 pub type CurrencyId = u16;
 /// Index of an event class in [`Rules::events`].
 pub type EventId = u16;
+/// Index of a money measure in [`Rules::money_measures`].
+pub type MeasureId = u16;
 
 /// A phrase that dates a figure by a number of years from another date
 /// ("last year" = -1 from the text's date; "the following year" = +1 from
@@ -308,6 +310,10 @@ pub struct Rules {
     pub nouns: Vec<NounClass>,
     /// Noun phrases, keyed by stems.
     pub noun_terms: PhraseTable<ClassId>,
+    /// What amounts of money are of (`money_measure` in `rules/currencies.toml`), by id.
+    pub money_measures: Vec<String>,
+    /// Their terms ("revenue", "net profit").
+    pub money_measure_terms: PhraseTable<MeasureId>,
     /// Stems of the noun terms written in -ing ("buildings", "shootings"):
     /// another word in -ing with the stem of a noun term is a participle
     /// ("living" is no "lives", "finding" no "finds").

@@ -108,6 +108,12 @@ impl<'a> Checker<'a> {
                 Some((w, c, 1.0))
             }
             (Dim::Money(a), Dim::Money(b)) => {
+                // Revenue and profit are two facts, whatever their words share.
+                if let (Some(x), Some(y)) = (d.measure, s.measure)
+                    && x != y
+                {
+                    return None;
+                }
                 let (ca, cb) = (&self.rules.currencies[a as usize], &self.rules.currencies[b as usize]);
                 let compatible = a == b || ca.family == cb.family && (ca.generic || cb.generic);
                 // Amounts in two currencies compare only when the number is the

@@ -145,6 +145,11 @@ pub struct Figure {
     /// form rounded at the precision written, so "4.2 million" is 4.24
     /// million told that way, while "1,090" is no rounding of 1,094.
     pub scaled: bool,
+    /// What an amount of money is of, from its clause ("revenue", "net
+    /// profit": `money_measure` in the rules): a slot of the fact, like its
+    /// period. `None` for other dimensions and where no measure word stands.
+    #[serde(default)]
+    pub measure: Option<crate::rules::MeasureId>,
 }
 
 /// A rate's period or base.

@@ -358,7 +358,7 @@ fn a_score_needs_bare_runs() {
 fn pence_are_a_currency() {
     check(
         "a dividend of 7.5p a share",
-        &["7.5p a share | money:penny 7.5 per base"],
+        &["7.5p a share | money:penny 7.5 per base of dividend"],
     );
     check("shares rose to 1,284 pence", &["1,284 pence | money:penny 1284"]);
     // Not a spaced "p": a table's games-played column.
@@ -390,7 +390,7 @@ fn fractions_and_ordinals() {
     // A fraction of a scale word is an amount.
     check(
         "We cut over a quarter of a trillion dollars in spending.",
-        &["over a quarter of a trillion dollars | money:dollar 250000000000 over"],
+        &["over a quarter of a trillion dollars | money:dollar 250000000000 over of spending"],
     );
 }
 
@@ -449,8 +449,8 @@ fn the_subject_of_a_forecast_is_not_what_the_number_counts() {
     check(
         "Profit fell to 418 million crowns, short of the 440 million analysts had expected.",
         &[
-            "418 million crowns | money:crown 418000000",
-            "440 million | money:crown 440000000",
+            "418 million crowns | money:crown 418000000 of profit",
+            "440 million | money:crown 440000000 of profit",
         ],
     );
     // The verb has its object, or is no forecast: the noun is counted.
@@ -557,9 +557,15 @@ fn a_part_counts_what_its_whole_counts() {
 fn wire_style_scales_currencies_and_percentages() {
     check("It paid 2.1 mln dlrs.", &["2.1 mln dlrs | money:dollar 2100000"]);
     check("a stake of 22.5 pct", &["22.5 pct | measure:percent 22.5 [?]"]);
-    check("revenue of 1.5 bln yen", &["1.5 bln yen | money:JPY 1500000000"]);
-    check("sales of 40 mln stg", &["40 mln stg | money:GBP 40000000"]);
-    check("earned 15 cts a share", &["15 cts a share | money:cent 15 per base"]);
+    check(
+        "revenue of 1.5 bln yen",
+        &["1.5 bln yen | money:JPY 1500000000 of revenue"],
+    );
+    check("sales of 40 mln stg", &["40 mln stg | money:GBP 40000000 of revenue"]);
+    check(
+        "earned 15 cts a share",
+        &["15 cts a share | money:cent 15 per base of profit"],
+    );
     check("It paid 12 mln U.S. dlrs.", &["12 mln U.S. dlrs | money:USD 12000000"]);
     check("for 3 mln Canadian dlrs", &["3 mln Canadian dlrs | money:CAD 3000000"]);
     // The words alone are no figure.
@@ -940,8 +946,8 @@ fn a_bare_amount_after_money_is_in_its_currency() {
     check(
         "Net debt was 5.6 billion crowns, and analysts expect it to reach about 7 billion.",
         &[
-            "5.6 billion crowns | money:crown 5600000000",
-            "about 7 billion | money:crown 7000000000 about",
+            "5.6 billion crowns | money:crown 5600000000 of debt",
+            "about 7 billion | money:crown 7000000000 about of debt",
         ],
     );
     // A count with its noun, and a bare amount after a count, keep theirs.
@@ -962,11 +968,11 @@ fn a_bare_amount_after_money_is_in_its_currency() {
 fn crowns_are_a_currency_and_a_country_s_crown_is_one_of_them() {
     check(
         "Revenue was NOK 4.82 billion.",
-        &["NOK 4.82 billion | money:NOK 4820000000"],
+        &["NOK 4.82 billion | money:NOK 4820000000 of revenue"],
     );
     check(
         "Earnings were 3.12 crowns a share.",
-        &["3.12 crowns a share | money:crown 3.12 per base"],
+        &["3.12 crowns a share | money:crown 3.12 per base of profit"],
     );
 }
 
@@ -984,7 +990,10 @@ fn a_rate_has_its_period_or_base() {
         "3,000 children a week start smoking",
         &["3,000 children a week | count 3000 [child] per week"],
     );
-    check("profit of 15 cts a share", &["15 cts a share | money:cent 15 per base"]);
+    check(
+        "profit of 15 cts a share",
+        &["15 cts a share | money:cent 15 per base of profit"],
+    );
     check(
         "output of 500 barrels per day",
         &["500 barrels per day | measure:barrel 500 [?] per day"],
@@ -1007,11 +1016,11 @@ fn a_time_ago_or_a_span_is_no_rate() {
     // "a year earlier" dates the figure; it is not its period.
     check(
         "profit of $2.4 million a year earlier",
-        &["$2.4 million | money:dollar 2400000"],
+        &["$2.4 million | money:dollar 2400000 of profit"],
     );
     check(
         "sales of $76 million a week ago",
-        &["$76 million | money:dollar 76000000"],
+        &["$76 million | money:dollar 76000000 of revenue"],
     );
     // "every year since 1990" is a span, not a rate.
     check(
@@ -1043,25 +1052,25 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
         "Halden reported a 9 pct rise in first-half profit to 318 mln stg.",
         &[
             "9 pct | measure:percent 9 in H1",
-            "318 mln stg | money:GBP 318000000 in H1",
+            "318 mln stg | money:GBP 318000000 in H1 of profit",
         ],
     );
     check(
         "It expects full-year profit of £640 million.",
-        &["£640 million | money:GBP 640000000 in FY"],
+        &["£640 million | money:GBP 640000000 in FY of profit"],
     );
     // After the figure in its clause.
     check(
         "Profit was 418 million crowns in the third quarter.",
         &[
-            "418 million crowns | money:crown 418000000 in Q3",
+            "418 million crowns | money:crown 418000000 in Q3 of profit",
             "third quarter | ordinal 3 [?]",
         ],
     );
     // No period phrase: none; an age or a date takes none.
     check(
         "Profit was 418 million crowns.",
-        &["418 million crowns | money:crown 418000000"],
+        &["418 million crowns | money:crown 418000000 of profit"],
     );
     check(
         "The first-half report, published on 3 March, named Ms Lund, 54.",
@@ -1070,7 +1079,10 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
     // A year before the phrase names the period's year, not a count.
     check(
         "Its 1986 first-quarter profit was 5 mln dlrs.",
-        &["1986 | date 1986-?-?", "5 mln dlrs | money:dollar 5000000 in Q1"],
+        &[
+            "1986 | date 1986-?-?",
+            "5 mln dlrs | money:dollar 5000000 in Q1 of profit",
+        ],
     );
     // A count of spans is a duration, not a reporting period.
     check(
@@ -1079,5 +1091,34 @@ fn a_reporting_period_is_a_slot_of_the_figure() {
             "three full years | count 3 [?]",
             "$500 million | money:dollar 500000000",
         ],
+    );
+}
+
+#[test]
+fn an_amount_is_of_the_measure_its_clause_names() {
+    // Each amount of a coordination takes the measure before it.
+    check(
+        "Ionic had revenues of 8.4 mln dlrs and pretax profits of 232,000 dlrs.",
+        &[
+            "8.4 mln dlrs | money:dollar 8400000 of revenue",
+            "232,000 dlrs | money:dollar 232000 of profit",
+        ],
+    );
+    // A measure right after the amount; a later clause keeps the sentence's.
+    check(
+        "It booked $5 million in sales.",
+        &["$5 million | money:dollar 5000000 of revenue"],
+    );
+    check(
+        "Net profit fell to 418 mln crowns, missing the 440 mln expected.",
+        &[
+            "418 mln crowns | money:crown 418000000 of profit",
+            "440 mln | money:crown 440000000 of profit",
+        ],
+    );
+    // No measure word: none ("costs" is no measure: often another clause's subject).
+    check(
+        "The council paid $5 million for the site as costs rose.",
+        &["$5 million | money:dollar 5000000"],
     );
 }

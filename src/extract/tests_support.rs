@@ -51,8 +51,12 @@ pub fn describe(rules: &Rules, text: &str, f: &Figure) -> String {
         .period
         .map(|p| format!(" in {}", rules.periods.labels[p as usize]))
         .unwrap_or_default();
+    let measure = f
+        .measure
+        .map(|m| format!(" of {}", rules.money_measures[m as usize]))
+        .unwrap_or_default();
     format!(
-        "{} | {dim} {value}{bound}{noun}{weak}{rate}{period}",
+        "{} | {dim} {value}{bound}{noun}{weak}{rate}{period}{measure}",
         &text[f.span.start as usize..f.span.end as usize]
     )
 }

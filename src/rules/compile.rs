@@ -26,6 +26,8 @@ impl Rules {
             qualifier_suffixes: PhraseTable::default(),
             nouns: Vec::new(),
             noun_terms: PhraseTable::default(),
+            money_measures: Vec::new(),
+            money_measure_terms: PhraseTable::default(),
             ing_nouns: FxHashSet::default(),
             confusable: FxHashSet::default(),
             units: Vec::new(),
@@ -246,6 +248,13 @@ impl Rules {
             }
         }
         rules.currency_symbols.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        for (i, m) in set.money_measures.iter().enumerate() {
+            rules.money_measures.push(m.name.clone());
+            for t in &m.terms {
+                let keys = rules.phrase_keys(t, true);
+                rules.money_measure_terms.insert(keys, i as MeasureId);
+            }
+        }
 
         for (i, e) in set.events.iter().enumerate() {
             rules.events.push(e.name.clone());

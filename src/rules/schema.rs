@@ -23,6 +23,8 @@ pub struct RuleFile {
     #[serde(default)]
     pub(super) currency: Vec<CurrencyRule>,
     #[serde(default)]
+    pub(super) money_measure: Vec<MoneyMeasureRule>,
+    #[serde(default)]
     pub(super) event: Vec<EventRule>,
     pub(super) lexicon: Option<LexiconSection>,
     pub(super) quotes: Option<QuotesSection>,
@@ -138,6 +140,16 @@ pub(super) struct UnitRule {
     /// A dimension this unit's figures are mistaken for (see `Unit::mistaken_for`).
     #[serde(default)]
     pub(super) mistaken_for: Option<String>,
+}
+
+/// What an amount of money is of: a line of accounts ("revenue", "net
+/// profit") or another measure told in money. Two amounts of different
+/// measures are two facts, however close their words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MoneyMeasureRule {
+    pub(super) name: String,
+    pub(super) terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -258,6 +270,7 @@ pub struct RuleSet {
     pub(super) confusables: Vec<ConfusableRule>,
     pub(super) units: Vec<UnitRule>,
     pub(super) currencies: Vec<CurrencyRule>,
+    pub(super) money_measures: Vec<MoneyMeasureRule>,
     pub(super) events: Vec<EventRule>,
     pub(super) lexicon: LexiconSection,
     pub(super) quotes: QuotesSection,
@@ -320,6 +333,9 @@ impl RuleSet {
         }
         for c in file.currency {
             upsert(&mut self.currencies, c, |c| &c.name);
+        }
+        for m in file.money_measure {
+            upsert(&mut self.money_measures, m, |m| &m.name);
         }
         if let Some(sc) = file.scoring {
             self.scoring.merge(sc);

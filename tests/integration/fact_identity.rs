@@ -248,3 +248,28 @@ fn a_statement_another_figure_of_the_sentence_claims_contradicts_nothing() {
         "#,
     );
 }
+
+#[test]
+fn revenue_and_profit_are_two_facts() {
+    // The wire's profit figures share the draft's words (the company, "first
+    // half", "crowns", the previous sentence) but are of another measure:
+    // they neither contest the release's revenue nor back a wrong one.
+    check(
+        r#"
+        //- sources/release.txt
+        Norvik Shipping ASA today reports revenue of NOK 4.82 billion for the first half, up 12 per cent from NOK 4.30 billion a year earlier.
+        //- sources/wire.txt
+        OSLO, Aug 14 (Reuters) - Norvik Shipping said on Thursday first-half net profit fell 9 pct to 418 mln crowns as dry-docking costs rose, missing the 440 mln crowns expected by analysts in a Reuters poll.
+
+        Revenue rose 12 pct to 4.82 bln crowns, helped by higher freight rates, the company said.
+        //- draft.md
+        # Norvik Shipping profit falls as dry-docking costs bite
+
+        Norvik Shipping's first-half net profit fell [[9 per cent|ok]] to [[418 million crowns|ok]], short of the [[440 million|ok]] analysts had expected.
+
+        Revenue rose [[12 per cent|ok]] to [[4.82 billion crowns|ok]] from [[4.3 billion|ok]] a year earlier.
+
+        First-half revenue was [[418 million crowns|figure-mismatch]].
+        "#,
+    );
+}

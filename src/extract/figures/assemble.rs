@@ -484,6 +484,7 @@ impl<'a> Scan<'a> {
             rate: f.rate,
             period: None,
             scaled: f.scaled,
+            measure: None,
         }
     }
 

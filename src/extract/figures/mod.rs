@@ -9,6 +9,7 @@ mod assemble;
 mod dates;
 mod gapping;
 mod measures;
+mod money;
 mod nouns;
 mod numbers;
 mod periods;
@@ -138,6 +139,7 @@ pub(super) fn find(
     marks.sort_by_key(|m| m.at);
     assign_times(&mut figs, &marks);
     periods::assign_periods(&mut figs, &scan.period_marks(clauses));
+    money::assign_measures(&mut figs, &scan.measure_marks(clauses));
     subjects::assign_subjects(&mut figs, terms, |i| i < toks.len() && scan.is_any(i, LOCATIVE));
     figs
 }

@@ -45,7 +45,7 @@ pub const MAGIC: [u8; 8] = *b"CDXSEG\0\0";
 /// years (6), the earlier value of a revision takes the newer one's unit (7), and a
 /// financial year or season ("2023-24") is one date (10); a data table's rendition opens with
 /// its period (11).
-pub const FORMAT: u32 = 37;
+pub const FORMAT: u32 = 38;
 const ENDIAN: u32 = 0x0102_0304;
 const NSEC: usize = 15;
 const ROWS: usize = 0;
