@@ -69,6 +69,10 @@ pub struct LspConfig {
     /// Milliseconds of idle typing after which findings on the word under
     /// the cursor are shown (default 500; 0 shows them at once).
     pub hold_ms: Option<u64>,
+    /// Milliseconds a long draft's check runs before it publishes its
+    /// findings so far, stage by stage (default 500: a check that ends sooner
+    /// publishes once).
+    pub progress_ms: Option<u64>,
     /// How inserted citations are written (default `pandoc`).
     pub citation_style: Option<CitationStyle>,
 }
@@ -84,6 +88,10 @@ impl LspConfig {
 
     pub fn hold_ms(&self) -> u64 {
         self.hold_ms.unwrap_or(500).min(10_000)
+    }
+
+    pub fn progress_ms(&self) -> u64 {
+        self.progress_ms.unwrap_or(500).min(60_000)
     }
 
     pub fn citation_style(&self) -> CitationStyle {
@@ -272,6 +280,7 @@ impl Config {
                 inlay_hints: file.lsp.inlay_hints.or(self.lsp.inlay_hints),
                 debounce_ms: file.lsp.debounce_ms.or(self.lsp.debounce_ms),
                 hold_ms: file.lsp.hold_ms.or(self.lsp.hold_ms),
+                progress_ms: file.lsp.progress_ms.or(self.lsp.progress_ms),
                 citation_style: file.lsp.citation_style.or(self.lsp.citation_style),
             },
             index: IndexConfig {

@@ -176,15 +176,15 @@ pub struct Doc {
 pub struct Progress {
     pub ticket: u64,
     pub tx: tokio::sync::mpsc::UnboundedSender<Arc<Checked>>,
+    /// A check that ends within this long (`[lsp] progress-ms`, default
+    /// 500 ms) publishes once, at its end (a keystroke in a long draft
+    /// re-checks one block). Past it, a stage's findings are sent when its
+    /// number is a power of two, or this long after the last send if they
+    /// grew by half meanwhile: the first come within a stage or two, and all
+    /// the sends together are a few times the final diagnostics, not one
+    /// copy per stage.
+    pub every: std::time::Duration,
 }
-
-/// A check that ends within this long publishes once, at its end (a
-/// keystroke in a long draft re-checks one block). Past it, a stage's
-/// findings are sent when its number is a power of two, or this long after
-/// the last send if they grew by half meanwhile: the first come within a
-/// stage or two, and all the sends together are a few times the final
-/// diagnostics, not one copy per stage.
-const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Progress {
     /// Whether to send the findings after `stage`, `found` of them, `shown`
@@ -203,10 +203,10 @@ impl Progress {
         done: &crate::check::CacheStats,
     ) -> bool {
         let editing = done.reused > 0 && done.chunks_checked <= 2;
-        running >= PROGRESS_EVERY
+        running >= self.every
             && !editing
             && found > shown
-            && (stage.is_power_of_two() || since >= PROGRESS_EVERY && found >= shown + shown / 2)
+            && (stage.is_power_of_two() || since >= self.every && found >= shown + shown / 2)
     }
 }
 

@@ -51,9 +51,14 @@ pub fn schedule(state: &Arc<State>, doc: &Arc<Doc>, delay: Duration) {
 async fn publish(state: &Arc<State>, doc: &Arc<Doc>, ticket: u64) {
     let started = std::time::Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let every = Duration::from_millis(state.slot_for(doc).config.lsp.progress_ms());
     let check = {
         let (state, doc) = (state.clone(), doc.clone());
-        tokio::spawn(async move { state.checked_with(&doc, true, Some(Progress { ticket, tx })).await })
+        tokio::spawn(async move {
+            state
+                .checked_with(&doc, true, Some(Progress { ticket, tx, every }))
+                .await
+        })
     };
     // The sender goes when the check ends: every stage is published first.
     let mut stage = 0;
