@@ -42,8 +42,6 @@ pub(crate) enum Decision {
     Unsourced,
 }
 
-/// Decides from candidates that back the draft's value (`supports`) and that
-/// state another value (`conflicts`), each one per source, best first.
 /// Whether the best conflict shares `context_ratio` times the draft's context
 /// the best support shares: the support then rests on its equal value alone
 /// (a source's "8.3 pct" rise of the whole airport for the draft's wrong
@@ -59,6 +57,8 @@ fn context_outweighs(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
     }
 }
 
+/// Decides from candidates that back the draft's value (`supports`) and that
+/// state another value (`conflicts`), each one per source, best first.
 pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> Decision {
     let best_sup = supports.first().map_or(0.0, |c| c.score);
     let best_con = conflicts.first().map_or(0.0, |c| c.score);

@@ -330,6 +330,41 @@ impl<'a> Scan<'a> {
 
     /// Stems of tokens from `i`, skipping hyphens glued inside compounds, with the
     /// token index each came from.
+    /// Every phrase of `table` in the sentence, longest first at each word,
+    /// as a mark of its clause: `skip` passes over a match at a position
+    /// ("three full years" is no reporting period), `dates_back` says whether
+    /// the mark reaches a figure before it.
+    pub(super) fn phrase_marks<T: Copy>(
+        &self,
+        table: &crate::rules::PhraseTable<T>,
+        clauses: &[u8],
+        skip: impl Fn(usize) -> bool,
+        dates_back: impl Fn(usize) -> bool,
+    ) -> Vec<Mark<T>> {
+        if table.max_len() == 0 {
+            return Vec::new();
+        }
+        let mut marks = Vec::new();
+        let mut k = 0;
+        while k < self.toks.len() {
+            if self.word(k) && !skip(k) {
+                let (keys, pos) = self.stems_from(k, table.max_len());
+                if let Some((len, what)) = table.longest_prefix(&keys) {
+                    marks.push(Mark {
+                        at: k as u16,
+                        clause: clauses[k.min(clauses.len() - 1)],
+                        dates_back: dates_back(k),
+                        what,
+                    });
+                    k = pos[len - 1] + 1;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        marks
+    }
+
     pub(super) fn stems_from(&self, i: usize, max: usize) -> (Vec<u64>, Vec<usize>) {
         let mut keys = Vec::with_capacity(max);
         let mut pos = Vec::with_capacity(max);

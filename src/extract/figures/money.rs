@@ -19,29 +19,12 @@ impl<'a> Scan<'a> {
     /// Every measure phrase of the sentence: token position, clause, measure;
     /// `dates_back` marks one that follows "in"/"of" right after a figure.
     pub(super) fn measure_marks(&self, clauses: &[u8]) -> Vec<Mark<MeasureId>> {
-        let table = &self.rules.money_measure_terms;
-        if table.max_len() == 0 {
-            return Vec::new();
-        }
-        let mut marks = Vec::new();
-        let mut k = 0;
-        while k < self.toks.len() {
-            if self.word(k) {
-                let (keys, pos) = self.stems_from(k, table.max_len());
-                if let Some((len, id)) = table.longest_prefix(&keys) {
-                    marks.push(Mark {
-                        at: k as u16,
-                        clause: clauses[k.min(clauses.len() - 1)],
-                        dates_back: k > 0 && self.is_any(k - 1, AFTER),
-                        what: id,
-                    });
-                    k = pos[len - 1] + 1;
-                    continue;
-                }
-            }
-            k += 1;
-        }
-        marks
+        self.phrase_marks(
+            &self.rules.money_measure_terms,
+            clauses,
+            |_| false,
+            |k| k > 0 && self.is_any(k - 1, AFTER),
+        )
     }
 }
 

@@ -9,35 +9,15 @@ use crate::rules::periods::PeriodId;
 impl<'a> Scan<'a> {
     /// Every period phrase of the sentence: token position, clause, period.
     pub(super) fn period_marks(&self, clauses: &[u8]) -> Vec<Mark<PeriodId>> {
-        let table = &self.rules.periods.phrases;
-        if table.max_len() == 0 {
-            return Vec::new();
-        }
-        let mut marks = Vec::new();
-        let mut k = 0;
-        while k < self.toks.len() {
-            if self.word(k) {
-                let (keys, pos) = self.stems_from(k, table.max_len());
-                // A count of spans ("three full years ahead of schedule",
-                // "two first halves") is a duration, not the period reported;
-                // a year before it names the period's year ("1986 first-quarter").
-                let counted = k > 0
-                    && (self.parse_digits(k - 1).is_some() && self.year_number(k - 1).is_none()
-                        || self.num_word(k - 1).is_some());
-                if let Some((len, id)) = table.longest_prefix(&keys).filter(|_| !counted) {
-                    marks.push(Mark {
-                        at: k as u16,
-                        clause: clauses[k.min(clauses.len() - 1)],
-                        dates_back: true,
-                        what: id,
-                    });
-                    k = pos[len - 1] + 1;
-                    continue;
-                }
-            }
-            k += 1;
-        }
-        marks
+        // A count of spans ("three full years ahead of schedule", "two first
+        // halves") is a duration, not the period reported; a year before it
+        // names the period's year ("1986 first-quarter").
+        let counted = |k: usize| {
+            k > 0
+                && (self.parse_digits(k - 1).is_some() && self.year_number(k - 1).is_none()
+                    || self.num_word(k - 1).is_some())
+        };
+        self.phrase_marks(&self.rules.periods.phrases, clauses, counted, |_| true)
     }
 }
 
