@@ -328,8 +328,6 @@ impl<'a> Scan<'a> {
         self.kind(i) == Some(TokenKind::Word)
     }
 
-    /// Stems of tokens from `i`, skipping hyphens glued inside compounds, with the
-    /// token index each came from.
     /// Every phrase of `table` in the sentence, longest first at each word,
     /// as a mark of its clause: `skip` passes over a match at a position
     /// ("three full years" is no reporting period), `dates_back` says whether
@@ -365,6 +363,8 @@ impl<'a> Scan<'a> {
         marks
     }
 
+    /// Stems of tokens from `i`, skipping hyphens glued inside compounds, with the
+    /// token index each came from.
     pub(super) fn stems_from(&self, i: usize, max: usize) -> (Vec<u64>, Vec<usize>) {
         let mut keys = Vec::with_capacity(max);
         let mut pos = Vec::with_capacity(max);

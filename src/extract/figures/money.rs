@@ -17,7 +17,8 @@ const AFTER: &[&str] = &["in", "of"];
 
 impl<'a> Scan<'a> {
     /// Every measure phrase of the sentence: token position, clause, measure;
-    /// `dates_back` marks one that follows "in"/"of" right after a figure.
+    /// `dates_back` marks one written after "in"/"of", which may belong to
+    /// the amount right before that word (`assign_measures` checks where).
     pub(super) fn measure_marks(&self, clauses: &[u8]) -> Vec<Mark<MeasureId>> {
         self.phrase_marks(
             &self.rules.money_measure_terms,
