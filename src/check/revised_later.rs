@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use rustc_hash::FxHashSet;
 
 use super::candidates::VALUE_FACTS;
+use super::features::Story;
 use super::passage::{dedupe, normalize_label};
 use super::score::Cand;
 use super::superseded::same_kind;
@@ -108,13 +109,7 @@ impl Checker<'_> {
                 {
                     continue;
                 }
-                // Tied by a rare name both give, or by a name of the draft's own
-                // heading both give (a one-story corpus names its story everywhere).
-                let tied = self
-                    .source_names(rec.source, false)
-                    .iter()
-                    .any(|k| rare.contains(k) || all.contains(k) && heading.contains(k));
-                if !tied {
+                if !self.tied_by_names(rec.source, rare, all, &heading) {
                     continue;
                 }
                 if found
@@ -134,14 +129,53 @@ impl Checker<'_> {
         found.map(|(_, f)| f)
     }
 
+    /// Whether `source` is of the story of the supports, whose sources' rare
+    /// names are `rare` and names `all`: tied by a rare name both give, or by
+    /// a name of the draft's own heading (`heading`) both give (a one-story
+    /// corpus names its story everywhere).
+    fn tied_by_names(
+        &self,
+        source: u32,
+        rare: &FxHashSet<u64>,
+        all: &FxHashSet<u64>,
+        heading: &FxHashSet<u64>,
+    ) -> bool {
+        self.source_names(source, false)
+            .iter()
+            .any(|k| rare.contains(k) || all.contains(k) && heading.contains(k))
+    }
+
+    /// [`Checker::tied_by_names`] for the source of `fact` and the supports'
+    /// sources `support_sources`, under the heading of `block`.
+    fn tied_to(&self, fact: FactRef, support_sources: &FxHashSet<u32>, block: &Block) -> bool {
+        let names = |rare: bool| -> FxHashSet<u64> {
+            support_sources
+                .iter()
+                .flat_map(|&src| self.source_names(src, rare))
+                .collect()
+        };
+        let source = self.index.sentence(fact.sentence).source;
+        self.tied_by_names(source, &names(true), &names(false), &self.heading_names(block))
+    }
+
     /// The names a source gives anywhere in its text, or only its rare ones:
     /// what ties two sources to one story ("Kestrel", "Harwick Point"),
-    /// where common names (a country the corpus is about) do not.
+    /// where common names (a country the corpus is about) do not. Its title
+    /// counts too (front matter or metadata: "Vaccination under way in Marsk"
+    /// above a body that names no one).
     fn source_names(&self, source: u32, rare: bool) -> FxHashSet<u64> {
         let floor = self.rules.scoring.story_name * self.index.max_idf();
+        let title = self.index.source(source).title;
+        let mut an = Analyzer::new(self.rules);
+        let titled: Vec<u64> = an
+            .analyze(&title)
+            .into_iter()
+            .flat_map(|s| s.terms.into_iter().filter(|t| t.name).map(|t| t.key))
+            .collect();
         self.index
             .source_sentences(source)
             .flat_map(|(_, s)| s.terms.iter().filter(|t| t.name).map(|t| t.key).collect::<Vec<_>>())
+            .chain(titled)
             .filter(|&k| !rare || self.index.idf(k) >= floor)
             .collect()
     }
@@ -281,6 +315,22 @@ impl Checker<'_> {
     }
 }
 
+/// Whether a source figure counts what the draft figure counts, by the same
+/// noun written beside each number (not carried from an earlier figure, not
+/// a class mate: "nurses" for "nurses"), with no event or name of the clause
+/// against it. A later report of the story that counts the same noun is
+/// the count's later state however differently it tells it.
+fn counts_the_same(fig: &Figure, cf: &Figure, c: &Cand) -> bool {
+    let [_, _, event_clash, name_clash, ..] = c.features.0;
+    same_noun(fig, cf) && event_clash == 0.0 && name_clash == 0.0
+}
+
+/// Whether two figures count one noun, written beside each number.
+fn same_noun(a: &Figure, b: &Figure) -> bool {
+    let explicit = |f: &Figure| f.noun.filter(|n| !n.inherited).map(|n| n.head);
+    explicit(a).is_some() && explicit(a) == explicit(b)
+}
+
 impl Checker<'_> {
     /// A conflicting candidate from a source dated after every support that
     /// is as close to the draft as the best support is, but for the value:
@@ -292,6 +342,11 @@ impl Checker<'_> {
     /// support's only advantage is then that it gives
     /// the draft's value, and the later source is the fact's later state
     /// ("56 were missing" on Friday, "43 people still missing" on Saturday).
+    /// So is one in less shared context that counts the very thing the draft
+    /// counts (`counts_the_same`) in the draft's story (a name or co-figure
+    /// of the draft's around it, or the support's story's names in its
+    /// source, as for revisions): "5,000 nurses had joined the strike" three
+    /// days after "3,000 nurses would walk off the job".
     /// Of several, the one from the newest source.
     pub(super) fn later_value<'c>(
         &self,
@@ -305,13 +360,22 @@ impl Checker<'_> {
         let (newest, support_sources) = self.supports_dated(supports)?;
         let mut found: Option<(SourceDate, &'c Cand)> = None;
         let mut mates: Option<Vec<Figure>> = None;
+        let w = &self.rules.scoring;
         for &c in conflicts {
             let cf = self.index.figure(c.fact);
+            // Counting the draft's own noun in its story, as the support
+            // counts it, it needs only the score of support in other words
+            // (`t_weak`).
+            let same_count = || {
+                counts_the_same(fig, &cf, c)
+                    && same_noun(fig, &best_fig)
+                    && c.score >= w.t_weak
+                    && (c.story == Story::Same || self.tied_to(c.fact, &support_sources, block))
+            };
             if c.confusable
                 || c.agreement != Agreement::Conflict
-                || c.score < self.rules.scoring.t_named
                 || c.why[0] < best.why[0]
-                || c.why[1] < best.why[1] && c.score < self.rules.scoring.t_later
+                || (c.score < w.t_named || c.why[1] < best.why[1] && c.score < w.t_later) && !same_count()
                 || support_sources.contains(&self.index.sentence(c.fact.sentence).source)
                 || !same_kind(fig, &cf)
                 || !same_kind(&best_fig, &cf)

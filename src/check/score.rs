@@ -101,12 +101,17 @@ impl<'a> Checker<'a> {
         let sent_arc = self.index.sentence(r.sentence);
         let sent: &SentenceRec = &sent_arc;
         let s = &sent.figures[r.figure as usize];
+        // Why a source figure is no candidate, for the trace log.
+        let dropped = |why: &'static str| {
+            tracing::trace!(sentence = r.sentence, figure = r.figure, value = ?s.value, why, "  not a candidate");
+            None
+        };
         // Time is a slot of the fact: revenue in 1985 and in 1986 are two facts,
         // neither support nor contradiction of each other.
         if let (Some(a), Some(b)) = (d.time, s.time)
             && a != b
         {
-            return None;
+            return dropped("another time");
         }
         // A sentence that dates one figure and leaves another of its kind
         // undated sets two times apart ("612 in March (March 2025: 1,018)",
@@ -115,16 +120,16 @@ impl<'a> Checker<'a> {
         if let (Some(a), None) = (d.time, s.time)
             && sent.figures.iter().any(|g| g.time == Some(a) && same_kind(g, s))
         {
-            return None;
+            return dropped("undated beside dated");
         }
         // So is the reporting period: first-half and full-year profit.
         if let (Some(a), Some(b)) = (d.period, s.period)
             && a != b
         {
-            return None;
+            return dropped("another period");
         }
         if other_subject(d, s, sent, ctx) {
-            return None;
+            return dropped("another subject");
         }
         let mut s_events = clause_events(sent, s);
         s_events.extend(cells::header_events(sent));
@@ -140,7 +145,7 @@ impl<'a> Checker<'a> {
                     && !cells_row.change_column(self.rules)
                     && cells_row.has_change_column(self.rules)
                 {
-                    return None;
+                    return dropped("told as a change");
                 }
                 let named = cells_row.header_keys().is_some_and(|h| ctx.own_keys.owns_any(&h));
                 let whole = cells::column_relation(self.rules, rel, d, s, &ctx.events, &s_events, named);
@@ -278,7 +283,7 @@ impl<'a> Checker<'a> {
         // another fact. A related noun is evidence only within the story.
         let other_kind = matches!((d.noun, s.noun), (Some(a), Some(b)) if a.head != b.head && a.class != b.class);
         if story == Story::Other || story == Story::Near && other_kind {
-            return None;
+            return dropped("another story");
         }
         // The same value, by its rarity.
         let same_bonus = w.same_base + w.same_rarity * ctx.rarity;

@@ -532,3 +532,82 @@ fn a_later_report_in_its_own_words_outdates_a_count() {
          The health ministry has confirmed [[260 cases|ok]] of cholera in Marsk.\n",
     );
 }
+
+/// A first count, and the same count three days on in fewer of its words
+/// (beside two sources of other stories, so that words have a rarity): the
+/// story's name in the titles, the counted noun the same.
+const DOCK_FIRST: &str = "---\nkey: union-may2\ndate: 2023-05-02\ntitle: Dockers vote to strike at Ostend\n---\nThe union said 800 dockers would stop work at the container terminal on Monday.\n";
+const DOCK_LATER: &str = "---\nkey: port-may5\ndate: 2023-05-05\ntitle: Port stoppage widens in Ostend\n---\nBy Thursday 1,300 dockers had stopped work, the union said.\n";
+const DOCK_OTHERS: &str = "//- sources/buses.txt\nBus timetable\nThe council said 40 buses would run on the coast road on Sunday.\n//- sources/library.txt\nLibrary hours\nThe city library will open at nine on weekdays from June.\n";
+
+fn docks(first: &str, later: &str, draft: &str) -> String {
+    format!(
+        "{DOCK_OTHERS}//- sources/first.md\n{first}//- sources/later.md\n{later}//- draft.md\n# Ostend dock strike\n\n{draft}\n"
+    )
+}
+
+#[test]
+fn a_later_count_of_the_same_noun_in_fewer_words_outdates_it() {
+    let draft = "The union said 800 dockers stopped work at the container terminal on Monday.";
+    let fixture = docks(DOCK_FIRST, DOCK_LATER, draft);
+    let (sources, draft_md) = fixture.split_once("//- draft.md\n").unwrap();
+    let found = findings(sources, draft_md);
+    let f = found
+        .iter()
+        .find(|f| f.code == copydesk::check::Code::FigureOutdated)
+        .unwrap_or_else(|| panic!("outdated: {found:#?}"));
+    assert!(
+        f.message.contains("port-may5") && f.message.contains("1,300 dockers"),
+        "{}",
+        f.message
+    );
+    check(&docks(
+        DOCK_FIRST,
+        DOCK_LATER,
+        "By Thursday [[1,300 dockers|ok]] had stopped work at the container terminal, the union said.",
+    ));
+}
+
+#[test]
+fn a_later_count_of_the_same_noun_elsewhere_or_of_another_thing_outdates_nothing() {
+    let draft = "The union said [[800 dockers|ok]] stopped work at the container terminal on Monday.";
+    // Another port's story: its clause names another place than the draft's.
+    let elsewhere = DOCK_LATER
+        .replace("widens in Ostend", "vote at Antwerp")
+        .replace("stopped work", "stopped work in Antwerp");
+    let at_ostend = DOCK_FIRST.replace("at the container terminal", "in Ostend");
+    check(&docks(
+        &at_ostend,
+        &elsewhere,
+        &draft.replace("at the container terminal", "in Ostend"),
+    ));
+    // The first report gives the number without the noun: nothing says the
+    // later dockers are its count.
+    let bare = DOCK_FIRST.replace("800 dockers would", "800 would");
+    check(&docks(&bare, DOCK_LATER, draft));
+    // Another event of the same noun: hired, not laid off.
+    let laid_off = DOCK_FIRST.replace("would stop work", "would be laid off");
+    let hired = DOCK_LATER.replace("had stopped work", "had been hired at the terminal");
+    check(&docks(
+        &laid_off,
+        &hired,
+        &draft.replace("stopped work", "would be laid off"),
+    ));
+}
+
+#[test]
+fn the_titles_of_the_sources_tie_a_later_count_to_the_story() {
+    // Neither body names a place: the titles do, and the draft's heading.
+    let later = "---\nkey: port-may5\ndate: 2023-05-05\ntitle: Port stoppage widens in Ostend\n---\nThe union said on Thursday that 1,300 dockers were out.\n";
+    check(&docks(
+        DOCK_FIRST,
+        later,
+        "The union said [[800 dockers|figure-outdated]] had stopped work.",
+    ));
+    // The later title names another port.
+    check(&docks(
+        DOCK_FIRST,
+        &later.replace("in Ostend", "in Antwerp"),
+        "The union said [[800 dockers|ok]] had stopped work.",
+    ));
+}
