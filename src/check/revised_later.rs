@@ -41,8 +41,7 @@ impl Checker<'_> {
         let best_fig = &best_rec.figures[best.fact.figure as usize];
         // A revision must come after the newest support.
         let (newest, support_sources) = self.supports_dated(supports)?;
-        let mut story_names: Option<(FxHashSet<u64>, FxHashSet<u64>)> = None;
-        let heading = self.heading_names(block);
+        let mut story_names: Option<[FxHashSet<u64>; 3]> = None;
         let own = clause_names(&best_rec, best_fig);
         let mut found: Option<(SourceDate, FactRef)> = None;
         for key in value_keys(fig, self.rules) {
@@ -90,15 +89,8 @@ impl Checker<'_> {
                 // only others ("Defence spending will rise to $56 billion
                 // from $50 billion") is of another fact of the same story.
                 let theirs = clause_names(&rec, &rec.figures[j]);
-                let (rare, all) = story_names.get_or_insert_with(|| {
-                    let names = |rare: bool| -> FxHashSet<u64> {
-                        support_sources
-                            .iter()
-                            .flat_map(|&src| self.source_names(src, rare))
-                            .collect()
-                    };
-                    (names(true), names(false))
-                });
+                let [rare, all, heading] =
+                    story_names.get_or_insert_with(|| self.support_story_names(&support_sources, block));
                 // Unless the names are the support's story's own ("Orland Foods
                 // Plc cut its forecast" where the support's clause names only
                 // "Britain").
@@ -109,7 +101,7 @@ impl Checker<'_> {
                 {
                     continue;
                 }
-                if !self.tied_by_names(rec.source, rare, all, &heading) {
+                if !self.tied_by_names(rec.source, rare, all, heading) {
                     continue;
                 }
                 if found
@@ -145,17 +137,16 @@ impl Checker<'_> {
             .any(|k| rare.contains(k) || all.contains(k) && heading.contains(k))
     }
 
-    /// [`Checker::tied_by_names`] for the source of `fact` and the supports'
-    /// sources `support_sources`, under the heading of `block`.
-    fn tied_to(&self, fact: FactRef, support_sources: &FxHashSet<u32>, block: &Block) -> bool {
+    /// The names [`Checker::tied_by_names`] reads for the supports' sources
+    /// `support_sources` under the heading of `block`: (rare, all, heading).
+    fn support_story_names(&self, support_sources: &FxHashSet<u32>, block: &Block) -> [FxHashSet<u64>; 3] {
         let names = |rare: bool| -> FxHashSet<u64> {
             support_sources
                 .iter()
                 .flat_map(|&src| self.source_names(src, rare))
                 .collect()
         };
-        let source = self.index.sentence(fact.sentence).source;
-        self.tied_by_names(source, &names(true), &names(false), &self.heading_names(block))
+        [names(true), names(false), self.heading_names(block)]
     }
 
     /// The names a source gives anywhere in its text, or only its rare ones:
@@ -361,16 +352,22 @@ impl Checker<'_> {
         let mut found: Option<(SourceDate, &'c Cand)> = None;
         let mut mates: Option<Vec<Figure>> = None;
         let w = &self.rules.scoring;
+        // The supports' story names, read once and only if a candidate needs them.
+        let mut names: Option<[FxHashSet<u64>; 3]> = None;
         for &c in conflicts {
             let cf = self.index.figure(c.fact);
             // Counting the draft's own noun in its story, as the support
             // counts it, it needs only the score of support in other words
             // (`t_weak`).
-            let same_count = || {
+            let mut same_count = || {
                 counts_the_same(fig, &cf, c)
                     && same_noun(fig, &best_fig)
                     && c.score >= w.t_weak
-                    && (c.story == Story::Same || self.tied_to(c.fact, &support_sources, block))
+                    && (c.story == Story::Same || {
+                        let [rare, all, heading] =
+                            names.get_or_insert_with(|| self.support_story_names(&support_sources, block));
+                        self.tied_by_names(self.index.sentence(c.fact.sentence).source, rare, all, heading)
+                    })
             };
             if c.confusable
                 || c.agreement != Agreement::Conflict
