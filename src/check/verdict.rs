@@ -92,6 +92,15 @@ pub(crate) fn decide(supports: &[Scored], conflicts: &[Scored], w: &Scoring) -> 
     }
 }
 
+/// What backs a supported figure: the strong supports, else the best one.
+fn backing_of<'c>(strong_sup: &[&'c Cand], supports: &[&'c Cand]) -> Vec<&'c Cand> {
+    if strong_sup.is_empty() {
+        supports.iter().take(1).copied().collect()
+    } else {
+        strong_sup.to_vec()
+    }
+}
+
 impl<'a> Checker<'a> {
     /// Conflicts outside `strong_con` that score as a later state would
     /// (`t_later`) and come from a source dated after every source of the
@@ -266,11 +275,7 @@ impl<'a> Checker<'a> {
         }
         // Backed, but a later source of the story revises the backed value.
         if code == Code::Supported {
-            let backing: Vec<&Cand> = if strong_sup.is_empty() {
-                supports.iter().take(1).copied().collect()
-            } else {
-                strong_sup.clone()
-            };
+            let backing = backing_of(&strong_sup, &supports);
             // A revision first; else a later value, unless the figure or its
             // block is dated (then it is of its time). Neither when the draft
             // sentence gives the value as the earlier one itself.
@@ -291,6 +296,17 @@ impl<'a> Checker<'a> {
                 return finding;
             }
         }
+        // Backed, and another source gives the same count another value.
+        let mut strong_con = strong_con;
+        let code = match self.same_count_conflict(block, fig, &backing_of(&strong_sup, &supports), &conflicts) {
+            Some(c) if code == Code::Supported => {
+                tracing::debug!(score = c.score, why = ?c.why, figure = %self.passage(c.fact).figure_text, "  same count, another value");
+                strong_con.push(c);
+                self.recode(&mut finding, Code::SourcesDisagree);
+                Code::SourcesDisagree
+            }
+            _ => code,
+        };
         match code {
             Code::Supported => {
                 // Passages only from sources tied to the draft's story, when

@@ -112,6 +112,14 @@ scoring! {
     /// support's, is the fact's later state only when it scores this much
     /// (`check::revised_later::later_value`).
     t_later,
+    /// Another source's value of the count the draft and its support count,
+    /// in the story but worded its own way, disagrees with theirs only
+    /// within this factor of the draft's value (`same_count_conflict`):
+    /// sources that disagree on one count give estimates near each other
+    /// (1,200 and 1,500 patients), where a value several times the draft's
+    /// is another count of the same noun (13 buildings burnt on Tuesday,
+    /// 22 over the week).
+    same_count_span,
     /// A draft figure the draft does not date is the story's present: of a
     /// source's candidates scoring at least this share of its best, one
     /// undated or dated later than a best dated candidate is read instead

@@ -261,3 +261,44 @@ fn revenue_and_profit_are_two_facts() {
         "#,
     );
 }
+
+/// Two sources of one story that give one count, each its own way, beside
+/// two of other stories (so that words have a rarity). The draft follows the
+/// hospital's words.
+fn patients(opposition: &str, draft: &str) -> String {
+    format!(
+        "//- sources/buses.txt\nBus timetable\nThe council said 40 buses would run on the coast road on Sunday.\n\
+         //- sources/library.txt\nLibrary hours\nThe city library will open at nine on weekdays from June.\n\
+         //- sources/hospital.txt\nSurgery postponed at Kellow General\nA hospital spokesman said operations had been postponed for 1,200 patients because of the strike.\n\
+         //- sources/opposition.txt\nOpposition attacks strike handling\n{opposition}\n\
+         //- draft.md\n# Kellow strike\n\n{draft}\n"
+    )
+}
+
+#[test]
+fn another_sources_value_of_the_same_count_in_its_own_words_disagrees() {
+    check(&patients(
+        "The opposition said 1,500 patients were waiting for operations at Kellow General.",
+        "Operations were postponed for [[1,200 patients|sources-disagree]] at Kellow General, a hospital spokesman said.",
+    ));
+}
+
+#[test]
+fn a_far_off_vague_or_other_count_in_another_source_disagrees_with_nothing() {
+    let draft = "Operations were postponed for [[1,200 patients|ok]] at Kellow General, a hospital spokesman said.";
+    // Several times the draft's value: another count of patients.
+    check(&patients(
+        "The opposition said 4,000 patients were waiting for operations at Kellow General.",
+        draft,
+    ));
+    // A vague quantity is no estimate to set against it.
+    check(&patients(
+        "The opposition said hundreds of patients were waiting for operations at Kellow General.",
+        draft,
+    ));
+    // Another counted thing.
+    check(&patients(
+        "The opposition said 1,500 nurses were waiting for operations at Kellow General.",
+        draft,
+    ));
+}
