@@ -32,6 +32,7 @@ pub mod quotes;
 mod report_date;
 mod revised_later;
 pub mod revisions;
+mod same_count;
 mod score;
 mod superseded;
 mod verdict;

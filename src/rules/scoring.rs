@@ -114,7 +114,7 @@ scoring! {
     t_later,
     /// Another source's value of the count the draft and its support count,
     /// in the story but worded its own way, disagrees with theirs only
-    /// within this factor of the draft's value (`same_count_conflict`):
+    /// within this factor of the draft's value (`check::same_count`):
     /// sources that disagree on one count give estimates near each other
     /// (1,200 and 1,500 patients), where a value several times the draft's
     /// is another count of the same noun (13 buildings burnt on Tuesday,
