@@ -23,7 +23,7 @@ use rustc_hash::FxHashSet;
 use super::candidates::VALUE_FACTS;
 use super::features::Story;
 use super::passage::{dedupe, normalize_label};
-use super::same_count::{counts_the_same, same_noun};
+use super::same_count::{a_mates_value, counts_the_same, same_noun};
 use super::score::Cand;
 use super::superseded::same_kind;
 use super::{Agreement, Checker, Code, Finding, Passage, Version, compare};
@@ -373,11 +373,7 @@ impl Checker<'_> {
             // A value the draft sentence gives another of its figures is that
             // figure's fact ("Of the 40 men underground, 34 survived").
             let mates = mates.get_or_insert_with(|| self.sentence_mates(block, fig));
-            if mates.iter().any(|m| {
-                same_kind(m, &cf)
-                    && compare::values(m.bound, m.value, cf.bound, cf.value, 1.0)
-                        .is_some_and(|a| a != Agreement::Conflict)
-            }) {
+            if a_mates_value(mates, &cf) {
                 continue;
             }
             let newer = match &found {

@@ -41,6 +41,16 @@ fn within(fig: &Figure, cf: &Figure, span: f32) -> bool {
     }
 }
 
+/// Whether a source figure states the value of one of `mates`, the draft
+/// sentence's other figures: then it is that figure's fact ("Of the 40 men
+/// underground, 34 survived").
+pub(super) fn a_mates_value(mates: &[Figure], cf: &Figure) -> bool {
+    mates.iter().any(|m| {
+        same_kind(m, cf)
+            && compare::values(m.bound, m.value, cf.bound, cf.value, 1.0).is_some_and(|a| a != Agreement::Conflict)
+    })
+}
+
 /// Whether two figures count one noun, written beside each number.
 pub(super) fn same_noun(a: &Figure, b: &Figure) -> bool {
     let explicit = |f: &Figure| f.noun.filter(|n| !n.inherited).map(|n| n.head);
@@ -92,14 +102,7 @@ impl Checker<'_> {
                 && counts_the_same(fig, &cf, c)
                 && within(fig, &cf, self.rules.scoring.same_count_span)
                 && !later(c)
-                && !mates
-                    .get_or_insert_with(|| self.sentence_mates(block, fig))
-                    .iter()
-                    .any(|m| {
-                        same_kind(m, &cf)
-                            && compare::values(m.bound, m.value, cf.bound, cf.value, 1.0)
-                                .is_some_and(|a| a != Agreement::Conflict)
-                    })
+                && !a_mates_value(mates.get_or_insert_with(|| self.sentence_mates(block, fig)), &cf)
         })
     }
 }

@@ -298,14 +298,17 @@ impl<'a> Checker<'a> {
         }
         // Backed, and another source gives the same count another value.
         let mut strong_con = strong_con;
-        let code = match self.same_count_conflict(block, fig, &backing_of(&strong_sup, &supports), &conflicts) {
-            Some(c) if code == Code::Supported => {
+        let other = (code == Code::Supported)
+            .then(|| self.same_count_conflict(block, fig, &backing_of(&strong_sup, &supports), &conflicts))
+            .flatten();
+        let code = match other {
+            Some(c) => {
                 tracing::debug!(score = c.score, why = ?c.why, figure = %self.passage(c.fact).figure_text, "  same count, another value");
                 strong_con.push(c);
                 self.recode(&mut finding, Code::SourcesDisagree);
                 Code::SourcesDisagree
             }
-            _ => code,
+            None => code,
         };
         match code {
             Code::Supported => {
